@@ -1,0 +1,74 @@
+# Treffpunkt: `make run` starts the demo, `make test` passes the whole suite.
+# Both set up what they need on a fresh machine (Python packages; for tests also
+# PostgreSQL, Redis and Chromium from Debian's packages).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) site/manage.py
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONPATH := $(CURDIR)/site:$(CURDIR)
+
+.PHONY: help setup run web worker demo test test-pg test-sqlite lint format bench lock clean services
+
+help:
+	@echo "make run    set up and start the demo site on http://$(HOST):$(PORT)"
+	@echo "make test   set up and run every test (PostgreSQL, SQLite, browser, lint)"
+	@echo "make bench  run the benchmarks and write bench/results/"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip sync --quiet -p $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+setup: $(STAMP)
+
+# The demo: SQLite in var/, mails on the console, web and task worker in one command.
+run: setup
+	REQUIRE_MFA_FOR_PUBLISHERS=false $(MANAGE) migrate --no-input -v0
+	REQUIRE_MFA_FOR_PUBLISHERS=false $(MANAGE) load_demo
+	REQUIRE_MFA_FOR_PUBLISHERS=false bin/run-demo $(HOST) $(PORT)
+
+demo: setup
+	$(MANAGE) migrate --no-input -v0 && $(MANAGE) load_demo
+
+lock:
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -p $(PY) -o requirements.lock --no-header
+
+services:
+	bin/test-services
+
+test: setup
+	bin/test-services
+	$(MAKE) --no-print-directory lint
+	bin/install-test-plugin
+	$(MAKE) --no-print-directory test-pg
+	$(MAKE) --no-print-directory test-sqlite
+
+test-pg:
+	DATABASE_URL=postgres://treffpunkt:treffpunkt@127.0.0.1:5432/treffpunkt REDIS_TEST_URL=redis://127.0.0.1:6379/0 \
+	  $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The SQLite smoke run: everything that does not need PostgreSQL or a browser.
+test-sqlite:
+	DATABASE_URL= REDIS_TEST_URL= $(PY) -m pytest -p no:cacheprovider -q -m "not postgres and not browser and not redis" -n 2 $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	bin/test-services
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+"""URLs outside the language prefix (feeds, files)."""
+
+urlpatterns: list = []

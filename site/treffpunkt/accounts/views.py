@@ -1,0 +1,51 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from treffpunkt.signals import account_deleted, dashboard_panels
+
+from .forms import DeleteAccountForm, ProfileForm
+
+
+@login_required
+def dashboard(request):
+    site = Site.find_for_request(request)
+    panels = sorted(dashboard_panels.collect(site, request=request), key=lambda p: p.order)
+    return render(request, "accounts/dashboard.html", {"panels": panels})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        language = form.cleaned_data["preferred_language"]
+        with translation.override(language):
+            from django.urls import reverse
+
+            return redirect(reverse("accounts:profile"))
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        site = Site.find_for_request(request)
+        with transaction.atomic():
+            account_deleted.send(site, user=user, email=user.email)
+            logout(request)
+            user.delete()
+        messages.success(request, _("Your account and your personal data have been deleted."))
+        return redirect("/")
+    return render(request, "accounts/delete_account.html", {"form": form})

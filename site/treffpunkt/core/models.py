@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from treffpunkt.themes import theme_choices
+
+from .blocks import body_blocks
+
+
+class HomePage(Page):
+    """The start page of a town's site: who the network is and where to go next."""
+
+    hero_title = models.CharField(_("headline"), max_length=160)
+    hero_text = models.TextField(_("introduction"), max_length=600, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(body_blocks(), verbose_name=_("content"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            heading=_("Welcome"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("body")]
+    max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]
+    template = "core/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class ContentPage(Page):
+    """A standard page: text, images, calls to action, contacts, upcoming events."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    body = StreamField(body_blocks(), verbose_name=_("content"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    template = "core/content_page.html"
+
+    class Meta:
+        verbose_name = _("content page")
+
+
+@register_setting(icon="cog")
+class SiteConfiguration(BaseSiteSetting):
+    """What makes one town's site its own: theme, legal pages, contact."""
+
+    town_name = models.CharField(_("town"), max_length=100, blank=True)
+    theme = models.CharField(_("theme"), max_length=50, default="neutral", choices=theme_choices)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("imprint page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+
+    panels = [
+        FieldPanel("town_name"),
+        FieldPanel("tagline"),
+        FieldPanel("theme"),
+        FieldPanel("imprint_page"),
+        FieldPanel("privacy_page"),
+        FieldPanel("contact_email"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("site configuration")
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(ClusterableModel, BaseSiteSetting):
+    """The main menu, kept by editors; page links show the title in the visitor's language."""
+
+    panels = [InlinePanel("items", label=_("Menu items"))]
+
+    class Meta:
+        verbose_name = _("navigation")
+
+
+class NavigationItem(Orderable):
+    navigation = ParentalKey(NavigationSettings, related_name="items", on_delete=models.CASCADE)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    url = models.URLField(_("or address"), blank=True)
+    label = models.CharField(
+        _("label"), max_length=60, blank=True, help_text=_("Leave empty to use the page title.")
+    )
+
+    panels = [FieldPanel("page"), FieldPanel("url"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("menu item")

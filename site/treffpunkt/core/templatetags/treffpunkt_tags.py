@@ -1,0 +1,105 @@
+"""Template tags every Treffpunkt template has without loading them (see TEMPLATES builtins)."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page, Site
+
+from treffpunkt.themes import get_active_theme
+
+register = template.Library()
+
+
+@register.simple_tag
+def theme_static(path: str) -> str:
+    """The theme's version of a static file if it has one, else the core's."""
+    theme = get_active_theme()
+    if (theme.static_dir / "themes" / theme.slug / path).is_file():
+        return static(f"themes/{theme.slug}/{path}")
+    return static(path)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """One link per offered language that keeps the visitor on the same page.
+
+    For a Wagtail page the link goes to its translation (or alias) in that language;
+    elsewhere Django translates the URL's language prefix.
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    current = get_language()
+    by_language: dict[str, str] = {}
+    if isinstance(page, Page) and page.pk:
+        translations = (
+            Page.objects.live()
+            .filter(translation_key=page.translation_key)
+            .select_related("locale")
+        )
+        for translation in translations:
+            url = translation.get_url(request=request)
+            if url:
+                by_language[translation.locale.language_code] = url
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = by_language.get(code) or translate_url(request.get_full_path(), code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "current": code == current,
+                "dir": "rtl" if code in settings.RTL_LANGUAGES else "ltr",
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[dict]:
+    """The editors' menu for this site, with page titles in the visitor's language."""
+    from treffpunkt.core.models import NavigationSettings
+
+    request = context.get("request")
+    if request is None or Site.find_for_request(request) is None:
+        return []
+    navigation = NavigationSettings.for_request(request)
+    items = list(navigation.items.select_related("page").all())
+    locale = Locale.get_active()
+    # One query for all translations of the linked pages in the visitor's language.
+    keys = [item.page.translation_key for item in items if item.page]
+    localized = {
+        p.translation_key: p
+        for p in Page.objects.live().filter(translation_key__in=keys, locale=locale)
+    }
+    current_path = request.path
+    menu = []
+    for item in items:
+        if item.page:
+            page = localized.get(item.page.translation_key, item.page)
+            url = page.get_url(request=request)
+            label = (
+                item.label if item.label and page.locale_id == item.page.locale_id else page.title
+            )
+        else:
+            url, label = item.url, item.label or item.url
+        if url:
+            active = url == current_path or (
+                url != "/" and current_path.startswith(url) and len(url) > 4
+            )
+            menu.append({"url": url, "label": label, "active": active})
+    return menu
+
+
+@register.simple_tag(takes_context=True)
+def localized_page(context, page):
+    """The page's translation in the visitor's language, or the page itself."""
+    if page is None:
+        return None
+    return page.localized

@@ -1,0 +1,28 @@
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from wagtail.models import Locale, Page, Site
+
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    """Full-text search over the live pages of this site in the visitor's language."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    site = Site.find_for_request(request)
+    results = Page.objects.none()
+    if query and site is not None:
+        pages = Page.objects.live().public().in_site(site).filter(locale=Locale.get_active())
+        results = pages.specific().search(query)
+    page_number = request.GET.get("page", "1")
+    paginator = Paginator(results, 10)
+    page_obj = paginator.get_page(page_number)
+    return render(request, "core/search.html", {"query": query, "page_obj": page_obj})
+
+
+@never_cache
+def healthz(request):
+    """For the load balancer: the process answers and reaches its database."""
+    Site.objects.exists()
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,89 @@
+"""Which plugins this process has, and which of them a Wagtail ``Site`` has switched on.
+
+Nothing is kept in module globals: the enabled set is read from the database and cached on
+the ``Site`` instance, which lives as long as one request (Wagtail caches it on the request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+
+from .base import PluginConfig
+
+if TYPE_CHECKING:
+    from wagtail.models import Site
+
+_CACHE_ATTR = "_treffpunkt_enabled_plugins"
+
+
+def all_plugins() -> list[PluginConfig]:
+    return [cfg for cfg in apps.get_app_configs() if isinstance(cfg, PluginConfig)]
+
+
+def get_plugin(label: str) -> PluginConfig | None:
+    cfg = next((c for c in all_plugins() if c.label == label), None)
+    return cfg
+
+
+def plugin_for_module(module: str | None) -> PluginConfig | None:
+    """The plugin a module belongs to, or None for core code."""
+    if not module:
+        return None
+    cfg = apps.get_containing_app_config(module)
+    return cfg if isinstance(cfg, PluginConfig) else None
+
+
+def enabled_labels(site: Site | None) -> frozenset[str]:
+    """Labels of the plugins switched on for ``site`` (all default-enabled ones for None)."""
+    plugins = all_plugins()
+    if site is None:
+        return frozenset(p.label for p in plugins if p.default_enabled)
+    cached = getattr(site, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from .models import PluginSettings
+
+    states = PluginSettings.states_for_site(site)
+    result = frozenset(p.label for p in plugins if states.get(p.label, p.default_enabled))
+    setattr(site, _CACHE_ATTR, result)
+    return result
+
+
+def forget_cached_state(site: Site) -> None:
+    if hasattr(site, _CACHE_ATTR):
+        delattr(site, _CACHE_ATTR)
+
+
+def is_enabled(label: str, site: Site | None) -> bool:
+    return label in enabled_labels(site)
+
+
+def sites_enabled(plugin: PluginConfig) -> list[Site]:
+    from wagtail.models import Site
+
+    return [
+        site for site in Site.objects.order_by("hostname", "port") if is_enabled(plugin.label, site)
+    ]
+
+
+def page_models(plugin: PluginConfig) -> Iterable[type]:
+    from wagtail.models import Page
+
+    return [m for m in plugin.get_models() if issubclass(m, Page)]
+
+
+def gate_page_types(plugin: PluginConfig) -> None:
+    """Let a plugin's page types be created only below pages of sites that enable it."""
+    for model in page_models(plugin):
+        original = model.can_create_at.__func__
+
+        def can_create_at(cls, parent, _original=original, _label=plugin.label):
+            if not _original(cls, parent):
+                return False
+            site = parent.get_site()
+            return site is None or is_enabled(_label, site)
+
+        model.can_create_at = classmethod(can_create_at)

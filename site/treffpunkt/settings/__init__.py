@@ -1,0 +1,3 @@
+"""Settings for a demo or development run; production uses ``treffpunkt.settings.production``."""
+
+from .base import *  # noqa: F403

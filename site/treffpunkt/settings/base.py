@@ -1,0 +1,322 @@
+"""Settings shared by every deployment.
+
+Every value that differs between deployments is read from the environment (12-factor);
+the defaults make ``make run`` work on a fresh machine with no other service.
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+
+from treffpunkt.plugins.discovery import plugin_app_names  # noqa: F401 (test settings use it)
+
+# site/treffpunkt/settings/base.py -> repository root
+BASE_DIR = Path(__file__).resolve().parents[3]
+PROJECT_DIR = BASE_DIR / "site" / "treffpunkt"
+VAR_DIR = Path(environ.Env().str("TREFFPUNKT_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env()
+
+
+def _default_secret_key() -> str:
+    """A key kept in var/ so that sessions survive restarts of the demo."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+# DEBUG: show Django's debug pages. Off unless asked for, so the demo shows the theme's 404/500.
+DEBUG: bool = env.bool("DEBUG", default=False)
+# SECRET_KEY: signs sessions and tokens. Production must set it; the demo keeps one in var/.
+SECRET_KEY: str = env.str("SECRET_KEY", default="") or _default_secret_key()
+# ALLOWED_HOSTS: host names this deployment answers to, comma separated.
+ALLOWED_HOSTS: list[str] = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", ".localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# REDIS_URL: optional. When set, Redis carries the cache, the channel layer and the task queue.
+REDIS_URL: str = env.str("REDIS_URL", default="")
+
+# Plugins: built-in ones, plus any found through the entry-point group "treffpunkt.plugins",
+# less those named in TREFFPUNKT_PLUGINS_EXCLUDE (comma separated labels or module names).
+BUILTIN_PLUGINS: list[str] = []
+PLUGINS_EXCLUDE: list[str] = env.list("TREFFPUNKT_PLUGINS_EXCLUDE", default=[])
+# Per-plugin settings, merged over each plugin's default_settings at start-up.
+PLUGINS_CONFIG: dict[str, dict] = env.json("TREFFPUNKT_PLUGINS_CONFIG", default={})
+PLUGIN_APPS: list[str] = plugin_app_names(BUILTIN_PLUGINS, PLUGINS_EXCLUDE)
+
+
+def installed_apps(plugin_apps: list[str]) -> list[str]:
+    """Core apps, then the plugins, then what they build on (templates of earlier apps win)."""
+    return [
+        "daphne",
+        "treffpunkt.core",
+        "treffpunkt.accounts",
+        "treffpunkt.plugins",
+        "networks",
+        "events",
+        *plugin_apps,
+        "wagtail_localize",
+        "wagtail_localize.locales",
+        "wagtail.contrib.forms",
+        "wagtail.contrib.redirects",
+        "wagtail.contrib.settings",
+        "wagtail.contrib.search_promotions",
+        "wagtail.embeds",
+        "wagtail.sites",
+        "wagtail.users",
+        "wagtail.snippets",
+        "wagtail.documents",
+        "wagtail.images",
+        "wagtail.search",
+        "wagtail.admin",
+        "wagtail",
+        "modelcluster",
+        "taggit",
+        "django_htmx",
+        "django_tasks",
+        "django_tasks_db",
+        "django_rq",
+        "recurrence",
+        "channels",
+        "allauth",
+        "allauth.account",
+        "allauth.mfa",
+        "allauth.usersessions",
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+        "django.contrib.sessions",
+        "django.contrib.messages",
+        "django.contrib.staticfiles",
+        "django.contrib.sitemaps",
+        "django.contrib.humanize",
+    ]
+
+
+INSTALLED_APPS = installed_apps(PLUGIN_APPS)
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "treffpunkt.core.middleware.SiteMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "treffpunkt.plugins.middleware.PluginURLMiddleware",
+    "treffpunkt.accounts.middleware.RequireStaffMFAMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "treffpunkt.urls"
+WSGI_APPLICATION = "treffpunkt.wsgi.application"
+ASGI_APPLICATION = "treffpunkt.asgi.application"
+
+THEMES_DIR = BASE_DIR / "themes"
+DEFAULT_THEME = "neutral"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "treffpunkt.core.context_processors.site_context",
+            ],
+            # The theme loader looks in the current site's theme first; the cache it sits in
+            # keys every template by theme, so two sites in one process never mix themes.
+            "loaders": [
+                (
+                    "treffpunkt.themes.loaders.ThemeCachedLoader",
+                    [
+                        "treffpunkt.themes.loaders.ThemeLoader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
+            "builtins": ["treffpunkt.core.templatetags.treffpunkt_tags"],
+        },
+    },
+]
+
+# DATABASE_URL: PostgreSQL in production ("postgres://user:pass@host/db"); SQLite in var/ by default.
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'treffpunkt.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
+    # BEGIN, so concurrent sign-ups queue instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background work goes through the Tasks API: the database by default, RQ on Redis to scale out.
+TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+if TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "treffpunkt.accounts.forms.SignupForm"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Treffpunkt] "
+# allauth's rate limits are on by default; these make the limits explicit and a bit stricter.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Staff who can publish must use TOTP before they reach the Wagtail admin. The demo
+# (`make run`) switches this off so that a first look needs no authenticator app.
+REQUIRE_MFA_FOR_PUBLISHERS: bool = env.bool("REQUIRE_MFA_FOR_PUBLISHERS", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Treffpunkt"
+
+# Languages: German is the source; every public page is offered in these.
+LANGUAGE_CODE = "de"
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("uk", "Українська"),
+    ("tr", "Türkçe"),
+]
+RTL_LANGUAGES = {"ar"}
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+LOCALE_PATHS = [
+    PROJECT_DIR / "locale",
+    BASE_DIR / "networks" / "locale",
+    BASE_DIR / "events" / "locale",
+]
+USE_I18N = True
+TIME_ZONE = "Europe/Berlin"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Each theme ships its files under themes/<slug>/static/themes/<slug>/, so they never collide.
+STATICFILES_DIRS: list = [PROJECT_DIR / "static"] + [
+    theme / "static" for theme in sorted(THEMES_DIR.iterdir()) if (theme / "static").is_dir()
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Without a collectstatic run (tests, development), WhiteNoise serves from the finders.
+WHITENOISE_USE_FINDERS: bool = env.bool("WHITENOISE_USE_FINDERS", default=True)
+WHITENOISE_AUTOREFRESH: bool = DEBUG
+
+# EMAIL_URL: "smtp://user:pass@host:587" or "consolemail://"; the demo writes mails to the console.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Treffpunkt <treffpunkt@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+WAGTAIL_SITE_NAME = "Treffpunkt"
+WAGTAILADMIN_BASE_URL: str = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("uk", "Українська"),
+    ("tr", "Türkçe"),
+]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILEMBEDS_FINDERS: list = []  # no request to a third party: embeds are off
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Content Security Policy: everything from the site itself, nothing from third parties.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "connect-src": ["'self'", "ws:", "wss:"],
+        "font-src": ["'self'", "data:"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

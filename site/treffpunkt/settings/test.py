@@ -1,0 +1,30 @@
+"""Tests: PostgreSQL from DATABASE_URL (the CI default) or SQLite; fast hashing; tasks inline."""
+
+import sys
+from pathlib import Path
+
+# The dummy plugin of the plugin tests is installed here as a real distribution (with its
+# entry point) by `make test`; it must be on the path before base.py discovers plugins.
+TEST_PLUGINS_DIR = Path(__file__).resolve().parents[3] / "var" / "test-plugins"
+if TEST_PLUGINS_DIR.is_dir() and str(TEST_PLUGINS_DIR) not in sys.path:
+    sys.path.insert(0, str(TEST_PLUGINS_DIR))
+
+from .base import *  # noqa: E402, F403
+from .base import BUILTIN_PLUGINS, PLUGINS_EXCLUDE, env, installed_apps  # noqa: E402
+
+# treffpunkt.settings (imported first, as the parent package) found plugins before the
+# path above was set: find them again.
+PLUGIN_APPS = plugin_app_names(BUILTIN_PLUGINS, PLUGINS_EXCLUDE)  # noqa: F405
+INSTALLED_APPS = installed_apps(PLUGIN_APPS)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = env.str(
+    "TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,75 @@
+"""Themes: one folder each in ``themes/``, chosen per Wagtail site.
+
+A theme folder holds ``theme.toml`` (name, colours, logo), ``templates/`` that override any
+template of the core or of a plugin, and ``static/themes/<folder>/`` for its own files.
+The theme of the current request lives in a context variable set by ``SiteMiddleware``:
+it is per request (and per task), never a process-wide global.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+current_theme: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "treffpunkt_current_theme", default=None
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    name: str
+    path: Path
+    colours: dict[str, str] = field(default_factory=dict)
+    logo: str = ""
+    description: str = ""
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.path / "static"
+
+
+def themes_dir() -> Path:
+    return Path(settings.THEMES_DIR)
+
+
+def load_theme(slug: str) -> Theme | None:
+    path = themes_dir() / slug
+    meta_file = path / "theme.toml"
+    if not meta_file.is_file():
+        return None
+    meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
+    return Theme(
+        slug=slug,
+        name=meta.get("name", slug),
+        path=path,
+        colours=meta.get("colours", {}),
+        logo=meta.get("logo", ""),
+        description=meta.get("description", ""),
+    )
+
+
+def available_themes() -> list[Theme]:
+    found = [load_theme(p.name) for p in sorted(themes_dir().iterdir()) if p.is_dir()]
+    return [t for t in found if t is not None]
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    return [(t.slug, t.name) for t in available_themes()]
+
+
+def active_theme_slug() -> str:
+    return current_theme.get() or settings.DEFAULT_THEME
+
+
+def get_active_theme() -> Theme:
+    return load_theme(active_theme_slug()) or load_theme(settings.DEFAULT_THEME)

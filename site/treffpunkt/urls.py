@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from treffpunkt.core import views as core_views
+from treffpunkt.plugins.urls import plugin_urlpatterns
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("networks.urls_root")),
+    path("", include("events.urls_root")),
+]
+
+# Public and account pages in every language: German without prefix, others under /en/, /ar/ ...
+urlpatterns += i18n_patterns(
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("allauth.urls")),
+    path("konto/", include("treffpunkt.accounts.urls")),
+    path("suche/", core_views.search, name="search"),
+    path("", include("networks.urls")),
+    path("", include("events.urls")),
+    *plugin_urlpatterns(),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+
+handler404 = "treffpunkt.core.errors.page_not_found"
+handler500 = "treffpunkt.core.errors.server_error"

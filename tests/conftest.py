@@ -1,0 +1,127 @@
+"""Fixtures every test layer shares: sites, people, a real SMTP server, a real browser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from treffpunkt.core.models import HomePage, SiteConfiguration
+
+from .helpers import SmtpSink
+
+PASSWORD = "Sehr-geheimes-Passwort-42"
+
+
+def make_site(hostname: str, title: str, theme: str = "neutral", default: bool = False) -> Site:
+    root = Page.get_first_root_node()
+    home = HomePage(title=title, slug=hostname.replace(".", "-"), hero_title=title, hero_text="")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site = Site.objects.create(
+        hostname=hostname, port=80, root_page=home, site_name=title, is_default_site=default
+    )
+    config = SiteConfiguration.for_site(site)
+    config.theme, config.town_name = theme, title
+    config.save()
+    return site
+
+
+@pytest.fixture
+def site(db) -> Site:
+    """The default site ("beckum.test") with its home page; Wagtail's initial site is removed."""
+    Site.objects.all().delete()
+    return make_site("beckum.test", "Beckum", default=True)
+
+
+@pytest.fixture
+def other_site(site) -> Site:
+    return make_site("borken.test", "Borken", theme="borken")
+
+
+@pytest.fixture
+def make_user(db):
+    def _make(email: str = "person@example.org", verified: bool = True, **extra):
+        from allauth.account.models import EmailAddress
+
+        user = get_user_model().objects.create_user(email=email, password=PASSWORD, **extra)
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("member@example.org", first_name="Amal", last_name="Haddad")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(
+        "staff@example.org",
+        is_staff=True,
+        is_superuser=True,
+        first_name="Miriam",
+        last_name="Adler",
+    )
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback; mail sent through Django arrives in ``.messages``."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp_server):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_server
+
+
+# --- the browser layer -------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (make test installs it)")
+    # Playwright's sync API runs an event loop in this thread; the test body still talks
+    # to the database synchronously, which is safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="de-DE")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
