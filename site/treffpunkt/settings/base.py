@@ -44,7 +44,7 @@ REDIS_URL: str = env.str("REDIS_URL", default="")
 
 # Plugins: built-in ones, plus any found through the entry-point group "treffpunkt.plugins",
 # less those named in TREFFPUNKT_PLUGINS_EXCLUDE (comma separated labels or module names).
-BUILTIN_PLUGINS: list[str] = []
+BUILTIN_PLUGINS: list[str] = ["plugins.meetings", "plugins.newsletter", "plugins.chat"]
 PLUGINS_EXCLUDE: list[str] = env.list("TREFFPUNKT_PLUGINS_EXCLUDE", default=[])
 # Per-plugin settings, merged over each plugin's default_settings at start-up.
 PLUGINS_CONFIG: dict[str, dict] = env.json("TREFFPUNKT_PLUGINS_CONFIG", default={})
@@ -250,11 +250,7 @@ LANGUAGES = [
 RTL_LANGUAGES = {"ar"}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [
-    PROJECT_DIR / "locale",
-    BASE_DIR / "networks" / "locale",
-    BASE_DIR / "events" / "locale",
-]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]  # apps keep theirs in <app>/locale
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True

@@ -28,3 +28,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Test sites are named like beckum.test and borken.test.
+ALLOWED_HOSTS = [".test", "localhost", "127.0.0.1", ".localhost", "testserver"]

@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from treffpunkt.plugins import PluginConfig
+
+
+class ChatConfig(PluginConfig):
+    default = True
+    name = "plugins.chat"
+    label = "chat"
+    verbose_name = _("Chat")
+    description = _("Live chat rooms for the network, its working groups and event helpers.")
+    version = "0.1.0"
+    requires = ">=0.1,<1"
+    default_enabled = True
+    url_prefix = "chat"
+    default_settings = {"MAX_MESSAGE_LENGTH": 2000, "RATE_LIMIT_MESSAGES": 10, "RATE_LIMIT_SECONDS": 10}

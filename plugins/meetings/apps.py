@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from treffpunkt.plugins import PluginConfig
+
+
+class MeetingsConfig(PluginConfig):
+    default = True
+    name = "plugins.meetings"
+    label = "meetings"
+    verbose_name = _("Meetings")
+    description = _("Recurring meetings with agenda, minutes, tasks and RSVP.")
+    version = "0.1.0"
+    requires = ">=0.1,<1"
+    default_enabled = True
+    url_prefix = "treffen"
+    default_settings = {"INVITATION_DAYS_BEFORE": 3}

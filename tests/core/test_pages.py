@@ -1,0 +1,91 @@
+import pytest
+from wagtail.models import Locale
+
+from tests.conftest import make_site
+from treffpunkt.core.models import ContentPage, NavigationItem, NavigationSettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def languages(db):
+    for code in ["de", "en", "ar", "uk", "tr"]:
+        Locale.objects.get_or_create(language_code=code)
+
+
+def test_home_page_is_served_in_german_with_lang_and_dir(client, site):
+    response = client.get("/", HTTP_HOST="beckum.test")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="de" dir="ltr">' in html
+    assert "Beckum" in html
+
+
+def test_arabic_prefix_sets_rtl_and_translated_ui(client, site):
+    response = client.get("/ar/", HTTP_HOST="beckum.test")
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تخطَّ إلى المحتوى" in html  # "Skip to content"
+
+
+def test_two_sites_are_told_apart_by_host_and_keep_their_theme(client, site, other_site):
+    beckum = client.get("/", HTTP_HOST="beckum.test").content.decode()
+    borken = client.get("/", HTTP_HOST="borken.test").content.decode()
+    assert "themes/borken/css/theme.css" in borken
+    assert "themes/borken/css/theme.css" not in beckum
+    assert "town-banner" in borken  # the Borken theme overrides the header template
+    assert "town-banner" not in beckum
+    # the cached template loader must not hand one site's header to the other
+    assert "town-banner" not in client.get("/", HTTP_HOST="beckum.test").content.decode()
+
+
+def test_unknown_page_gives_themed_404(client, site, other_site):
+    response = client.get("/gibt-es-nicht/", HTTP_HOST="borken.test")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Seite nicht gefunden" in html
+    assert "themes/borken/css/theme.css" in html
+
+
+def test_search_finds_live_pages_of_this_site_only(client, site, other_site):
+    beckum_home = site.root_page
+    page = ContentPage(title="Sprachcafé im Familienzentrum", slug="sprachcafe", intro="Jeden Donnerstag")
+    beckum_home.add_child(instance=page)
+    page.save_revision().publish()
+    response = client.get("/suche/", {"q": "Sprachcafé"}, HTTP_HOST="beckum.test")
+    assert "Sprachcafé im Familienzentrum" in response.content.decode()
+    response = client.get("/suche/", {"q": "Sprachcafé"}, HTTP_HOST="borken.test")
+    assert "Sprachcafé im Familienzentrum" not in response.content.decode()
+
+
+def test_search_with_overlong_query_is_cut_not_an_error(client, site):
+    response = client.get("/suche/", {"q": "x" * 5000}, HTTP_HOST="beckum.test")
+    assert response.status_code == 200
+
+
+def test_menu_is_managed_by_editors_and_marks_the_current_page(client, site):
+    page = ContentPage(title="Über uns", slug="ueber-uns")
+    site.root_page.add_child(instance=page)
+    page.save_revision().publish()
+    navigation = NavigationSettings.for_site(site)
+    navigation.save()
+    NavigationItem.objects.create(navigation=navigation, page=page, sort_order=1)
+    html = client.get("/ueber-uns/", HTTP_HOST="beckum.test").content.decode()
+    assert '<a href="/ueber-uns/" aria-current="page">Über uns</a>' in html
+
+
+def test_language_switcher_keeps_the_visitor_on_the_same_page(client, site):
+    page = ContentPage(title="Kontakt", slug="kontakt")
+    site.root_page.add_child(instance=page)
+    page.save_revision().publish()
+    html = client.get("/kontakt/", HTTP_HOST="beckum.test").content.decode()
+    assert 'href="/ar/kontakt/" lang="ar"' in html
+    assert 'href="/tr/kontakt/" lang="tr"' in html
+
+
+def test_healthz(client, site):
+    assert client.get("/healthz", HTTP_HOST="beckum.test").content == b"ok"
+
+
+def test_make_site_helper_is_isolated(site):
+    assert make_site("rheine.test", "Rheine").root_page.title == "Rheine"
