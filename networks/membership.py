@@ -1,0 +1,84 @@
+"""Who belongs to the network and to which working group.
+
+Other apps ask these functions and never read ``Membership`` rows themselves, so the rules
+(staff count as members, only active memberships give access) live in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from treffpunkt.accounts.roles import NETWORK_MEMBERS
+
+from .models import Membership, WorkingGroupPage
+
+if TYPE_CHECKING:
+    from wagtail.models import Site
+
+
+def _is_staff(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+    )
+
+
+def is_network_member(user, site: Site | None = None) -> bool:
+    """Staff, superusers and people in the group "Netzwerkmitglieder".
+
+    ``site`` is accepted for the day membership of the network differs per town; today the
+    group is shared by all sites of a deployment.
+    """
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if _is_staff(user):
+        return True
+    return user.groups.filter(name=NETWORK_MEMBERS).exists()
+
+
+def _active(user, group: WorkingGroupPage) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        working_group_id=group.pk, user_id=user.pk, status=Membership.Status.ACTIVE
+    )
+
+
+def is_member(user, group: WorkingGroupPage) -> bool:
+    """An active membership in any role; staff count as members of every group."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if _is_staff(user):
+        return True
+    return _active(user, group).exists()
+
+
+def is_coordinator(user, group: WorkingGroupPage) -> bool:
+    """An active membership as coordinator; staff may coordinate every group."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if _is_staff(user):
+        return True
+    return _active(user, group).filter(role=Membership.Role.COORDINATOR).exists()
+
+
+def groups_of(user) -> QuerySet[WorkingGroupPage]:
+    """The working groups in which the user has an active membership (staff: their own too)."""
+    if not user or not user.is_authenticated:
+        return WorkingGroupPage.objects.none()
+    return WorkingGroupPage.objects.filter(
+        memberships__user_id=user.pk, memberships__status=Membership.Status.ACTIVE
+    ).distinct()
+
+
+def members_of(group: WorkingGroupPage) -> QuerySet:
+    """People with an active membership of the group (organisations are not people)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            working_group_memberships__working_group_id=group.pk,
+            working_group_memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+        )
+        .distinct()
+    )
