@@ -13,4 +13,12 @@ class ChatConfig(PluginConfig):
     requires = ">=0.1,<1"
     default_enabled = True
     url_prefix = "chat"
-    default_settings = {"MAX_MESSAGE_LENGTH": 2000, "RATE_LIMIT_MESSAGES": 10, "RATE_LIMIT_SECONDS": 10}
+    default_settings = {
+        "MAX_MESSAGE_LENGTH": 2000,
+        "RATE_LIMIT_MESSAGES": 10,
+        "RATE_LIMIT_SECONDS": 10,
+    }
+
+    def ready(self) -> None:
+        super().ready()
+        from . import receivers  # noqa: F401 - connects the membership receivers

@@ -1,0 +1,53 @@
+"""Ending a membership ends the live connection too: the person's sockets re-check access.
+
+The re-check goes through the channel layer (group ``chat.user.<id>``), so it reaches every
+server process, and only after the change is committed, so the re-check sees it.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from networks.signals import membership_changed
+
+from .broadcast import user_group
+
+
+def recheck_connections(user_id: int) -> None:
+    """Ask the open sockets of a person to check again whether they may stay."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(user_group(user_id), {"type": "chat.recheck"})
+
+    transaction.on_commit(send)
+
+
+@receiver(membership_changed, dispatch_uid="chat_membership_changed")
+def on_membership_changed(sender, membership, old_status, new_status, **kwargs) -> None:
+    if membership.user_id:
+        recheck_connections(membership.user_id)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="chat_groups_changed")
+def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Network membership is the Django group: leaving it leaves the network room."""
+    if action not in {"post_remove", "post_clear"}:
+        return
+    if not reverse:
+        recheck_connections(instance.pk)
+    else:
+        for user_id in pk_set or []:
+            recheck_connections(user_id)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="chat_user_saved")
+def on_user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    if not created and not instance.is_active:
+        recheck_connections(instance.pk)
