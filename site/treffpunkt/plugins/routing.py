@@ -30,6 +30,9 @@ def site_for_scope(scope) -> Site | None:
 class PluginGuard:
     """ASGI middleware that refuses a websocket handshake where the plugin is off."""
 
+    #: tells channels' URLRouter that the plugin's routes continue below this prefix
+    _path_routing = True
+
     def __init__(self, label: str, inner):
         self.label = label
         self.inner = inner
