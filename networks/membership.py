@@ -39,8 +39,12 @@ def is_network_member(user, site: Site | None = None) -> bool:
 
 
 def _active(user, group: WorkingGroupPage) -> QuerySet[Membership]:
+    # Memberships belong to the group in every language: a translation of the page
+    # shares its translation_key with the page the membership points to.
     return Membership.objects.filter(
-        working_group_id=group.pk, user_id=user.pk, status=Membership.Status.ACTIVE
+        working_group__translation_key=group.translation_key,
+        user_id=user.pk,
+        status=Membership.Status.ACTIVE,
     )
 
 
@@ -76,7 +80,7 @@ def members_of(group: WorkingGroupPage) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(
-            working_group_memberships__working_group_id=group.pk,
+            working_group_memberships__working_group__translation_key=group.translation_key,
             working_group_memberships__status=Membership.Status.ACTIVE,
             is_active=True,
         )

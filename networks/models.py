@@ -20,7 +20,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
@@ -293,8 +293,33 @@ class NetworkPage(RoutablePageMixin, Page):
         index.SearchField("structure"),
     ]
     parent_page_types = ["core.HomePage"]
+    subpage_types = [
+        "networks.WorkingGroupIndexPage",
+        "networks.OrganisationDirectoryPage",
+        "networks.MeasureIndexPage",
+        "core.ContentPage",
+    ]
     max_count_per_parent = 1
     template = "networks/network_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        site = self.get_site()
+        context["action_fields"] = queries.action_fields_for(site) if site else []
+        context["member_organisations"] = list(queries.member_organisations(site)) if site else []
+        children = {
+            type(child): child
+            for child in self.get_children().live().specific().filter(locale_id=self.locale_id)
+        }
+        context["directory_page"] = children.get(OrganisationDirectoryPage)
+        context["measures_page"] = children.get(MeasureIndexPage)
+        index = children.get(WorkingGroupIndexPage)
+        context["working_group_index"] = index
+        context["working_groups"] = queries.working_groups(index) if index else []
+        context["upcoming_events"] = queries.upcoming_events(site, request.user)
+        return context
 
     class Meta:
         verbose_name = _("network page")
@@ -311,6 +336,24 @@ class OrganisationDirectoryPage(RoutablePageMixin, Page):
     max_count_per_parent = 1
     template = "networks/organisation_directory_page.html"
 
+    @path("")
+    def list_view(self, request):
+        from .views import directory
+
+        return directory(request, self)
+
+    @path("<str:slug>/", name="organisation")
+    def detail_view(self, request, slug):
+        from .views import organisation_detail
+
+        return organisation_detail(request, self, slug)
+
+    @path("<str:slug>/vcard/", name="vcard")
+    def vcard_view(self, request, slug):
+        from .views import organisation_vcard
+
+        return organisation_vcard(request, self, slug)
+
     class Meta:
         verbose_name = _("organisation directory")
 
@@ -326,6 +369,30 @@ class MeasureIndexPage(RoutablePageMixin, Page):
     max_count_per_parent = 1
     template = "networks/measure_index_page.html"
 
+    @path("")
+    def list_view(self, request):
+        from .views import measures
+
+        return measures(request, self)
+
+    @path("export.csv", name="csv")
+    def csv_view(self, request):
+        from .views import measures_export
+
+        return measures_export(request, self, "csv")
+
+    @path("export.xlsx", name="xlsx")
+    def xlsx_view(self, request):
+        from .views import measures_export
+
+        return measures_export(request, self, "xlsx")
+
+    @path("<str:slug>/", name="measure")
+    def detail_view(self, request, slug):
+        from .views import measure_detail
+
+        return measure_detail(request, self, slug)
+
     class Meta:
         verbose_name = _("measures database")
 
@@ -340,6 +407,21 @@ class WorkingGroupIndexPage(Page):
     subpage_types = ["networks.WorkingGroupPage"]
     max_count_per_parent = 1
     template = "networks/working_group_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+        from .forms import GroupFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        site = self.get_site()
+        form = GroupFilterForm(
+            request.GET or None,
+            action_fields=queries.action_fields_for(site) if site else [],
+        )
+        filters = form.cleaned_data if form.is_valid() else {}
+        context["form"] = form
+        context["working_groups"] = queries.working_groups(self, **filters)
+        return context
 
     class Meta:
         verbose_name = _("working group index")
@@ -402,6 +484,61 @@ class WorkingGroupPage(RoutablePageMixin, Page):
         verbose_name = _("working group")
         verbose_name_plural = _("working groups")
 
+    def save(self, *args, **kwargs):
+        # Every group gets its own document collection; the before_serve_document hook
+        # serves the files in it to members only.
+        if self.collection_id is None and not self.alias_of_id:
+            self.collection = working_group_collection(self.title)
+        return super().save(*args, **kwargs)
+
+    @path("")
+    def public_view(self, request):
+        from .views import working_group_public
+
+        return working_group_public(request, self)
+
+    @path("beitreten/", name="join")
+    def join_view(self, request):
+        from .views import working_group_join
+
+        return working_group_join(request, self)
+
+    @path("verlassen/", name="leave")
+    def leave_view(self, request):
+        from .views import working_group_leave
+
+        return working_group_leave(request, self)
+
+    @path("intern/", name="space")
+    def space_view(self, request):
+        from .views import working_group_space
+
+        return working_group_space(request, self)
+
+    @path("intern/mitglieder/", name="decide")
+    def decide_view(self, request):
+        from .views import working_group_decide
+
+        return working_group_decide(request, self)
+
+    @path("intern/beitrag/", name="post")
+    def post_view(self, request):
+        from .views import working_group_post
+
+        return working_group_post(request, self)
+
+    @path("intern/dokument/", name="upload")
+    def upload_view(self, request):
+        from .views import working_group_upload
+
+        return working_group_upload(request, self)
+
+    @path("intern/emails/", name="emails")
+    def emails_view(self, request):
+        from .views import working_group_emails
+
+        return working_group_emails(request, self)
+
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.guiding_questions.splitlines() if line.strip()]
@@ -409,6 +546,17 @@ class WorkingGroupPage(RoutablePageMixin, Page):
     @property
     def accepts_members(self) -> bool:
         return self.status != self.Status.CLOSED
+
+
+def working_group_collection(title: str):
+    """A new collection for a group's documents, below the collection "Arbeitsgruppen"."""
+    from wagtail.models import Collection
+
+    root = Collection.get_first_root_node()
+    parent = root.get_children().filter(name="Arbeitsgruppen").first()
+    if parent is None:
+        parent = root.add_child(name="Arbeitsgruppen")
+    return parent.add_child(name=title[:255])
 
 
 class Membership(models.Model):
@@ -492,15 +640,34 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.member_name} – {self.working_group.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The signal goes out from here, so that changes made in the admin reach the chat
+        # (which closes the connections of someone removed) just as the front end's do.
+        from .signals import membership_changed
+
+        old_status, old_role = getattr(self, "_saved_state", (None, None))
+        super().save(*args, **kwargs)
+        self._saved_state = (self.status, self.role)
+        if old_status != self.status or old_role != self.role:
+            membership_changed.send(
+                sender=Membership, membership=self, old_status=old_status, new_status=self.status
+            )
+
+    def clean(self) -> None:
+        if bool(self.user_id) == bool(self.organisation_id):
+            raise ValidationError(_("Choose either a person or an organisation."))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_state = (instance.__dict__.get("status"), instance.__dict__.get("role"))
+        return instance
+
     @property
     def member_name(self) -> str:
         if self.user_id:
             return str(self.user)
         return str(self.organisation)
-
-    def clean(self) -> None:
-        if bool(self.user_id) == bool(self.organisation_id):
-            raise ValidationError(_("Choose either a person or an organisation."))
 
 
 class GroupPost(models.Model):
@@ -661,6 +828,20 @@ class Indicator(Orderable):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.record_reading()
+
+    def record_reading(self) -> IndicatorReading | None:
+        """Keep the current value as a reading unless the last reading already says so."""
+        if self.current_value is None:
+            return None
+        date = self.reading_date or timezone.localdate()
+        last = self.readings.order_by("-date", "-recorded_at").first()
+        if last is not None and last.value == self.current_value and last.date == date:
+            return None
+        return IndicatorReading.objects.create(indicator=self, value=self.current_value, date=date)
 
     @cached_property
     def progress(self) -> int | None:

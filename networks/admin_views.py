@@ -1,0 +1,66 @@
+"""The committee report, for integration managers (in the admin's Reports menu)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from wagtail.models import Site
+
+from .forms import ReportForm
+from .report import build_report, report_pdf
+
+
+def may_see_report(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("networks.view_measure"))
+    )
+
+
+def committee_report(request):
+    if not may_see_report(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    initial = {
+        "site": Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first(),
+        "start": dt.date(today.year, 1, 1),
+        "end": today,
+    }
+    form = ReportForm(request.GET if "start" in request.GET else None, initial=initial)
+    reports, site, start, end = None, None, None, None
+    if form.is_bound and form.is_valid():
+        site, start, end = (form.cleaned_data[k] for k in ("site", "start", "end"))
+    elif not form.is_bound:
+        site, start, end = initial["site"], initial["start"], initial["end"]
+    if site is not None:
+        reports = build_report(site, start, end)
+        if request.GET.get("format") == "pdf":
+            response = HttpResponse(
+                report_pdf(site, start, end, reports), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = (
+                f'inline; filename="bericht-{site.hostname}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            )
+            return response
+    query = request.GET.copy()
+    query["format"] = "pdf"
+    if not form.is_bound and site is not None:
+        query.update({"site": site.pk, "start": start.isoformat(), "end": end.isoformat()})
+    return TemplateResponse(
+        request,
+        "networks/report.html",
+        {
+            "form": form,
+            "reports": reports,
+            "report_site": site,
+            "start": start,
+            "end": end,
+            "pdf_query": query.urlencode(),
+        },
+        status=200 if reports is not None or not form.is_bound else 400,
+    )

@@ -1,0 +1,297 @@
+"""Read queries of the public pages, each with a fixed number of SQL queries.
+
+Action fields are translatable snippets; other records point to the original (German)
+field, and pages show the translation in the visitor's language where one exists. Filters
+name an action field by the slug of its original.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import reduce
+from operator import and_
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from wagtail.documents import get_document_model
+from wagtail.models import Locale, Site
+
+from .forms import language_name
+from .models import (
+    ActionField,
+    ContactPerson,
+    IndicatorReading,
+    Measure,
+    Membership,
+    Organisation,
+    WorkingGroupPage,
+    split_languages,
+)
+
+
+def _site_q(site: Site) -> Q:
+    return Q(site=site) | Q(site__isnull=True)
+
+
+def _default_locale() -> Locale | None:
+    return Locale.get_default() if Locale.objects.exists() else None
+
+
+def action_fields_for(site: Site) -> list[ActionField]:
+    """The site's action fields in the visitor's language (2 queries).
+
+    Each carries ``filter_slug``: the slug of the original, which filters use.
+    """
+    originals = list(ActionField.objects.filter(_site_q(site)).order_by("sort_order", "name"))
+    default = _default_locale()
+    if default is not None:
+        # Originals are the default-locale rows; translations share their translation_key.
+        originals = [f for f in originals if f.locale_id == default.pk] or originals
+    names = translated_names([f.translation_key for f in originals])
+    for field in originals:
+        field.filter_slug = field.slug
+        field.display_name = names.get(field.translation_key, field.name)
+    return originals
+
+
+def translated_names(keys) -> dict:
+    """translation_key -> the name of the action field in the active language (1 query)."""
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:
+        return {}
+    return dict(
+        ActionField.objects.filter(translation_key__in=list(keys), locale=locale).values_list(
+            "translation_key", "name"
+        )
+    )
+
+
+def name_action_fields(fields: list[ActionField]) -> None:
+    """Set ``display_name`` (the name in the visitor's language) on each field (1 query)."""
+    names = translated_names({f.translation_key for f in fields})
+    for field in fields:
+        field.display_name = names.get(field.translation_key, field.name)
+
+
+def _field_key(site: Site, slug: str):
+    field = ActionField.objects.filter(_site_q(site), slug=slug).first()
+    return field.translation_key if field else None
+
+
+def directory_languages(site: Site) -> list[tuple[str, str]]:
+    """The languages in which someone in the directory can be spoken to (2 queries)."""
+    codes: set[str] = set()
+    for value in Organisation.objects.filter(_site_q(site)).values_list("languages", flat=True):
+        codes.update(split_languages(value))
+    for value in ContactPerson.objects.filter(
+        Q(organisation__site=site) | Q(organisation__site__isnull=True)
+    ).values_list("languages", flat=True):
+        codes.update(split_languages(value))
+    return sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
+
+
+def _language_q(prefix: str, code: str) -> Q:
+    return Q(**{f"{prefix}languages__regex": rf"(^|,){code}(,|$)"})
+
+
+def _words_q(query: str, fields: list[str]) -> Q | None:
+    words = query.split()[:8]
+    if not words:
+        return None
+    return reduce(
+        and_,
+        (reduce(lambda a, b: a | b, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words),
+    )
+
+
+def organisations(
+    site: Site, q: str = "", action_field: str = "", language: str = "", kind: str = ""
+) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(_site_q(site))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if action_field:
+        key = _field_key(site, action_field)
+        qs = qs.filter(
+            Q(action_fields__translation_key=key) | Q(contacts__action_fields__translation_key=key)
+        )
+    if language:
+        qs = qs.filter(_language_q("", language) | _language_q("contacts__", language))
+    if q and (
+        words := _words_q(
+            q, ["name", "description", "services", "city", "contacts__name", "contacts__role"]
+        )
+    ):
+        qs = qs.filter(words)
+    if action_field or language or q:
+        # Joins over contacts can repeat an organisation: keep each once.
+        qs = Organisation.objects.filter(pk__in=qs.values("pk"))
+    return qs.order_by("name").prefetch_related(
+        "action_fields",
+        Prefetch(
+            "contacts",
+            queryset=ContactPerson.objects.order_by("sort_order").prefetch_related("action_fields"),
+        ),
+    )
+
+
+def matching_contacts(organisation: Organisation, language: str, action_field: str) -> list:
+    """The organisation's contacts that fit the filters (from prefetched rows, no query)."""
+    contacts = list(organisation.contacts.all())
+    if language:
+        contacts = [c for c in contacts if language in c.language_codes] or (
+            contacts if language in organisation.language_codes else []
+        )
+    if action_field:
+        contacts = [
+            c
+            for c in contacts
+            if not c.action_fields.all()
+            or any(f.slug == action_field for f in c.action_fields.all())
+        ]
+    return contacts
+
+
+def organisation_or_404(site: Site, slug: str) -> Organisation:
+    organisation = (
+        Organisation.objects.filter(_site_q(site), slug=slug)
+        .prefetch_related("action_fields", "contacts__action_fields")
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def measures_of_organisation(organisation: Organisation) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(Q(lead_organisation=organisation) | Q(participants=organisation))
+        .distinct()
+        .select_related("action_field")
+    )
+
+
+def organisations_with_measures(site: Site) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(_site_q(site)).only("pk", "name").order_by("name")
+
+
+def measures(
+    site: Site,
+    q: str = "",
+    action_field: str = "",
+    target_group: str = "",
+    organisation: str = "",
+    status: str = "",
+) -> QuerySet[Measure]:
+    qs = Measure.objects.filter(site=site)
+    if action_field:
+        qs = qs.filter(action_field__translation_key=_field_key(site, action_field))
+    if target_group:
+        qs = qs.filter(target_group__icontains=target_group)
+    if organisation:
+        qs = qs.filter(Q(lead_organisation_id=organisation) | Q(participants__id=organisation))
+    if status:
+        qs = qs.filter(status=status)
+    if q and (words := _words_q(q, ["title", "goal", "target_group", "description"])):
+        qs = qs.filter(words)
+    if organisation:
+        qs = Measure.objects.filter(pk__in=qs.values("pk"))
+    return (
+        qs.select_related("action_field", "lead_organisation")
+        .prefetch_related("participants", "indicators")
+        .order_by("action_field__sort_order", "title")
+    )
+
+
+def measure_or_404(site: Site, slug: str) -> Measure:
+    measure = (
+        Measure.objects.filter(site=site, slug=slug)
+        .select_related("action_field", "lead_organisation")
+        .prefetch_related("participants")
+        .first()
+    )
+    if measure is None:
+        raise Http404
+    return measure
+
+
+def readings_by_indicator(indicators) -> dict[int, list[IndicatorReading]]:
+    history: dict[int, list[IndicatorReading]] = defaultdict(list)
+    for reading in IndicatorReading.objects.filter(indicator__in=indicators).order_by(
+        "date", "recorded_at"
+    ):
+        history[reading.indicator_id].append(reading)
+    return history
+
+
+# --- working groups ----------------------------------------------------------------------
+
+
+def coordinators(group: WorkingGroupPage) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            working_group__translation_key=group.translation_key,
+            status=Membership.Status.ACTIVE,
+            role=Membership.Role.COORDINATOR,
+        ).select_related("user", "organisation")
+    )
+
+
+def active_memberships(group: WorkingGroupPage) -> list[Membership]:
+    return list(
+        Membership.objects.filter(working_group=group, status=Membership.Status.ACTIVE)
+        .select_related("user", "organisation")
+        .order_by("-role", "user__last_name", "organisation__name")
+    )
+
+
+def open_requests(group: WorkingGroupPage) -> list[Membership]:
+    return list(
+        Membership.objects.filter(working_group=group, status=Membership.Status.REQUESTED)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def group_documents(group: WorkingGroupPage):
+    if group.collection_id is None:
+        return []
+    return list(
+        get_document_model()
+        .objects.filter(collection_id=group.collection_id)
+        .order_by("-created_at")[:100]
+    )
+
+
+def working_groups(index_page, action_field: str = "", status: str = "") -> list:
+    """The live groups below an index, with their action field's name (2 queries)."""
+    qs = WorkingGroupPage.objects.child_of(index_page).live().select_related("action_field")
+    if action_field:
+        qs = qs.filter(action_field__slug=action_field)
+    if status:
+        qs = qs.filter(status=status)
+    groups = list(qs.order_by("path"))
+    names = translated_names({g.action_field.translation_key for g in groups if g.action_field})
+    for group in groups:
+        group.action_field_name = (
+            names.get(group.action_field.translation_key, group.action_field.name)
+            if group.action_field
+            else ""
+        )
+    return groups
+
+
+def member_organisations(site: Site) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(_site_q(site), is_member=True).order_by("name")
+
+
+def upcoming_events(site: Site | None, user, limit: int = 5) -> list | None:
+    """Upcoming entries of the calendar, or None while events/ offers no calendar yet."""
+    try:
+        from events.calendar import upcoming
+    except ImportError:
+        return None
+    if site is None:
+        return []
+    return upcoming(site, user, limit=limit)
