@@ -1,3 +1,25 @@
-"""URLs outside the language prefix (feeds, files)."""
+"""URLs outside the language prefix: the iCalendar feeds and files."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("kalender.ics", views.site_feed, name="events_feed"),
+    path(
+        "kalender/handlungsfeld/<int:pk>.ics",
+        views.action_field_feed,
+        name="events_feed_action_field",
+    ),
+    path(
+        "kalender/organisation/<int:pk>.ics",
+        views.organisation_feed,
+        name="events_feed_organisation",
+    ),
+    path(
+        "kalender/arbeitsgruppe/<int:pk>.ics",
+        views.working_group_feed,
+        name="events_feed_working_group",
+    ),
+    path("kalender/veranstaltung/<int:pk>.ics", views.event_page_ics, name="events_event_ics"),
+]

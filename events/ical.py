@@ -1,0 +1,71 @@
+"""iCalendar for events: one VEVENT per event, a VCALENDAR per .ics file or feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+#: how often calendar programs should fetch a feed again (RFC 7986 REFRESH-INTERVAL)
+REFRESH_INTERVAL = timedelta(hours=6)
+
+
+def event_component(event, url: str) -> Event:
+    """The VEVENT of an event page; UID stable, SEQUENCE raised by every change."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    component = Event()
+    component.add("uid", event.ical_uid)
+    component.add("summary", event.title)
+    if event.all_day:
+        first = timezone.localtime(event.start, tz).date()
+        last = timezone.localtime(event.end, tz).date()
+        component.add("dtstart", first)
+        component.add("dtend", last + timedelta(days=1))  # DTEND of a date is exclusive
+    else:
+        component.add("dtstart", timezone.localtime(event.start, tz))
+        component.add("dtend", timezone.localtime(event.end, tz))
+    component.add("dtstamp", timezone.now())
+    component.add(
+        "last-modified",
+        event.last_published_at or event.latest_revision_created_at or timezone.now(),
+    )
+    component.add("sequence", event.ical_sequence)
+    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    location = ", ".join(part for part in (event.location_name, event.address) if part)
+    if location:
+        component.add("location", location)
+    description = event.intro or ""
+    if event.online_url:
+        description = f"{description}\n\n{event.online_url}".strip()
+    if description:
+        component.add("description", description)
+    component.add("url", url)
+    return component
+
+
+def new_calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Treffpunkt//Veranstaltungen//DE")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    return calendar
+
+
+def to_bytes(calendar: Calendar) -> bytes:
+    # Outlook needs the VTIMEZONE of every TZID used; icalendar builds it from zoneinfo.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def event_ics(event, url: str) -> bytes:
+    calendar = new_calendar(event.title)
+    calendar.add_component(event_component(event, url))
+    return to_bytes(calendar)

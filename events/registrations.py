@@ -1,0 +1,516 @@
+"""The registration engine shared by every kind of event.
+
+Every change to who holds a place happens inside ``transaction.atomic`` with the event's row
+locked (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the settings open every
+transaction with ``BEGIN IMMEDIATE``, so writers queue behind one another). Under that lock
+the engine expires stale holds, promotes the waiting list, counts the places taken (in
+people, ``party_size``) and only then places the newcomer: capacity is never exceeded, and
+nobody who signed up later overtakes someone already waiting.
+
+Places are counted per *bucket*: the event itself (visitors, participants, speakers, press),
+each workshop of a conference, each helper shift of a festival. Contributions to a festival
+take no place; they wait for the organiser's approval.
+
+Mails go out after the transaction commits, through the Tasks API (see :mod:`events.tasks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import EventPage, HelperShift, Registration, Workshop
+
+S = Registration.Status
+K = Registration.Kind
+
+#: statuses of a registration that is still alive (counts as a duplicate)
+ACTIVE = (S.HELD, S.CONFIRMED, S.WAITING, S.REQUESTED)
+PLACE_TAKING = (S.HELD, S.CONFIRMED)
+#: the kinds that take a place of the event itself
+ATTENDEE_KINDS = (K.VISITOR, K.PARTICIPANT, K.SPEAKER, K.PRESS)
+
+
+class SignupError(Exception):
+    """A sign-up, confirmation or cancellation that cannot be done; the message is for the user."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def hold_minutes() -> int:
+    """How long an unconfirmed sign-up keeps its place."""
+    return getattr(settings, "EVENTS_HOLD_MINUTES", 60)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """A set of places: the event's own, a workshop's or a helper shift's."""
+
+    kinds: tuple[str, ...]
+    capacity: int | None
+    workshop_id: int | None = None
+    shift_id: int | None = None
+
+    def filter(self, qs: QuerySet[Registration]) -> QuerySet[Registration]:
+        qs = qs.filter(kind__in=self.kinds)
+        if self.workshop_id:
+            qs = qs.filter(workshop_id=self.workshop_id)
+        if self.shift_id:
+            qs = qs.filter(shift_id=self.shift_id)
+        return qs
+
+
+def _bucket_for(event: EventPage, kind: str, workshop=None, shift=None) -> Bucket | None:
+    if kind in ATTENDEE_KINDS:
+        return Bucket(ATTENDEE_KINDS, event.capacity)
+    if kind == K.WORKSHOP:
+        return Bucket((K.WORKSHOP,), workshop.capacity, workshop_id=workshop.pk)
+    if kind == K.HELPER:
+        return Bucket((K.HELPER,), shift.slots, shift_id=shift.pk)
+    return None  # contributions take no place
+
+
+def _buckets(event: EventPage) -> list[Bucket]:
+    buckets = [Bucket(ATTENDEE_KINDS, event.capacity)]
+    buckets += [
+        Bucket((K.WORKSHOP,), w.capacity, workshop_id=w.pk)
+        for w in Workshop.objects.filter(conference_id=event.pk)
+    ]
+    buckets += [
+        Bucket((K.HELPER,), s.slots, shift_id=s.pk)
+        for s in HelperShift.objects.filter(festival_id=event.pk)
+    ]
+    return buckets
+
+
+def _taken(event: EventPage, bucket: Bucket) -> int:
+    qs = bucket.filter(Registration.objects.filter(event=event, status__in=PLACE_TAKING))
+    return qs.aggregate(n=Sum("party_size"))["n"] or 0
+
+
+def _free(event: EventPage, bucket: Bucket) -> int | None:
+    if bucket.capacity is None:
+        return None
+    return max(bucket.capacity - _taken(event, bucket), 0)
+
+
+def _lock(event: EventPage) -> EventPage:
+    """The event, re-read with its row locked for the rest of the transaction."""
+    return EventPage.objects.select_for_update(of=("self",)).select_related(None).get(pk=event.pk)
+
+
+def _after_commit(registration_id: int, mail: str) -> None:
+    from .tasks import send_registration_mail
+
+    transaction.on_commit(lambda: send_registration_mail.enqueue(registration_id, mail))
+
+
+# --- inside the lock -------------------------------------------------------------------
+
+
+def _expire(event: EventPage, now: datetime) -> int:
+    return Registration.objects.filter(
+        event=event,
+        status__in=(S.HELD, S.WAITING, S.REQUESTED),
+        email_confirmed=False,
+        hold_expires_at__lt=now,
+    ).update(status=S.EXPIRED)
+
+
+def _promote(event: EventPage, now: datetime) -> list[int]:
+    """Move confirmed people from the waiting lists to free places, oldest first.
+
+    A waiting party that is larger than the places left is passed over (it keeps its turn)
+    so that a family of five does not block three single places. A workshop place is only
+    given to someone who holds a place at the conference itself.
+    """
+    promoted: list[int] = []
+    for bucket in _buckets(event):
+        free = _free(event, bucket)
+        waiting = bucket.filter(
+            Registration.objects.filter(event=event, status=S.WAITING, email_confirmed=True)
+        ).select_related("parent")
+        for registration in waiting.order_by("id"):
+            if free is not None and free <= 0:
+                break
+            if registration.parent and registration.parent.status not in PLACE_TAKING:
+                continue
+            if free is not None and registration.party_size > free:
+                continue
+            registration.status = S.CONFIRMED
+            registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at"])
+            promoted.append(registration.pk)
+            if free is not None:
+                free -= registration.party_size
+    return promoted
+
+
+def _place(event: EventPage, registration: Registration, bucket: Bucket | None) -> None:
+    """Give the registration a place, a spot on the waiting list, or refuse with a reason."""
+    if bucket is None:
+        registration.status = S.REQUESTED
+        return
+    free = _free(event, bucket)
+    parent_waits = registration.parent is not None and registration.parent.status == S.WAITING
+    if free is None or (registration.party_size <= free and not parent_waits):
+        registration.status = S.CONFIRMED if registration.email_confirmed else S.HELD
+        return
+    if free > 0 and registration.party_size > free and not parent_waits:
+        raise SignupError(
+            ngettext(
+                "Only %(n)d place is left. Please sign up fewer people.",
+                "Only %(n)d places are left. Please sign up fewer people.",
+                free,
+            )
+            % {"n": free},
+            "party_too_large",
+        )
+    if not event.waiting_list:
+        raise SignupError(_("Sorry, this event is fully booked."), "full")
+    registration.status = S.WAITING
+
+
+# --- the public operations -------------------------------------------------------------
+
+
+def sign_up(
+    event: EventPage,
+    *,
+    email: str,
+    kind: str = K.VISITOR,
+    name: str = "",
+    party_size: int = 1,
+    user=None,
+    language: str | None = None,
+    answers: dict | None = None,
+    workshop: Workshop | None = None,
+    shift: HelperShift | None = None,
+    contribution_kind: str = "",
+    contribution_text: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """Sign someone up; returns the registration (held, confirmed, waiting or requested).
+
+    With ``user`` whose address is ``email`` no mail confirmation is needed (one click).
+    Raises :class:`SignupError` (and writes nothing) when the sign-up is not possible.
+    """
+    now = now or timezone.now()
+    event = event.registration_event
+    email = email.strip().lower()
+    language = language or settings.LANGUAGE_CODE
+    trusted = user is not None and user.is_authenticated and user.email.lower() == email
+    if party_size < 1 or party_size > event.max_party_size:
+        raise SignupError(
+            ngettext(
+                "You can sign up at most %(n)d person.",
+                "You can sign up at most %(n)d people at once.",
+                event.max_party_size,
+            )
+            % {"n": event.max_party_size},
+            "party_size",
+        )
+    _check_open(event, now)
+    with transaction.atomic():
+        event = _lock(event)
+        expired = _expire(event, now)
+        promoted = _promote(event, now) if expired else []
+        duplicates = Registration.objects.filter(event=event, email=email, status__in=ACTIVE)
+        if kind == K.HELPER:
+            duplicates = duplicates.filter(kind=K.HELPER, shift=shift)
+        elif kind == K.CONTRIBUTION:
+            duplicates = duplicates.none()
+        else:
+            duplicates = duplicates.filter(kind__in=ATTENDEE_KINDS)
+        if duplicates.exists():
+            raise SignupError(
+                _("This email address is already signed up. Look for our mail in your inbox."),
+                "duplicate",
+            )
+        registration = Registration(
+            event=event,
+            kind=kind,
+            email=email,
+            name=name.strip(),
+            party_size=party_size,
+            user=user if trusted else None,
+            language=language,
+            answers=answers or {},
+            shift=shift,
+            contribution_kind=contribution_kind,
+            contribution_text=contribution_text,
+            email_confirmed=trusted,
+            hold_expires_at=None if trusted else now + timedelta(minutes=hold_minutes()),
+            created_at=now,
+            confirmed_at=now if trusted else None,
+        )
+        _place(event, registration, _bucket_for(event, kind, shift=shift))
+        registration.save()
+        if workshop is not None:
+            child = Registration(
+                event=event,
+                kind=K.WORKSHOP,
+                parent=registration,
+                workshop=workshop,
+                email=email,
+                name=registration.name,
+                party_size=1,
+                user=registration.user,
+                language=language,
+                email_confirmed=trusted,
+                hold_expires_at=registration.hold_expires_at,
+                created_at=now,
+                confirmed_at=registration.confirmed_at,
+            )
+            _place(event, child, _bucket_for(event, K.WORKSHOP, workshop=workshop))
+            child.save()
+        _after_commit(registration.pk, "confirm" if not trusted else "status")
+        for pk in promoted:
+            _after_commit(pk, "promoted")
+    return registration
+
+
+def _check_open(event: EventPage, now: datetime) -> None:
+    state = event.signup_state(now)
+    messages = {
+        "off": _("This event takes no sign-ups here."),
+        "cancelled": _("This event has been cancelled."),
+        "not_yet": _("Sign-up has not opened yet."),
+        "closed": _("Sign-up for this event has closed."),
+        "past": _("This event is over."),
+    }
+    if state != "open":
+        raise SignupError(messages[state], state)
+
+
+def _by_token(token: str) -> Registration:
+    registration = (
+        Registration.objects.filter(token=token, anonymised_at__isnull=True)
+        .select_related("event")
+        .first()
+        if token and len(token) <= 64
+        else None
+    )
+    if registration is None:
+        raise SignupError(_("This link is not valid. Please check the address."), "bad_token")
+    return registration
+
+
+def confirm(token: str, now: datetime | None = None) -> Registration:
+    """Confirm the email address of a sign-up by the link in the mail (idempotent)."""
+    now = now or timezone.now()
+    registration = _by_token(token)
+    with transaction.atomic():
+        event = _lock(registration.event)
+        _expire(event, now)
+        registration.refresh_from_db()
+        if registration.status == S.EXPIRED:
+            promoted = _promote(event, now)
+            for pk in promoted:
+                _after_commit(pk, "promoted")
+            raise SignupError(
+                _("This link has expired and the place was given to others. Please sign up again."),
+                "expired",
+            )
+        if registration.status in (S.CANCELLED, S.DECLINED):
+            raise SignupError(_("This sign-up was cancelled."), "cancelled")
+        if registration.email_confirmed:
+            return registration
+        group = [registration, *registration.children.all()]
+        for item in group:
+            item.email_confirmed = True
+            item.hold_expires_at = None
+            if item.status == S.HELD:
+                item.status, item.confirmed_at = S.CONFIRMED, now
+            item.save(
+                update_fields=["email_confirmed", "hold_expires_at", "status", "confirmed_at"]
+            )
+        promoted = _promote(event, now)
+        _after_commit(registration.pk, "status")
+        for pk in promoted:
+            if pk not in {item.pk for item in group}:
+                _after_commit(pk, "promoted")
+    registration.refresh_from_db()
+    return registration
+
+
+def cancel(token: str, now: datetime | None = None) -> Registration:
+    """Cancel by the link in the mail; frees the place and moves the waiting list up."""
+    now = now or timezone.now()
+    registration = _by_token(token)
+    with transaction.atomic():
+        event = _lock(registration.event)
+        registration.refresh_from_db()
+        if registration.status not in ACTIVE:
+            raise SignupError(_("This sign-up is no longer active."), "inactive")
+        group = [registration, *registration.children.filter(status__in=ACTIVE)]
+        for item in group:
+            item.status, item.cancelled_at = S.CANCELLED, now
+            item.save(update_fields=["status", "cancelled_at"])
+        for pk in _promote(event, now):
+            _after_commit(pk, "promoted")
+        _after_commit(registration.pk, "cancelled")
+    return registration
+
+
+def cancel_for_user(event: EventPage, user) -> Registration | None:
+    """One click for logged-in people: cancel their own sign-up for the event."""
+    registration = (
+        Registration.objects.filter(
+            event=event.registration_event, user=user, status__in=ACTIVE, parent=None
+        )
+        .exclude(kind=K.CONTRIBUTION)
+        .first()
+    )
+    return cancel(registration.token) if registration else None
+
+
+def decide_contribution(registration: Registration, approve: bool) -> Registration:
+    """The organiser approves or declines a contribution (stand, dish, music, activity)."""
+    if registration.kind != K.CONTRIBUTION or registration.status != S.REQUESTED:
+        raise SignupError(_("This contribution has already been decided."), "decided")
+    with transaction.atomic():
+        _lock(registration.event)
+        registration.status = S.CONFIRMED if approve else S.DECLINED
+        registration.confirmed_at = timezone.now() if approve else None
+        registration.save(update_fields=["status", "confirmed_at"])
+        _after_commit(registration.pk, "approved" if approve else "declined")
+    return registration
+
+
+def check_in(registration: Registration, attended: bool = True) -> Registration:
+    registration.attended_at = timezone.now() if attended else None
+    registration.save(update_fields=["attended_at"])
+    return registration
+
+
+def expire_holds(now: datetime | None = None) -> int:
+    """Free the places of unconfirmed sign-ups whose time ran out; promote the waiting lists."""
+    now = now or timezone.now()
+    event_ids = set(
+        Registration.objects.filter(
+            status__in=(S.HELD, S.WAITING, S.REQUESTED),
+            email_confirmed=False,
+            hold_expires_at__lt=now,
+        ).values_list("event_id", flat=True)
+    )
+    count = 0
+    for event_id in event_ids:
+        with transaction.atomic():
+            event = _lock(EventPage(pk=event_id))
+            count += _expire(event, now)
+            for pk in _promote(event, now):
+                _after_commit(pk, "promoted")
+    return count
+
+
+def availability(event: EventPage) -> dict:
+    """Places taken and free per bucket, in a fixed number of queries (for pages and JSON)."""
+    event = event.registration_event
+    rows = (
+        Registration.objects.filter(event=event)
+        .values("kind", "status", "workshop_id", "shift_id")
+        .annotate(people=Sum("party_size"), count=Count("id"))
+    )
+    taken = {"event": 0}
+    waiting = {"event": 0}
+    counts = dict.fromkeys(S.values, 0)
+    attended = Registration.objects.filter(event=event, attended_at__isnull=False).aggregate(
+        n=Sum("party_size")
+    )["n"]
+    for row in rows:
+        if row["kind"] in ATTENDEE_KINDS:
+            key = "event"
+            counts[row["status"]] += row["people"]
+        elif row["kind"] == K.WORKSHOP:
+            key = f"workshop-{row['workshop_id']}"
+        elif row["kind"] == K.HELPER:
+            key = f"shift-{row['shift_id']}"
+        else:
+            continue
+        if row["status"] in PLACE_TAKING:
+            taken[key] = taken.get(key, 0) + row["people"]
+        elif row["status"] == S.WAITING:
+            waiting[key] = waiting.get(key, 0) + row["people"]
+
+    def free(key: str, capacity: int | None) -> int | None:
+        return None if capacity is None else max(capacity - taken.get(key, 0), 0)
+
+    result = {
+        "capacity": event.capacity,
+        "taken": taken["event"],
+        "free": free("event", event.capacity),
+        "waiting": waiting["event"],
+        "confirmed": counts[S.CONFIRMED],
+        "held": counts[S.HELD],
+        "attended": attended or 0,
+        "workshops": {},
+        "shifts": {},
+    }
+    for workshop in Workshop.objects.filter(conference_id=event.pk):
+        key = f"workshop-{workshop.pk}"
+        result["workshops"][workshop.pk] = {
+            "title": workshop.title,
+            "capacity": workshop.capacity,
+            "taken": taken.get(key, 0),
+            "free": free(key, workshop.capacity),
+            "waiting": waiting.get(key, 0),
+        }
+    for shift in HelperShift.objects.filter(festival_id=event.pk):
+        key = f"shift-{shift.pk}"
+        result["shifts"][shift.pk] = {
+            "title": str(shift),
+            "capacity": shift.slots,
+            "taken": taken.get(key, 0),
+            "free": free(key, shift.slots),
+        }
+    return result
+
+
+def registered_users(event_page: EventPage, kind: str | None = None) -> QuerySet:
+    """Users with an account whose registration for the event is confirmed."""
+    event = event_page.registration_event
+    filters = Q(event_registrations__event=event, event_registrations__status=S.CONFIRMED)
+    if kind:
+        filters &= Q(event_registrations__kind=kind)
+    return get_user_model().objects.filter(filters).distinct()
+
+
+def registration_for_user(event: EventPage, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(
+            event=event.registration_event, user=user, status__in=ACTIVE, parent=None
+        )
+        .exclude(kind__in=(K.CONTRIBUTION, K.HELPER))
+        .first()
+    )
+
+
+def anonymise_past(now: datetime | None = None) -> int:
+    """Delete the personal data of registrations N days after their event (data protection)."""
+    now = now or timezone.now()
+    days = getattr(settings, "EVENTS_DELETE_PERSONAL_DATA_AFTER_DAYS", 30)
+    qs = Registration.objects.filter(
+        anonymised_at__isnull=True, event__end__lt=now - timedelta(days=days)
+    )
+    # Counts stay for statistics; everything that identifies a person goes.
+    return qs.update(
+        name="",
+        email="",
+        user=None,
+        answers={},
+        contribution_text="",
+        anonymised_at=now,
+    )

@@ -1,0 +1,628 @@
+"""Views of events/: event pages, sign-up, token links, organiser tools, feeds."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import csv
+import io
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Site
+
+from . import registrations as engine
+from .calendar import build_feed, entries_between
+from .forms import CalendarFilterForm, ContributionForm, HelperForm, MessageForm, SignupForm
+from .ical import event_ics as build_event_ics
+from .models import ConferencePage, EventPage, FestivalPage, Registration
+from .ratelimit import allow_signup
+
+S = Registration.Status
+
+
+# --- calendar --------------------------------------------------------------------------
+
+
+def _month(value: str | None) -> date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1) if 1900 <= year <= 2200 else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def calendar_context(request, index_page) -> dict:
+    """What the calendar page shows: filters, list or month view, upcoming or past."""
+    from networks.models import ActionField
+
+    site = Site.find_for_request(request)
+    action_fields = list(
+        ActionField.objects.filter(locale__language_code=settings.LANGUAGE_CODE).filter(
+            Q(site=site) | Q(site__isnull=True)
+        )
+    )
+    form = CalendarFilterForm(request.GET or None, action_fields=action_fields)
+    filters = {}
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    for key in ("kind", "action_field", "language"):
+        if data.get(key):
+            filters[key] = data[key]
+    view = "month" if request.GET.get("ansicht") == "monat" else "list"
+    past = request.GET.get("vergangen") == "1"
+    today = timezone.localdate()
+    context = {"filter_form": form, "view": view, "past": past}
+    query = {k: v for k, v in request.GET.items() if k in ("kind", "action_field", "language")}
+    context["filter_query"] = urlencode(query)
+    feed_path = "/kalender.ics"
+    if filters.get("action_field"):
+        feed_path = f"/kalender/handlungsfeld/{filters['action_field']}.ics"
+    context["feed_url"] = site.root_url + feed_path if site else feed_path
+    context["webcal_url"] = (
+        context["feed_url"].replace("https://", "webcal://").replace("http://", "webcal://")
+    )
+    user = request.user
+    if view == "month":
+        month = _month(request.GET.get("monat")) or today.replace(day=1)
+        last_day = pycalendar.monthrange(month.year, month.month)[1]
+        start, end = _aware(month), _aware(month.replace(day=last_day)) + timedelta(days=1)
+        entries = entries_between(site, user, start, end, filters)
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+            days = []
+            for day in week:
+                day_start, day_end = _aware(day), _aware(day) + timedelta(days=1)
+                days.append(
+                    {
+                        "date": day,
+                        "in_month": day.month == month.month,
+                        "today": day == today,
+                        "entries": [e for e in entries if e.start < day_end and e.end > day_start],
+                    }
+                )
+            weeks.append(days)
+        previous = (month - timedelta(days=1)).replace(day=1)
+        following = month.replace(day=last_day) + timedelta(days=1)
+        context.update(
+            month=month,
+            weeks=weeks,
+            previous_month=f"{previous:%Y-%m}",
+            next_month=f"{following:%Y-%m}",
+            weekdays=[pycalendar.day_abbr[i] for i in range(7)],
+        )
+        return context
+    if past:
+        start = _aware(data.get("start") or today - timedelta(days=365))
+        end = min(_aware((data.get("end") or today) + timedelta(days=1)), timezone.now())
+        entries = list(reversed(entries_between(site, user, start, end, filters)))
+    else:
+        start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
+        end = (
+            _aware(data["end"] + timedelta(days=1))
+            if data.get("end")
+            else start + timedelta(days=366)
+        )
+        entries = entries_between(site, user, start, end, filters) if end > start else []
+    paginator = Paginator(entries, 20)
+    context["entries"] = paginator.get_page(request.GET.get("seite"))
+    return context
+
+
+# --- event pages and sign-up -------------------------------------------------------------
+
+
+def _event_context(
+    request, page: EventPage, form=None, helper_form=None, contribution_form=None
+) -> dict:
+    event = page.registration_event
+    site = Site.find_for_request(request)
+    own = engine.registration_for_user(event, request.user)
+    context = {
+        "page": page,
+        "self": page,
+        "event": event,
+        "signup_state": event.signup_state(),
+        "availability": engine.availability(event),
+        "form": form or SignupForm(event=event, user=request.user),
+        "own_registration": own,
+        "ics_url": page.url + "ics/",
+        "google_url": _google_url(page, request),
+        "can_manage": _can_manage(request.user, event),
+        "site_root": site.root_url if site else "",
+    }
+    if isinstance(event, FestivalPage) or hasattr(event, "festivalpage"):
+        festival = event if isinstance(event, FestivalPage) else event.festivalpage
+        context["festival"] = festival
+        context["shifts"] = list(festival.shifts.all())
+        if context["shifts"]:
+            context["helper_form"] = helper_form or HelperForm(festival=festival)
+        if festival.contributions_enabled:
+            context["contribution_form"] = contribution_form or ContributionForm()
+    if isinstance(page, ConferencePage) or hasattr(page, "conferencepage"):
+        conference = page if isinstance(page, ConferencePage) else page.conferencepage
+        context["sessions"] = list(conference.programme.select_related("speaker", "speaker__photo"))
+        context["speakers"] = list(
+            {s.speaker.pk: s.speaker for s in context["sessions"] if s.speaker}.values()
+        )
+        context["workshops"] = (
+            list(event.specific.workshops.all()) if hasattr(event.specific, "workshops") else []
+        )
+    elif hasattr(page, "programme"):
+        context["sessions"] = list(page.programme.select_related("speaker"))
+    return context
+
+
+def _google_url(page: EventPage, request) -> str:
+    fmt = "%Y%m%dT%H%M%SZ"
+    start, end = page.start.astimezone(UTC), page.end.astimezone(UTC)
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": page.title,
+            "dates": f"{start:{fmt}}/{end:{fmt}}",
+            "location": ", ".join(p for p in (page.location_name, page.address) if p),
+            "details": request.build_absolute_uri(page.url),
+        }
+    )
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def _render_event(request, page: EventPage, status: int = 200, **forms_) -> TemplateResponse:
+    return TemplateResponse(
+        request, page.get_template(request), _event_context(request, page, **forms_), status=status
+    )
+
+
+def event_page(request, page: EventPage):
+    return _render_event(request, page)
+
+
+def _signup_result(request, page: EventPage, registration: Registration) -> None:
+    if registration.status == S.HELD:
+        messages.success(
+            request,
+            _(
+                "Nearly done: we have sent you an email. Please confirm your sign-up with the link in it."
+            ),
+        )
+    elif registration.status == S.WAITING and not registration.email_confirmed:
+        messages.success(
+            request,
+            _(
+                "The event is fully booked. Please confirm the link in our email to join the waiting list."
+            ),
+        )
+    elif registration.status == S.WAITING:
+        messages.success(request, _("The event is fully booked: you are on the waiting list."))
+    elif registration.status == S.REQUESTED:
+        messages.success(
+            request,
+            _(
+                "Thank you! Please confirm the link in our email; then the organisers look at your offer."
+            ),
+        )
+    else:
+        messages.success(request, _("You are signed up. We have sent you a confirmation by email."))
+
+
+def _guarded(request, form) -> str | None:
+    """Spam and rate checks; a message when the sign-up must not go through."""
+    if form.is_spam():
+        return _("Your sign-up could not be accepted.")
+    if not allow_signup(request, form.cleaned_data.get("email", "")):
+        return _("Too many sign-ups from here. Please try again in an hour.")
+    return None
+
+
+def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
+    if not form.is_valid():
+        return _render_event(request, page, status=400, **{form_key: form})
+    problem = _guarded(request, form)
+    if problem is None:
+        try:
+            registration = call(form)
+        except engine.SignupError as error:
+            problem = error.message
+    if problem is not None:
+        form.add_error(None, problem)
+        return _render_event(request, page, status=400, **{form_key: form})
+    _signup_result(request, page, registration)
+    return redirect(page.url + "#anmeldung")
+
+
+def signup(request, page: EventPage):
+    if request.method != "POST":
+        return redirect(page.url)
+    event = page.registration_event
+    form = SignupForm(request.POST, event=event, user=request.user)
+
+    def call(form):
+        return engine.sign_up(
+            event,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data.get("name", ""),
+            kind=form.cleaned_data.get("kind") or type(event).attendee_kinds[0][0],
+            party_size=form.cleaned_data.get("party_size") or 1,
+            user=request.user,
+            language=get_language(),
+            answers=form.answers(),
+            workshop=form.workshop(),
+        )
+
+    return _attempt(request, page, form, "form", call)
+
+
+def helper_signup(request, page: FestivalPage):
+    if request.method != "POST":
+        return redirect(page.url)
+    festival = page.registration_event
+    form = HelperForm(request.POST, festival=festival)
+
+    def call(form):
+        return engine.sign_up(
+            festival,
+            kind=Registration.Kind.HELPER,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data.get("name", ""),
+            user=request.user,
+            language=get_language(),
+            shift=form.shift(),
+        )
+
+    return _attempt(request, page, form, "helper_form", call)
+
+
+def contribution_signup(request, page: FestivalPage):
+    if request.method != "POST":
+        return redirect(page.url)
+    festival = page.registration_event
+    if not festival.contributions_enabled:
+        raise Http404
+    form = ContributionForm(request.POST)
+
+    def call(form):
+        return engine.sign_up(
+            festival,
+            kind=Registration.Kind.CONTRIBUTION,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data.get("name", ""),
+            user=request.user,
+            language=get_language(),
+            contribution_kind=form.cleaned_data["contribution_kind"],
+            contribution_text=form.cleaned_data["contribution_text"],
+        )
+
+    return _attempt(request, page, form, "contribution_form", call)
+
+
+def event_ics(request, page: EventPage) -> HttpResponse:
+    data = build_event_ics(page.registration_event, request.build_absolute_uri(page.url))
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
+    return response
+
+
+# --- token links ----------------------------------------------------------------------
+
+
+def _token_page(request, registration, error=None, done=None, status=200):
+    event = registration.event.specific.localized if registration else None
+    return TemplateResponse(
+        request,
+        "events/registration_status.html",
+        {"registration": registration, "event": event, "error": error, "done": done},
+        status=status,
+    )
+
+
+def confirm_view(request, token: str):
+    try:
+        registration = engine.confirm(token)
+    except engine.SignupError as error:
+        return _token_page(
+            request, None, error=error.message, status=400 if error.code == "bad_token" else 410
+        )
+    return _token_page(request, registration, done="confirmed")
+
+
+def cancel_view(request, token: str):
+    registration = Registration.objects.filter(token=token, anonymised_at__isnull=True).first()
+    if registration is None:
+        return _token_page(
+            request, None, error=_("This link is not valid. Please check the address."), status=400
+        )
+    if request.method == "POST":
+        try:
+            registration = engine.cancel(token)
+        except engine.SignupError as error:
+            return _token_page(request, registration, error=error.message, status=409)
+        return _token_page(request, registration, done="cancelled")
+    return _token_page(request, registration)
+
+
+@require_POST
+def cancel_own(request, page_id: int):
+    """One click for people who are logged in."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    page = get_object_or_404(EventPage, pk=page_id)
+    if engine.cancel_for_user(page, request.user):
+        messages.success(request, _("Your sign-up is cancelled."))
+    return redirect(page.localized.url)
+
+
+def certificate_view(request, token: str):
+    from .certificates import certificate_pdf
+
+    registration = (
+        Registration.objects.filter(token=token, anonymised_at__isnull=True, parent=None)
+        .select_related("event")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    conference = ConferencePage.objects.filter(pk=registration.event_id).first()
+    if (
+        conference is None
+        or not conference.certificates_enabled
+        or registration.attended_at is None
+    ):
+        return _token_page(
+            request,
+            registration,
+            error=_("A certificate is available once you have been checked in at the conference."),
+            status=403,
+        )
+    response = HttpResponse(
+        certificate_pdf(registration, conference), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'attachment; filename="teilnahmebescheinigung.pdf"'
+    return response
+
+
+# --- organiser tools ---------------------------------------------------------------------
+
+
+def _can_manage(user, event: EventPage) -> bool:
+    if not user.is_authenticated:
+        return False
+    return event.permissions_for_user(user).can_edit()
+
+
+def _managed_event(request, page_id: int) -> EventPage:
+    if not request.user.is_authenticated:
+        raise _LoginRequired
+    event = get_object_or_404(EventPage, pk=page_id).registration_event
+    if not _can_manage(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+class _LoginRequired(Exception):
+    pass
+
+
+def organiser(view):
+    def wrapped(request, page_id: int, *args, **kwargs):
+        try:
+            event = _managed_event(request, page_id)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+        return view(request, event, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@organiser
+def registrations_view(request, event: EventPage):
+    """Live counts, the list (check-in on a phone), contributions, a message to everyone."""
+    form = MessageForm()
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            from .tasks import send_message_to_registrants
+
+            send_message_to_registrants.enqueue(
+                event.pk, form.cleaned_data["subject"], form.cleaned_data["text"]
+            )
+            messages.success(request, _("Your message is being sent to all registrants."))
+            return redirect(request.path)
+    query = request.GET.get("q", "")[:100]
+    registrations = (
+        Registration.objects.filter(event=event, parent=None)
+        .exclude(status__in=(S.EXPIRED,))
+        .select_related("shift")
+        .prefetch_related("children__workshop")
+    )
+    if query:
+        registrations = registrations.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    return TemplateResponse(
+        request,
+        "events/registrations.html",
+        {
+            "event": event,
+            "page": event,
+            "availability": engine.availability(event),
+            "registrations": registrations,
+            "message_form": form,
+            "query": query,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@organiser
+def counts_json(request, event: EventPage):
+    data = engine.availability(event)
+    data["workshops"] = list(data["workshops"].values())
+    data["shifts"] = list(data["shifts"].values())
+    return JsonResponse(data)
+
+
+EXPORT_COLUMNS = [
+    ("kind", "Art"),
+    ("status", "Status"),
+    ("name", "Name"),
+    ("email", "E-Mail"),
+    ("party_size", "Personen"),
+    ("details", "Workshop / Schicht / Beitrag"),
+    ("answers", "Antworten"),
+    ("created_at", "Angemeldet"),
+    ("attended_at", "Anwesend"),
+]
+
+
+def _export_rows(event: EventPage) -> list[list]:
+    rows = []
+    qs = (
+        Registration.objects.filter(event=event, anonymised_at__isnull=True)
+        .exclude(status=S.EXPIRED)
+        .select_related("workshop", "shift")
+    )
+    for r in qs:
+        details = (
+            r.workshop.title if r.workshop else str(r.shift) if r.shift else r.contribution_text
+        )
+        answers = "; ".join(f"{k}: {v}" for k, v in r.answers.items())
+        rows.append(
+            [
+                r.get_kind_display(),
+                r.get_status_display(),
+                r.name,
+                r.email,
+                r.party_size,
+                details,
+                answers,
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(r.attended_at).strftime("%Y-%m-%d %H:%M")
+                if r.attended_at
+                else "",
+            ]
+        )
+    return rows
+
+
+def _safe_cell(value):
+    # Spreadsheets run cells that start with these as formulas (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@organiser
+def export_csv(request, event: EventPage):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([label for _key, label in EXPORT_COLUMNS])
+    for row in _export_rows(event):
+        writer.writerow([_safe_cell(v) for v in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.csv"'
+    return response
+
+
+@organiser
+def export_xlsx(request, event: EventPage):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Anmeldungen"
+    sheet.append([label for _key, label in EXPORT_COLUMNS])
+    for row in _export_rows(event):
+        sheet.append([_safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.xlsx"'
+    return response
+
+
+@organiser
+def check_in_view(request, event: EventPage, public_id):
+    if request.method != "POST":
+        return redirect("events:registrations", page_id=event.pk)
+    registration = get_object_or_404(Registration, event=event, public_id=public_id)
+    engine.check_in(registration, attended=request.POST.get("attended") != "0")
+    if request.htmx:
+        return TemplateResponse(
+            request, "events/includes/checkin_button.html", {"r": registration, "event": event}
+        )
+    return redirect(f"{request.path.rsplit('/checkin/', 1)[0]}/#r-{registration.public_id}")
+
+
+@organiser
+def decide_view(request, event: EventPage, public_id):
+    if request.method != "POST":
+        return redirect("events:registrations", page_id=event.pk)
+    registration = get_object_or_404(Registration, event=event, public_id=public_id)
+    try:
+        engine.decide_contribution(registration, approve=request.POST.get("approve") == "1")
+    except engine.SignupError as error:
+        messages.error(request, error.message)
+    return redirect("events:registrations", page_id=event.pk)
+
+
+# --- feeds -----------------------------------------------------------------------------
+
+
+def _feed(request, filters: dict, name: str = "") -> HttpResponse:
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    data = build_feed(site, None, filters, name=name)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kalender.ics"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def site_feed(request):
+    return _feed(request, {})
+
+
+def action_field_feed(request, pk: int):
+    from networks.models import ActionField
+
+    field_ = get_object_or_404(ActionField, pk=pk)
+    return _feed(request, {"action_field": pk}, name=field_.name)
+
+
+def organisation_feed(request, pk: int):
+    from networks.models import Organisation
+
+    organisation = get_object_or_404(Organisation, pk=pk)
+    return _feed(request, {"organisation": pk}, name=organisation.name)
+
+
+def working_group_feed(request, pk: int):
+    from networks.models import WorkingGroupPage
+
+    group = get_object_or_404(WorkingGroupPage.objects.live(), pk=pk)
+    return _feed(request, {"working_group": pk}, name=group.title)
+
+
+def event_page_ics(request, pk: int):
+    page = get_object_or_404(EventPage.objects.live(), pk=pk)
+    return event_ics(request, page)

@@ -1,0 +1,223 @@
+"""The registration engine: places, waiting list, tokens, bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events import registrations as engine
+from events.models import Registration
+
+from .conftest import in_days
+
+pytestmark = pytest.mark.django_db
+S = Registration.Status
+
+
+def test_anonymous_sign_up_holds_places_until_the_link_confirms_it(event):
+    registration = engine.sign_up(event, email="Nour@Example.org", party_size=3, language="ar")
+    assert registration.status == S.HELD
+    assert registration.email == "nour@example.org"
+    assert engine.availability(event)["free"] == 7
+    assert len(mail.outbox) == 1
+    assert registration.token in mail.outbox[0].body
+    confirmed = engine.confirm(registration.token)
+    assert confirmed.status == S.CONFIRMED
+    assert engine.availability(event)["confirmed"] == 3
+    # the confirmation carries the event as .ics
+    assert mail.outbox[-1].attachments[0][0] == "event.ics"
+
+
+def test_confirming_twice_is_harmless(event):
+    registration = engine.sign_up(event, email="a@example.org")
+    engine.confirm(registration.token)
+    assert engine.confirm(registration.token).status == S.CONFIRMED
+    assert Registration.objects.count() == 1
+
+
+def test_logged_in_user_is_confirmed_in_one_click(event, user):
+    registration = engine.sign_up(event, email=user.email, user=user)
+    assert registration.status == S.CONFIRMED
+    assert list(engine.registered_users(event)) == [user]
+
+
+def test_user_signing_up_someone_else_still_needs_the_link(event, user):
+    registration = engine.sign_up(event, email="other@example.org", user=user)
+    assert registration.status == S.HELD
+    assert registration.user is None
+
+
+def test_full_event_puts_people_on_the_waiting_list_and_promotes_in_order(event):
+    first = [engine.sign_up(event, email=f"p{i}@example.org", party_size=2) for i in range(5)]
+    for r in first:
+        engine.confirm(r.token)
+    waiting = [engine.sign_up(event, email=f"w{i}@example.org") for i in range(3)]
+    assert {r.status for r in waiting} == {S.WAITING}
+    for r in waiting:
+        engine.confirm(r.token)
+    mail.outbox.clear()
+    engine.cancel(first[0].token)
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == [S.CONFIRMED, S.CONFIRMED, S.WAITING]
+    promoted_mail = [m for m in mail.outbox if "w0@example.org" in m.to]
+    assert promoted_mail and promoted_mail[0].attachments
+
+
+def test_unconfirmed_hold_expires_and_frees_its_place_for_the_waiting_list(event):
+    hold = engine.sign_up(event, email="late@example.org", party_size=4)
+    others = [engine.sign_up(event, email=f"o{i}@example.org", party_size=3) for i in range(2)]
+    for r in others:
+        engine.confirm(r.token)
+    waiting = engine.sign_up(event, email="next@example.org", party_size=4)
+    engine.confirm(waiting.token)
+    assert Registration.objects.get(pk=waiting.pk).status == S.WAITING
+    assert engine.expire_holds(timezone.now() + timedelta(hours=2)) == 1
+    assert Registration.objects.get(pk=hold.pk).status == S.EXPIRED
+    assert Registration.objects.get(pk=waiting.pk).status == S.CONFIRMED
+    with pytest.raises(engine.SignupError) as error:
+        engine.confirm(hold.token)
+    assert error.value.code == "expired"
+
+
+def test_party_larger_than_what_is_left_is_refused_without_a_record(event):
+    engine.sign_up(event, email="a@example.org", party_size=4)
+    engine.sign_up(event, email="b@example.org", party_size=4)
+    with pytest.raises(engine.SignupError) as error:
+        engine.sign_up(event, email="c@example.org", party_size=4)
+    assert error.value.code == "party_too_large"
+    assert "2" in error.value.message
+    assert Registration.objects.count() == 2
+
+
+def test_party_above_the_events_limit_is_refused(event):
+    with pytest.raises(engine.SignupError) as error:
+        engine.sign_up(event, email="a@example.org", party_size=5)
+    assert error.value.code == "party_size"
+    assert not Registration.objects.exists()
+
+
+def test_duplicate_sign_up_is_refused(event):
+    engine.sign_up(event, email="a@example.org")
+    with pytest.raises(engine.SignupError) as error:
+        engine.sign_up(event, email="A@example.org ")
+    assert error.value.code == "duplicate"
+    assert Registration.objects.count() == 1
+
+
+def test_full_event_without_waiting_list_says_so(make_event):
+    event = make_event(capacity=1, waiting_list=False)
+    engine.sign_up(event, email="a@example.org")
+    with pytest.raises(engine.SignupError) as error:
+        engine.sign_up(event, email="b@example.org")
+    assert error.value.code == "full"
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"signup_closes": in_days(-1)}, "closed"),
+        ({"signup_opens": in_days(2)}, "not_yet"),
+        ({"cancelled": True}, "cancelled"),
+        ({"registration_enabled": False}, "off"),
+        ({"start": in_days(-3), "end": in_days(-3, 18)}, "past"),
+    ],
+)
+def test_closed_sign_up_window_refuses(make_event, fields, code):
+    event = make_event(**fields)
+    with pytest.raises(engine.SignupError) as error:
+        engine.sign_up(event, email="a@example.org")
+    assert error.value.code == code
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["", "x" * 65, "forged-token-that-does-not-exist"])
+def test_forged_tokens_are_refused(event, token):
+    with pytest.raises(engine.SignupError) as error:
+        engine.confirm(token)
+    assert error.value.code == "bad_token"
+    with pytest.raises(engine.SignupError):
+        engine.cancel(token)
+
+
+def test_cancelling_twice_is_refused(event):
+    registration = engine.sign_up(event, email="a@example.org")
+    engine.cancel(registration.token)
+    with pytest.raises(engine.SignupError) as error:
+        engine.cancel(registration.token)
+    assert error.value.code == "inactive"
+
+
+def test_workshop_full_puts_her_on_its_waiting_list_and_promotes_her(conference, user):
+    housing = conference.workshops.get(title="Wohnen")
+    first = engine.sign_up(conference, kind="participant", email="a@example.org", workshop=housing)
+    engine.confirm(first.token)
+    second = engine.sign_up(
+        conference, kind="participant", email=user.email, user=user, workshop=housing
+    )
+    assert second.status == S.CONFIRMED
+    assert second.children.get().status == S.WAITING
+    mail.outbox.clear()
+    engine.cancel(first.token)
+    assert second.children.get().status == S.CONFIRMED
+    assert any(user.email in m.to for m in mail.outbox)
+
+
+def test_helper_shifts_have_slots_and_registered_users_lists_helpers(festival, user, make_user):
+    cake = festival.shifts.get(title="Kuchenstand")
+    engine.sign_up(festival, kind="helper", email=user.email, user=user, shift=cake)
+    other = make_user("helper2@example.org")
+    second = engine.sign_up(festival, kind="helper", email=other.email, user=other, shift=cake)
+    assert second.status == S.WAITING
+    assert list(engine.registered_users(festival, kind="helper")) == [user]
+    assert list(engine.registered_users(festival, kind="visitor")) == []
+
+
+def test_contribution_needs_the_organisers_approval(festival):
+    offer = engine.sign_up(
+        festival,
+        kind="contribution",
+        email="family@example.org",
+        contribution_kind="dish",
+        contribution_text="Mansaf",
+    )
+    engine.confirm(offer.token)
+    offer.refresh_from_db()
+    assert offer.status == S.REQUESTED
+    engine.decide_contribution(offer, approve=True)
+    offer.refresh_from_db()
+    assert offer.status == S.CONFIRMED
+    with pytest.raises(engine.SignupError):
+        engine.decide_contribution(offer, approve=False)
+
+
+def test_mail_is_written_in_the_registrants_language(event):
+    engine.sign_up(event, email="a@example.org", language="ar")
+    assert "ال" in mail.outbox[0].body  # Arabic text
+
+
+def test_reminder_goes_out_once_a_day_before(make_event, user):
+    from events.tasks import send_reminders
+
+    tomorrow = make_event(start=in_days(1, 10))
+    engine.sign_up(tomorrow, email=user.email, user=user)
+    mail.outbox.clear()
+    assert send_reminders(now=in_days(0, 12)) == 1
+    assert send_reminders(now=in_days(0, 13)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_personal_data_is_deleted_after_the_configured_days(make_event, settings):
+    settings.EVENTS_DELETE_PERSONAL_DATA_AFTER_DAYS = 30
+    old = make_event(start=in_days(5), end=in_days(5, 18))
+    registration = engine.sign_up(
+        old, email="a@example.org", name="Nour", answers={"Diät": "vegan"}
+    )
+    assert engine.anonymise_past(now=in_days(20)) == 0
+    assert engine.anonymise_past(now=in_days(40)) == 1
+    registration.refresh_from_db()
+    assert (registration.email, registration.name, registration.answers) == ("", "", {})
+    with pytest.raises(engine.SignupError):
+        engine.cancel(registration.token)
