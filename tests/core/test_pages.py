@@ -49,7 +49,9 @@ def test_unknown_page_gives_themed_404(client, site, other_site):
 
 def test_search_finds_live_pages_of_this_site_only(client, site, other_site):
     beckum_home = site.root_page
-    page = ContentPage(title="Sprachcafé im Familienzentrum", slug="sprachcafe", intro="Jeden Donnerstag")
+    page = ContentPage(
+        title="Sprachcafé im Familienzentrum", slug="sprachcafe", intro="Jeden Donnerstag"
+    )
     beckum_home.add_child(instance=page)
     page.save_revision().publish()
     response = client.get("/suche/", {"q": "Sprachcafé"}, HTTP_HOST="beckum.test")
