@@ -1,0 +1,257 @@
+"""The integration manager's newsletter desk in the Wagtail admin: check, test, send, watch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.models import Site
+
+from . import delivery, subscriptions
+from .models import Mailing, NewsletterPage
+from .rendering import editions_of, render_edition
+
+PERMISSION = "newsletter.add_mailing"
+
+
+def can_send(user) -> bool:
+    return user.is_active and user.has_perm(PERMISSION)
+
+
+editor_required = user_passes_test(can_send)
+
+
+class SendForm(forms.Form):
+    when = forms.ChoiceField(
+        label=gettext_lazy("When"),
+        choices=[("now", gettext_lazy("Now")), ("later", gettext_lazy("At a time"))],
+        widget=forms.RadioSelect,
+        initial="now",
+    )
+    send_at = forms.DateTimeField(
+        label=gettext_lazy("Date and time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == "later" and not data.get("send_at"):
+            self.add_error("send_at", _("Choose when the newsletter goes out."))
+        return data
+
+
+class TestSendForm(forms.Form):
+    language = forms.ChoiceField(label=gettext_lazy("Edition"), choices=settings.LANGUAGES)
+
+
+class ImportForm(forms.Form):
+    site = forms.ModelChoiceField(label=gettext_lazy("Site"), queryset=Site.objects.all())
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns: email, language (de, en, ar, uk, tr), topics (names separated by |)."
+        ),
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Where was consent given?"),
+        max_length=150,
+        help_text=gettext_lazy("For example: paper list at the network meeting, 3 March 2026."),
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Only check, import nothing"), required=False, initial=True
+    )
+
+
+def _issue(page_id: int) -> NewsletterPage:
+    page = get_object_or_404(NewsletterPage, pk=page_id)
+    return delivery.default_edition(page)
+
+
+@editor_required
+def index(request: HttpRequest) -> HttpResponse:
+    issues = list(
+        NewsletterPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("-latest_revision_created_at")
+        .select_related("locale")[:200]
+    )
+    mailings = {}
+    for mailing in Mailing.objects.exclude(status=Mailing.Status.CANCELLED).filter(
+        translation_key__in=[p.translation_key for p in issues]
+    ):
+        mailings[mailing.translation_key] = mailing
+    rows = [(page, mailings.get(page.translation_key)) for page in issues]
+    return TemplateResponse(request, "newsletter/admin/index.html", {"rows": rows})
+
+
+@editor_required
+def issue(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = _issue(page_id)
+    site = page.get_site()
+    mailing = (
+        Mailing.objects.filter(translation_key=page.translation_key)
+        .exclude(status=Mailing.Status.CANCELLED)
+        .first()
+    )
+    context = {
+        "page": page,
+        "site": site,
+        "mailing": mailing,
+        "editions": sorted(editions_of(page)),
+        "send_form": SendForm(),
+        "test_form": TestSendForm(initial={"language": settings.LANGUAGE_CODE}),
+    }
+    if mailing is None:
+        context["problems"] = delivery.problems(page, site)
+        context["counts"] = sorted(delivery.edition_counts(page, site).items())
+        context["total"] = sum(n for _l, n in context["counts"])
+    else:
+        context["stats"] = mailing.counts()
+        context["unsubscribed"] = mailing.unsubscribed_since()
+        stats = context["stats"]
+        context["percent"] = int(100 * stats["done"] / stats["total"]) if stats["total"] else 100
+    return TemplateResponse(request, "newsletter/admin/issue.html", context)
+
+
+@editor_required
+def preview(request: HttpRequest, page_id: int, language: str) -> HttpResponse:
+    page = _issue(page_id)
+    edition = editions_of(page).get(language)
+    if edition is None:
+        edition = page
+    rendered = render_edition(edition, page.get_site())
+    example = {
+        "email": request.user.email,
+        "preferences_url": "#",
+        "unsubscribe_url": "#",
+    }
+    _subject, html, text = rendered.personalise(example)
+    if request.GET.get("format") == "text":
+        return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(html)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@require_POST
+@editor_required
+def test_send(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = _issue(page_id)
+    form = TestSendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an edition."))
+        return redirect("newsletter_admin:issue", page.pk)
+    problems = delivery.problems(page, None)
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("newsletter_admin:issue", page.pk)
+    language = form.cleaned_data["language"]
+    edition_page = editions_of(page).get(language, page)
+    rendered = render_edition(edition_page, page.get_site())
+    subject, html, text = rendered.personalise(
+        {"email": request.user.email, "preferences_url": "#", "unsubscribe_url": "#"}
+    )
+    mail = EmailMultiAlternatives(
+        "[Test] " + subject, text, settings.DEFAULT_FROM_EMAIL, [request.user.email]
+    )
+    mail.attach_alternative(html, "text/html")
+    mail.send()
+    messages.success(
+        request,
+        _("A test of the %(language)s edition went to %(email)s.")
+        % {"language": rendered.language, "email": request.user.email},
+    )
+    return redirect("newsletter_admin:issue", page.pk)
+
+
+@require_POST
+@editor_required
+def send(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = _issue(page_id)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("newsletter_admin:issue", page.pk)
+    send_at: datetime | None = None
+    if form.cleaned_data["when"] == "later":
+        send_at = form.cleaned_data["send_at"]
+        if timezone.is_naive(send_at):
+            send_at = timezone.make_aware(send_at)
+    try:
+        mailing = delivery.start_mailing(page, request.user, send_at)
+    except delivery.MailingError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("newsletter_admin:issue", page.pk)
+    if send_at:
+        messages.success(request, _("The newsletter is scheduled."))
+    else:
+        messages.success(request, _("The newsletter is being sent."))
+    return redirect("newsletter_admin:issue", mailing.page_id)
+
+
+@require_POST
+@editor_required
+def control(request: HttpRequest, mailing_id: int, action: str) -> HttpResponse:
+    mailing = get_object_or_404(Mailing, pk=mailing_id)
+    actions = {"cancel": delivery.cancel, "pause": delivery.pause, "resume": delivery.resume}
+    if action not in actions:
+        raise PermissionDenied
+    try:
+        actions[action](mailing)
+    except delivery.MailingError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("newsletter_admin:issue", mailing.page_id)
+
+
+@editor_required
+def import_subscribers(request: HttpRequest) -> HttpResponse:
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > 10 * 1024 * 1024:
+                form.add_error("file", _("The file is larger than 10 MB."))
+            else:
+                report = subscriptions.import_csv(
+                    form.cleaned_data["site"],
+                    upload.read(),
+                    source=form.cleaned_data["source"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+    else:
+        form = ImportForm(initial={"site": Site.find_for_request(request)})
+    return TemplateResponse(
+        request, "newsletter/admin/import.html", {"form": form, "report": report}
+    )
+
+
+@editor_required
+def export_subscribers(request: HttpRequest) -> HttpResponse:
+    site = (
+        get_object_or_404(Site, pk=request.GET.get("site") or 0)
+        if request.GET.get("site")
+        else Site.find_for_request(request)
+    )
+    if site is None:
+        raise PermissionDenied
+    response = HttpResponse(subscriptions.export_csv(site), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="newsletter-{site.hostname}.csv"'
+    return response
