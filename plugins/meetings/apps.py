@@ -14,3 +14,7 @@ class MeetingsConfig(PluginConfig):
     default_enabled = True
     url_prefix = "treffen"
     default_settings = {"INVITATION_DAYS_BEFORE": 3}
+
+    def ready(self) -> None:
+        super().ready()
+        from . import receivers  # noqa: F401 - connects the signal receivers

@@ -1,0 +1,99 @@
+"""Who may see a series, take part in it and host it; every view and feed asks here.
+
+Membership questions go to :mod:`networks.membership` (the only reader of memberships).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from networks import membership
+from treffpunkt.accounts.roles import INTEGRATION_MANAGERS
+
+from .models import MeetingSeriesPage, Visibility
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_manager(user) -> bool:
+    """Staff and the integration management host every series of the network."""
+    if not _signed_in(user):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.groups.filter(name=INTEGRATION_MANAGERS).exists()
+
+
+def can_view(series: MeetingSeriesPage, user) -> bool:
+    """Whether ``user`` may see the series, its dates and its agenda."""
+    if series.visibility == Visibility.PUBLIC:
+        return True
+    return can_participate(series, user)
+
+
+def can_participate(series: MeetingSeriesPage, user) -> bool:
+    """Whether ``user`` may answer, add agenda items and read minutes and tasks."""
+    if not _signed_in(user):
+        return False
+    if series.visibility == Visibility.GROUP:
+        group = series.working_group
+        return group is not None and membership.is_member(user, group)
+    return membership.is_network_member(user, series.get_site()) or (
+        series.working_group is not None and membership.is_member(user, series.working_group)
+    )
+
+
+def can_host(series: MeetingSeriesPage, user) -> bool:
+    """Whether ``user`` may change dates, order the agenda and write the minutes."""
+    if not _signed_in(user):
+        return False
+    if is_manager(user):
+        return True
+    group = series.working_group
+    return group is not None and membership.is_coordinator(user, group)
+
+
+def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
+    """Live series of ``site`` that ``user`` may see (below ``parent`` when given)."""
+    pages = MeetingSeriesPage.objects.live().select_related("working_group")
+    pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
+    if not _signed_in(user):
+        return pages.filter(visibility=Visibility.PUBLIC).order_by("title")
+    if user.is_staff or user.is_superuser:
+        return pages.order_by("title")
+    allowed = Q(visibility=Visibility.PUBLIC)
+    group_ids = membership.groups_of(user).values("pk")
+    if membership.is_network_member(user, site):
+        allowed |= Q(visibility=Visibility.NETWORK)
+    allowed |= Q(visibility=Visibility.NETWORK, working_group__in=group_ids)
+    allowed |= Q(visibility=Visibility.GROUP, working_group__in=group_ids)
+    return pages.filter(allowed).order_by("title")
+
+
+def participating_series(site, user) -> QuerySet[MeetingSeriesPage]:
+    """Series where ``user`` takes part (for the dashboard and the personal feed)."""
+    pages = visible_series(site, user)
+    if not _signed_in(user):
+        return pages.none()
+    if user.is_staff or user.is_superuser or membership.is_network_member(user, site):
+        return pages
+    group_ids = membership.groups_of(user).values("pk")
+    return pages.filter(working_group__in=group_ids)
+
+
+def people_of(series: MeetingSeriesPage):
+    """Everyone who takes part in a series: its group's members, or the network's."""
+    from django.contrib.auth import get_user_model
+
+    from treffpunkt.accounts.roles import NETWORK_MEMBERS
+
+    User = get_user_model()
+    group = series.working_group
+    if series.visibility == Visibility.GROUP:
+        return membership.members_of(group) if group is not None else User.objects.none()
+    people = Q(groups__name=NETWORK_MEMBERS)
+    if group is not None:
+        people |= Q(pk__in=membership.members_of(group).values("pk"))
+    return User.objects.filter(people, is_active=True).distinct()

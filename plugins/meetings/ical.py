@@ -1,0 +1,151 @@
+"""A series as iCalendar: one VEVENT with RRULE/EXDATE/RDATE per rule segment, plus one
+VEVENT per changed date with the same UID and a RECURRENCE-ID (RFC 5545, section 3.8.4.4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+import icalendar
+from django.utils.html import strip_tags
+
+from . import schedule
+from .models import Occurrence, OccurrenceStatus, SeriesHistory
+
+PRODID = "-//Treffpunkt//Meetings//DE"
+
+
+def _base_event(series, segment: schedule.Segment, base_url: str) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", segment.uid)
+    event.add("summary", series.title)
+    # DTSTAMP: when this description last changed (stable, so a feed is byte-for-byte cacheable)
+    event.add("dtstamp", series.last_published_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    if series.url_path and base_url:
+        event.add("url", base_url + series.url)
+    location = segment.location or series.online_url
+    if location:
+        event.add("location", location)
+    if series.description:
+        event.add("description", strip_tags(series.description))
+    return event
+
+
+def series_components(
+    series, rows: Sequence[Occurrence], history: Sequence[SeriesHistory], base_url: str = ""
+) -> list[icalendar.Event]:
+    components: list[icalendar.Event] = []
+    for segment in schedule.segments(series, history):
+        planned_rows = [
+            r
+            for r in rows
+            if not r.is_extra and segment.covers(r.original_start.astimezone(schedule.TZ).date())
+        ]
+        # extra dates belong to the current rule's VEVENT, whatever day they fall on
+        extras = (
+            sorted(
+                (r for r in rows if r.is_extra and r.status != OccurrenceStatus.CANCELLED),
+                key=lambda r: r.original_start,
+            )
+            if segment.is_current
+            else []
+        )
+        first = segment.first_start()
+        if first is None and not extras:
+            continue
+        master = _base_event(series, segment, base_url)
+        if first is None:
+            # the rule has no dates left, only extra dates: no RRULE, the first is DTSTART
+            first = extras[0].original_start.astimezone(schedule.TZ)
+            rdates = extras[1:]
+        else:
+            rrule = schedule.rrule_params(segment.rule, segment.start_time)
+            if segment.until is not None:
+                rrule = _cut(rrule, segment)
+            master.add("rrule", icalendar.vRecur.from_ical(rrule))
+            rdates = extras
+        master.add("dtstart", first)
+        master.add("dtend", schedule.end_of(first, segment))
+        master.add("sequence", series.sequence)
+        cancelled = [
+            r.original_start.astimezone(schedule.TZ)
+            for r in planned_rows
+            if r.status == OccurrenceStatus.CANCELLED
+        ]
+        if cancelled:
+            master.add("exdate", cancelled)
+        if rdates:
+            master.add("rdate", [r.original_start.astimezone(schedule.TZ) for r in rdates])
+        components.append(master)
+        for row in [*planned_rows, *extras]:
+            if row.status == OccurrenceStatus.CANCELLED:
+                continue
+            if not (row.is_extra or row.status == OccurrenceStatus.MOVED or row.location):
+                continue
+            components.append(_override(series, segment, row, base_url))
+    return components
+
+
+def _override(series, segment: schedule.Segment, row: Occurrence, base_url: str) -> icalendar.Event:
+    """The VEVENT of one changed date: same UID, RECURRENCE-ID = the planned start."""
+    override = _base_event(series, segment, base_url)
+    override.add("recurrence-id", row.original_start.astimezone(schedule.TZ))
+    start = (row.start or row.original_start).astimezone(schedule.TZ)
+    end = row.end.astimezone(schedule.TZ) if row.end else schedule.end_of(start, segment)
+    override.add("dtstart", start)
+    override.add("dtend", end)
+    if row.location:
+        override.pop("LOCATION", None)
+        override.add("location", row.location)
+    override.add("sequence", series.sequence + row.sequence)
+    return override
+
+
+def _cut(rrule: str, segment: schedule.Segment) -> str:
+    """A past segment's rule ends the day before the edit took effect."""
+    if "COUNT=" in rrule:
+        return rrule  # a counted rule ends by itself; the edit day cuts it below too
+    parts = [p for p in rrule.split(";") if not p.startswith("UNTIL=")]
+    limit = min(d for d in (schedule.rule_until(segment.rule), segment.until) if d is not None)
+    until = dt.datetime.combine(limit, segment.start_time, tzinfo=schedule.TZ)
+    return ";".join([*parts, "UNTIL=" + until.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")])
+
+
+def components_for(series_list: Sequence, base_url: str = "") -> list[icalendar.Event]:
+    """Components of many series with two queries in all."""
+    ids = [s.pk for s in series_list]
+    rows: dict[int, list] = defaultdict(list)
+    for row in Occurrence.objects.filter(series_id__in=ids).only(
+        "id",
+        "series_id",
+        "original_start",
+        "is_extra",
+        "status",
+        "start",
+        "end",
+        "location",
+        "sequence",
+    ):
+        rows[row.series_id].append(row)
+    history: dict[int, list] = defaultdict(list)
+    for h in SeriesHistory.objects.filter(series_id__in=ids):
+        history[h.series_id].append(h)
+    found: list[icalendar.Event] = []
+    for series in series_list:
+        found.extend(series_components(series, rows[series.pk], history[series.pk], base_url))
+    return found
+
+
+def calendar(components: Sequence[icalendar.Event], name: str) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Berlin")
+    for component in components:
+        cal.add_component(component)
+    cal.add_missing_timezones()
+    return cal.to_ical()

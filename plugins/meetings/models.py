@@ -1,0 +1,410 @@
+"""Recurring meetings: a series page holds the rule; dates are computed, not stored.
+
+Only a date with something attached (an exception, an agenda item, an RSVP, minutes, a
+notification sent) has an :class:`Occurrence` row. See :mod:`plugins.meetings.schedule`
+for the expansion and :mod:`plugins.meetings.services` for every change a person makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from recurrence.fields import RecurrenceField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("public: everyone")
+    NETWORK = "network", _("members of the network")
+    GROUP = "group", _("members of the working group")
+
+
+class MeetingIndexPage(Page):
+    """Lists the meeting series a visitor may see, with their next dates."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["meetings.MeetingSeriesPage"]
+    template = "meetings/meeting_index_page.html"
+
+    class Meta:
+        verbose_name = _("meetings overview")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import access, schedule
+
+        context = super().get_context(request, *args, **kwargs)
+        series = access.visible_series(self.get_site(), request.user, parent=self)
+        context["rows"] = schedule.next_dates_by_series(series, per_series=3)
+        return context
+
+
+class MeetingSeriesPage(Page):
+    """A recurring meeting: "Netzwerktreffen, every second Tuesday, 17:00–19:00"."""
+
+    first_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    recurrence = RecurrenceField(
+        verbose_name=_("repeats"),
+        include_dtstart=False,
+        help_text=_(
+            "One rule: weekly, every n weeks, monthly by weekday position or by date; "
+            "optionally with an end date or a number of dates. Cancel or add single dates "
+            "on the date itself."
+        ),
+    )
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    description = RichTextField(
+        _("description"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
+    visibility = models.CharField(
+        _("visible to"), max_length=10, choices=Visibility.choices, default=Visibility.NETWORK
+    )
+    working_group = models.ForeignKey(
+        "networks.WorkingGroupPage",
+        verbose_name=_("host working group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the network as a whole hosts this meeting."),
+    )
+    #: dates before this day follow the rules kept in ``history`` (edits apply to the future)
+    valid_from = models.DateField(null=True, blank=True, editable=False)
+    #: raised on every change a calendar app must notice (RFC 5545 SEQUENCE)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("first_date"),
+                FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+                FieldPanel("recurrence"),
+            ],
+            heading=_("When"),
+        ),
+        MultiFieldPanel([FieldPanel("location"), FieldPanel("online_url")], heading=_("Where")),
+        MultiFieldPanel([FieldPanel("working_group"), FieldPanel("visibility")], heading=_("Who")),
+        FieldPanel("description"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("description")]
+    parent_page_types = ["meetings.MeetingIndexPage"]
+    subpage_types: list[str] = []
+    template = "meetings/meeting_series_page.html"
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    # --- validation ---------------------------------------------------------------------
+
+    def clean(self) -> None:
+        super().clean()
+        from .schedule import rule_problem
+
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The meeting must end after it starts.")
+        if self.visibility == Visibility.GROUP and not self.working_group_id:
+            errors["working_group"] = _(
+                "Choose the working group whose members may see this meeting."
+            )
+        if self.first_date and "recurrence" not in errors:
+            problem = rule_problem(self.recurrence, self.first_date, self.start_time)
+            if problem:
+                errors["recurrence"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    # --- saving: edits of the schedule apply from today on --------------------------------
+
+    SCHEDULE_FIELDS = ("first_date", "start_time", "end_time", "recurrence", "location")
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.pk and (update_fields is None or set(update_fields) & set(self.SCHEDULE_FIELDS)):
+            from .schedule import split_history_if_changed
+
+            split_history_if_changed(self)
+        result = super().save(*args, **kwargs)
+        from .schedule import rekey_future_rows
+
+        rekey_future_rows(self)
+        if self.visibility != Visibility.PUBLIC:
+            # Private series stay out of the site search (their titles may be sensitive).
+            from wagtail.search.index import remove_object
+
+            remove_object(self)
+        return result
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return super().get_indexed_objects().filter(visibility=Visibility.PUBLIC)
+
+    def get_sitemap_urls(self, request=None):
+        if self.visibility != Visibility.PUBLIC:
+            return []
+        return super().get_sitemap_urls(request)
+
+    # --- serving ------------------------------------------------------------------------
+
+    def serve(self, request, *args, **kwargs):
+        from django.contrib.auth.views import redirect_to_login
+        from django.http import Http404
+
+        from . import access
+
+        if not access.can_view(self, request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import access, schedule
+
+        context = super().get_context(request, *args, **kwargs)
+        today = dt.datetime.now(schedule.TZ).date()
+        context["upcoming"] = schedule.dates_for(self, today, today + dt.timedelta(days=180))[:12]
+        context["can_host"] = access.can_host(self, request.user)
+        context["can_participate"] = access.can_participate(self, request.user)
+        context["rule_text"] = schedule.rule_text(self)
+        return context
+
+    # --- iCalendar ----------------------------------------------------------------------
+
+    def ical_uid(self) -> str:
+        return f"meeting-series-{self.pk}@treffpunkt"
+
+
+class SeriesHistory(models.Model):
+    """A rule a series followed before it was edited; it covers [first_date, until]."""
+
+    series = models.ForeignKey(MeetingSeriesPage, on_delete=models.CASCADE, related_name="history")
+    rule = models.TextField()  # the serialized django-recurrence rule (RRULE line)
+    first_date = models.DateField()
+    until = models.DateField()
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["first_date"]
+
+    def __str__(self) -> str:
+        return f"{self.series_id}: {self.first_date}–{self.until}"
+
+
+class OccurrenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("as planned")
+    MOVED = "moved", _("moved")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Occurrence(ClusterableModel):
+    """One date of a series that has something attached; keyed by its planned start."""
+
+    series = models.ForeignKey(
+        MeetingSeriesPage, on_delete=models.CASCADE, related_name="occurrences"
+    )
+    #: the start the rule gives (RECURRENCE-ID); for an extra date, its own first start
+    original_start = models.DateTimeField(_("planned start"))
+    is_extra = models.BooleanField(_("extra date"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OccurrenceStatus.choices,
+        default=OccurrenceStatus.SCHEDULED,
+    )
+    #: set when the date is moved or is an extra date; else the rule's times apply
+    start = models.DateTimeField(_("starts"), null=True, blank=True)
+    end = models.DateTimeField(_("ends"), null=True, blank=True)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    minutes = RichTextField(_("minutes"), blank=True)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended"
+    )
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [
+        FieldPanel("status"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("location"),
+        FieldPanel("note"),
+        InlinePanel("agenda_items", label=_("agenda")),
+        FieldPanel("minutes"),
+        InlinePanel("decisions", label=_("decisions")),
+        InlinePanel("tasks", label=_("tasks")),
+    ]
+
+    class Meta:
+        verbose_name = _("meeting date")
+        verbose_name_plural = _("meeting dates")
+        ordering = ["original_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "original_start"], name="meetings_one_row_per_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        from .schedule import TZ
+
+        local = self.original_start.astimezone(TZ)
+        return f"{self.series.title} – {local:%d.%m.%Y}"
+
+    @property
+    def key(self) -> str:
+        """The date in URLs: the planned start's local day."""
+        from .schedule import TZ
+
+        return self.original_start.astimezone(TZ).date().isoformat()
+
+
+class AgendaItem(Orderable):
+    occurrence = ParentalKey(Occurrence, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField(_("topic"), max_length=200)
+    description = models.TextField(_("details"), max_length=2000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("title"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("agenda item")
+
+
+class Decision(Orderable):
+    occurrence = ParentalKey(Occurrence, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"), max_length=2000)
+
+    panels = [FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("decision")
+
+
+class Task(Orderable):
+    occurrence = ParentalKey(Occurrence, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.CASCADE,
+        related_name="meeting_tasks",
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("owner"), FieldPanel("due_date"), FieldPanel("done")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("task")
+
+
+class RsvpAnswer(models.TextChoices):
+    YES = "yes", _("yes")
+    MAYBE = "maybe", _("maybe")
+    NO = "no", _("no")
+
+
+class Rsvp(models.Model):
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_rsvps"
+    )
+    answer = models.CharField(_("answer"), max_length=5, choices=RsvpAnswer.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "user"], name="meetings_one_rsvp")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.answer}"
+
+
+class NotificationKind(models.TextChoices):
+    INVITATION = "invitation", _("invitations with the agenda")
+    CHANGE = "change", _("cancelled or moved dates")
+    MINUTES = "minutes", _("published minutes")
+    TASK_REMINDER = "task_reminder", _("reminders of my tasks")
+
+
+class NotificationOptOut(models.Model):
+    """A kind of meeting email a person does not want."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_opt_outs"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="meetings_one_opt_out")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"
+
+
+class Delivery(models.Model):
+    """A meeting email sent to one person: the row is the guard against sending it twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="meetings_one_delivery")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.user_id}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """The secret in a person's calendar feed URL; resetting it locks the old URL out."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"feed of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user) -> FeedToken:
+        return cls.objects.get_or_create(user=user)[0]
+
+    def reset(self) -> None:
+        self.token = _new_token()
+        self.save(update_fields=["token", "created_at"])
+

@@ -1,0 +1,472 @@
+"""Expanding a series' rule into dates, with its exceptions applied.
+
+Dates are computed on naive local wall-clock times and only then given the zone
+Europe/Berlin: a meeting at 17:00 stays at 17:00 across a daylight saving change.
+
+A series may have several *segments*: the current rule (from ``valid_from`` on) and the
+rules it followed before an edit (:class:`~plugins.meetings.models.SeriesHistory`), so an
+edit never rewrites a past date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import dateutil.rrule
+import recurrence
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+TZ = ZoneInfo("Europe/Berlin")
+#: how far an open-ended rule is searched for its first date or checked for any date
+HORIZON_DAYS = 366 * 5
+
+
+@dataclass
+class Segment:
+    """One rule with the times it applies to: [first_date, until] (until inclusive)."""
+
+    uid: str
+    rule: recurrence.Rule
+    first_date: dt.date
+    until: dt.date | None
+    start_time: dt.time
+    end_time: dt.time
+    location: str
+    is_current: bool
+
+    def limit(self) -> dt.datetime | None:
+        """The last naive local moment a date of this segment may start."""
+        limits = [d for d in (rule_until(self.rule), self.until) if d is not None]
+        return dt.datetime.combine(min(limits), dt.time.max) if limits else None
+
+    def dateutil_rule(self) -> dateutil.rrule.rrule:
+        dtstart = dt.datetime.combine(self.first_date, self.start_time)
+        kwargs = {p: (getattr(self.rule, p) or None) for p in recurrence.Rule.byparams}
+        kwargs["byweekday"] = kwargs.pop("byday")
+        # dateutil refuses COUNT together with UNTIL: a counted rule is cut off afterwards.
+        return dateutil.rrule.rrule(
+            self.rule.freq,
+            dtstart=dtstart,
+            interval=self.rule.interval or 1,
+            wkst=self.rule.wkst,
+            count=self.rule.count,
+            until=None if self.rule.count else self.limit(),
+            cache=True,
+            **kwargs,
+        )
+
+    def local_starts(self, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+        """Aware starts of the rule's dates whose start lies in [start, end)."""
+        naive_from = start.astimezone(TZ).replace(tzinfo=None)
+        naive_to = end.astimezone(TZ).replace(tzinfo=None)
+        limit = self.limit()
+        rule = self.dateutil_rule()
+        return [
+            d.replace(tzinfo=TZ)
+            for d in rule.between(naive_from, naive_to, inc=True)
+            if d < naive_to and (limit is None or d <= limit)
+        ]
+
+    def first_start(self) -> dt.datetime | None:
+        first = self.dateutil_rule().after(
+            dt.datetime.combine(self.first_date, dt.time.min), inc=True
+        )
+        limit = self.limit()
+        if first is None or (limit is not None and first > limit):
+            return None
+        return first.replace(tzinfo=TZ)
+
+    def covers(self, day: dt.date) -> bool:
+        return day >= self.first_date and (self.until is None or day <= self.until)
+
+    def duration(self) -> dt.timedelta:
+        base = dt.date(2000, 1, 3)  # no DST change on this day in Europe/Berlin
+        return dt.datetime.combine(base, self.end_time) - dt.datetime.combine(base, self.start_time)
+
+
+@dataclass
+class DateInfo:
+    """One date of a series as people see it: planned, moved, cancelled or extra."""
+
+    series: object
+    original_start: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+    status: str = "scheduled"
+    is_extra: bool = False
+    row: object | None = None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.original_start.astimezone(TZ).date().isoformat()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def moved(self) -> bool:
+        return self.status == "moved"
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.start.astimezone(TZ)
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return self.end.astimezone(TZ)
+
+    @property
+    def is_past(self) -> bool:
+        return self.end <= timezone.now()
+
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("plugins:meetings:date", args=[self.series.pk, self.key])
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+def the_rule(rec: recurrence.Recurrence | None) -> recurrence.Rule | None:
+    if not rec or len(rec.rrules) != 1:
+        return None
+    return rec.rrules[0]
+
+
+def rule_until(rule: recurrence.Rule) -> dt.date | None:
+    """The rule's end date as a local calendar day (django-recurrence stores a datetime)."""
+    if rule.until is None:
+        return None
+    until = rule.until
+    if isinstance(until, dt.datetime):
+        if timezone.is_aware(until):
+            until = until.astimezone(TZ)
+        return until.date()
+    return until
+
+
+def rrule_params(rule: recurrence.Rule, start_time: dt.time | None = None) -> str:
+    """The RRULE value as RFC 5545 writes it; UNTIL is the last date's start in UTC."""
+    text = recurrence.serialize(
+        recurrence.Rule(
+            rule.freq,
+            interval=rule.interval,
+            wkst=rule.wkst,
+            count=rule.count,
+            **{p: getattr(rule, p) for p in recurrence.Rule.byparams},
+        )
+    )
+    text = text.removeprefix("RRULE:")
+    until = rule_until(rule)
+    if until is not None and rule.count is None:
+        local = dt.datetime.combine(until, start_time or dt.time(23, 59, 59), tzinfo=TZ)
+        text += ";UNTIL=" + local.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return text
+
+
+def rule_problem(
+    rec: recurrence.Recurrence | None, first_date: dt.date, start_time: dt.time | None
+) -> str | None:
+    """Why this rule cannot make a series, in the editor's language; None when it can."""
+    if not rec or not rec.rrules:
+        return _("Choose how often the meeting repeats.")
+    if len(rec.rrules) > 1 or rec.exrules or rec.rdates or rec.exdates:
+        return _(
+            "Use exactly one repeating rule. Cancel, move or add single dates on the date itself."
+        )
+    rule = rec.rrules[0]
+    if rule.freq not in (dateutil.rrule.WEEKLY, dateutil.rrule.MONTHLY):
+        return _("A meeting repeats weekly, every few weeks or monthly.")
+    if rule.interval is not None and not 1 <= int(rule.interval) <= 52:
+        return _("The interval must be between 1 and 52.")
+    if rule.count is not None and not 1 <= int(rule.count) <= 1000:
+        return _("The number of dates must be between 1 and 1000.")
+    until = rule_until(rule)
+    if until is not None and until < first_date:
+        return _("The repetition ends before the first date.")
+    segment = Segment("", rule, first_date, None, start_time or dt.time(12), dt.time(13), "", True)
+    try:
+        first = segment.first_start()
+    except (ValueError, TypeError) as exc:
+        return _("This rule is not valid: %(reason)s") % {"reason": exc}
+    if first is None or first.date() > first_date + dt.timedelta(days=HORIZON_DAYS):
+        return _("This rule produces no dates. Check the weekdays, days of the month and the end.")
+    return None
+
+
+def rule_text(series) -> str:
+    rule = the_rule(series.recurrence)
+    return rule.to_text() if rule else ""
+
+
+# --- segments ------------------------------------------------------------------------------
+
+
+def current_segment(series) -> Segment | None:
+    rule = the_rule(series.recurrence)
+    if rule is None:
+        return None
+    first = max(series.first_date, series.valid_from or series.first_date)
+    return Segment(
+        uid=series.ical_uid(),
+        rule=rule,
+        first_date=first,
+        until=None,
+        start_time=series.start_time,
+        end_time=series.end_time,
+        location=series.location,
+        is_current=True,
+    )
+
+
+def history_segment(series, history) -> Segment:
+    rule = recurrence.deserialize(history.rule).rrules[0]
+    return Segment(
+        uid=f"{series.ical_uid()}-h{history.pk}",
+        rule=rule,
+        first_date=history.first_date,
+        until=history.until,
+        start_time=history.start_time,
+        end_time=history.end_time,
+        location=history.location,
+        is_current=False,
+    )
+
+
+def segments(series, history: Iterable | None = None) -> list[Segment]:
+    if history is None:
+        history = series.history.all()
+    found = [history_segment(series, h) for h in history]
+    current = current_segment(series)
+    if current is not None:
+        found.append(current)
+    return found
+
+
+# --- expansion -----------------------------------------------------------------------------
+
+
+def _planned(series, segment: Segment, start: dt.datetime) -> DateInfo:
+    return DateInfo(
+        series=series,
+        original_start=start,
+        start=start,
+        end=end_of(start, segment),
+        location=segment.location or series.online_url,
+    )
+
+
+def end_of(start: dt.datetime, segment: Segment) -> dt.datetime:
+    naive = start.replace(tzinfo=None) + segment.duration()
+    return naive.replace(tzinfo=TZ)
+
+
+def _apply(info: DateInfo, row) -> DateInfo:
+    info.row = row
+    info.status = row.status
+    info.is_extra = row.is_extra
+    if row.start and row.end:
+        info.start, info.end = row.start, row.end
+    if row.location:
+        info.location = row.location
+    return info
+
+
+def expand(
+    series,
+    start: dt.datetime,
+    end: dt.datetime,
+    rows: Sequence | None = None,
+    history: Iterable | None = None,
+) -> list[DateInfo]:
+    """The dates of ``series`` that overlap [start, end), exceptions applied, by start.
+
+    ``rows`` are the series' :class:`Occurrence` rows (all of them, or at least those whose
+    original or actual start is near the range); passing them avoids a query per series.
+    """
+    if rows is None:
+        rows = list(series.occurrences.all())
+    by_original = {row.original_start: row for row in rows}
+    found: dict[dt.datetime, DateInfo] = {}
+    # A date moved into the range may come from outside it: widen the rule's window.
+    margin = dt.timedelta(days=1)
+    for segment in segments(series, history):
+        for planned in segment.local_starts(start - margin, end + margin):
+            if not segment.covers(planned.date()):
+                continue
+            info = _planned(series, segment, planned)
+            row = by_original.pop(planned, None)
+            found[planned] = _apply(info, row) if row is not None else info
+    for row in by_original.values():
+        # extra dates, and moved dates whose planned start lies far outside the range
+        if row.is_extra and row.start and row.end:
+            found[row.original_start] = _apply(
+                DateInfo(series, row.original_start, row.start, row.end, series.location), row
+            )
+        elif row.start and row.end and row.status == "moved":
+            segment = next(
+                (
+                    s
+                    for s in segments(series, history)
+                    if s.covers(row.original_start.astimezone(TZ).date())
+                ),
+                None,
+            )
+            if segment is not None and row.original_start in segment.local_starts(
+                row.original_start, row.original_start + dt.timedelta(seconds=1)
+            ):
+                found[row.original_start] = _apply(
+                    _planned(series, segment, row.original_start), row
+                )
+    dates = [d for d in found.values() if d.start < end and d.end > start]
+    return sorted(dates, key=lambda d: (d.start, d.original_start))
+
+
+def dates_for(series, from_day: dt.date, to_day: dt.date) -> list[DateInfo]:
+    start = dt.datetime.combine(from_day, dt.time.min, tzinfo=TZ)
+    end = dt.datetime.combine(to_day, dt.time.min, tzinfo=TZ)
+    return expand(series, start, end)
+
+
+def expand_many(series_list: Sequence, start: dt.datetime, end: dt.datetime) -> list[DateInfo]:
+    """Dates of many series in [start, end) with two queries in all, sorted by start."""
+    from .models import Occurrence, SeriesHistory
+
+    ids = [s.pk for s in series_list]
+    rows: dict[int, list] = defaultdict(list)
+    for row in Occurrence.objects.filter(series_id__in=ids):
+        rows[row.series_id].append(row)
+    history: dict[int, list] = defaultdict(list)
+    for h in SeriesHistory.objects.filter(series_id__in=ids):
+        history[h.series_id].append(h)
+    found: list[DateInfo] = []
+    for series in series_list:
+        found.extend(expand(series, start, end, rows[series.pk], history[series.pk]))
+    return sorted(found, key=lambda d: (d.start, d.series.pk))
+
+
+def next_dates_by_series(series_list: Sequence, per_series: int = 3) -> list[tuple]:
+    """(series, its next dates) pairs for overview pages, ordered by the next date."""
+    now = timezone.now()
+    dates = expand_many(series_list, now, now + dt.timedelta(days=400))
+    grouped: dict[int, list[DateInfo]] = defaultdict(list)
+    for info in dates:
+        if len(grouped[info.series.pk]) < per_series:
+            grouped[info.series.pk].append(info)
+    pairs = [(s, grouped.get(s.pk, [])) for s in series_list]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return sorted(pairs, key=lambda p: (p[1][0].start if p[1] else far, p[0].title))
+
+
+def find_date(series, key: str) -> DateInfo | None:
+    """The date of the series whose planned day is ``key`` (YYYY-MM-DD), or None."""
+    try:
+        day = dt.date.fromisoformat(key)
+    except (TypeError, ValueError):
+        return None
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=TZ)
+    end = start + dt.timedelta(days=1)
+    rows = list(series.occurrences.filter(original_start__gte=start, original_start__lt=end))
+    for row in rows:
+        if row.is_extra:
+            return _apply(
+                DateInfo(series, row.original_start, row.start, row.end, series.location), row
+            )
+    for segment in segments(series):
+        if not segment.covers(day):
+            continue
+        for planned in segment.local_starts(start, end):
+            info = _planned(series, segment, planned)
+            row = next((r for r in rows if r.original_start == planned), None)
+            return _apply(info, row) if row else info
+    return None
+
+
+# --- editing the schedule --------------------------------------------------------------
+
+
+def _schedule_of(values: dict) -> tuple:
+    return (
+        values["first_date"],
+        values["start_time"],
+        values["end_time"],
+        recurrence.serialize(values["recurrence"]) if values["recurrence"] else "",
+        values["location"],
+    )
+
+
+def split_history_if_changed(series) -> None:
+    """Before a changed schedule is saved: keep the old rule for the dates before today.
+
+    Called from ``MeetingSeriesPage.save``. Past dates keep their times, place and rows;
+    the edited rule applies from today on (``valid_from``), and SEQUENCE goes up so that
+    calendar apps take the change.
+    """
+    from .models import MeetingSeriesPage, SeriesHistory
+
+    old_page = MeetingSeriesPage.objects.filter(pk=series.pk).first()
+    if old_page is None:
+        return
+    # A revision may carry stale copies of these two: the database has the truth.
+    series.sequence = max(series.sequence, old_page.sequence)
+    series.valid_from = old_page.valid_from
+    fields = ("first_date", "start_time", "end_time", "recurrence", "location")
+    old = {f: getattr(old_page, f) for f in fields}
+    new = {f: getattr(series, f) for f in fields}
+    if _schedule_of(old) == _schedule_of(new):
+        return
+    series.sequence = old_page.sequence + 1
+    today = timezone.localdate(timezone=TZ)
+    old_segment = current_segment(old_page)
+    if old_segment is None or old_segment.first_date >= today:
+        return  # nothing of the old rule has happened yet
+    past = old_segment.local_starts(
+        dt.datetime.combine(old_segment.first_date, dt.time.min, tzinfo=TZ),
+        dt.datetime.combine(today, dt.time.min, tzinfo=TZ),
+    )
+    if past:
+        SeriesHistory.objects.create(
+            series=series,
+            rule=recurrence.serialize(old_segment.rule),
+            first_date=old_segment.first_date,
+            until=today - dt.timedelta(days=1),
+            start_time=old_segment.start_time,
+            end_time=old_segment.end_time,
+            location=old_segment.location,
+        )
+    series.valid_from = today
+    series._rekey_from = today  # noqa: SLF001 - read once by rekey_future_rows after saving
+
+
+def rekey_future_rows(series) -> None:
+    """After an edit: future rows follow their date to the new time on the same day."""
+    from .models import Occurrence
+
+    since = getattr(series, "_rekey_from", None)
+    if since is None:
+        return
+    del series._rekey_from
+    segment = current_segment(series)
+    if segment is None:
+        return
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=TZ)
+    for row in Occurrence.objects.filter(series=series, original_start__gte=start, is_extra=False):
+        day = row.original_start.astimezone(TZ).date()
+        day_start = dt.datetime.combine(day, dt.time.min, tzinfo=TZ)
+        planned = segment.local_starts(day_start, day_start + dt.timedelta(days=1))
+        if planned and planned[0] != row.original_start:
+            row.original_start = planned[0]
+            row.save(update_fields=["original_start"])
+
+
+def as_local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(TZ)
