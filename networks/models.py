@@ -375,13 +375,13 @@ class MeasureIndexPage(RoutablePageMixin, Page):
 
         return measures(request, self)
 
-    @path("export.csv", name="csv")
+    @path("export-csv/", name="csv")
     def csv_view(self, request):
         from .views import measures_export
 
         return measures_export(request, self, "csv")
 
-    @path("export.xlsx", name="xlsx")
+    @path("export-xlsx/", name="xlsx")
     def xlsx_view(self, request):
         from .views import measures_export
 

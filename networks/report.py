@@ -154,14 +154,14 @@ def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldRepo
         def text(value: str) -> str:
             return value.encode("latin-1", "replace").decode("latin-1")
 
+    def write(height: float, value: str) -> None:
+        pdf.multi_cell(0, height, value, new_x="LMARGIN", new_y="NEXT")
+
     pdf.add_page()
     pdf.set_font(family, "B", 16)
-    pdf.multi_cell(
-        0, 8, text(_("Report of the integration network: %(site)s") % {"site": site.site_name})
-    )
+    write(8, text(_("Report of the integration network: %(site)s") % {"site": site.site_name}))
     pdf.set_font(family, "", 10)
-    pdf.multi_cell(
-        0,
+    write(
         6,
         text(
             _("Period: %(start)s to %(end)s")
@@ -171,36 +171,35 @@ def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldRepo
     for report in reports:
         pdf.ln(4)
         pdf.set_font(family, "B", 13)
-        pdf.multi_cell(0, 7, text(report.title))
+        write(7, text(report.title))
         pdf.set_font(family, "", 10)
         if report.action_field and report.action_field.guiding_principle:
-            pdf.multi_cell(0, 5, text(report.action_field.guiding_principle))
+            write(5, text(report.action_field.guiding_principle))
         if not report.measures and not report.sections:
-            pdf.multi_cell(0, 5, text(_("Nothing recorded in this period.")))
+            write(5, text(_("Nothing recorded in this period.")))
         for measure in report.measures:
             pdf.set_font(family, "B", 10)
-            pdf.multi_cell(0, 5, text(f"{measure.title} ({measure.get_status_display()})"))
+            write(5, text(f"{measure.title} ({measure.get_status_display()})"))
             pdf.set_font(family, "", 9)
             for indicator in measure.indicators.all():
                 value = "–" if indicator.current_value is None else f"{indicator.current_value:g}"
                 target = "" if indicator.target is None else f" / {indicator.target:g}"
                 progress = "" if indicator.progress is None else f" ({indicator.progress} %)"
-                pdf.multi_cell(
-                    0,
+                write(
                     4.5,
                     text(f"  • {indicator.name}: {value}{target} {indicator.unit}{progress}"),
                 )
                 if indicator.progress is not None:
-                    x, y = pdf.get_x() + 6, pdf.get_y()
+                    x, y = pdf.l_margin + 6, pdf.get_y()
                     pdf.rect(x, y, 60, 2.5)
                     pdf.rect(x, y, 60 * indicator.progress / 100, 2.5, style="F")
                     pdf.ln(3.5)
         for section in report.sections:
             pdf.set_font(family, "B", 10)
-            pdf.multi_cell(0, 5, text(section.title))
+            write(5, text(section.title))
             pdf.set_font(family, "", 9)
             for row in section.rows:
                 when = f"{row.date:%d.%m.%Y} " if row.date else ""
                 line = f"  • {when}{row.title}" + (f": {row.detail}" if row.detail else "")
-                pdf.multi_cell(0, 4.5, text(line))
+                write(4.5, text(line))
     return bytes(pdf.output())
