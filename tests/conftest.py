@@ -29,6 +29,16 @@ def make_site(hostname: str, title: str, theme: str = "neutral", default: bool =
     return site
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and per-request caches live in the cache: start every test without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def site(db) -> Site:
     """The default site ("beckum.test") with its home page; Wagtail's initial site is removed."""

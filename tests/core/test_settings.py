@@ -1,0 +1,97 @@
+"""Production settings pass Django's deploy checks; defaults need no service."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update({"PYTHONPATH": f"{ROOT / 'site'}:{ROOT}", **(env_extra or {})})
+    return subprocess.run(
+        [sys.executable, str(ROOT / "site" / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "treffpunkt.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "treffpunkt.example.org",
+            "TREFFPUNKT_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _manage(
+        "check",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "treffpunkt.settings.production",
+            "SECRET_KEY": "",
+            "TREFFPUNKT_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_sends_security_headers(client, settings, db):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_SSL_REDIRECT = False
+    response = client.get("/healthz", HTTP_HOST="beckum.test", secure=True)
+    assert "Content-Security-Policy" in response.headers
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
+    code = (
+        "import django;django.setup();from django.conf import settings as s;"
+        "print(s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], s.TASKS['default']['BACKEND'])"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+        "TREFFPUNKT_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
+    }
+    plain = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "REDIS_URL": ""},
+        check=True,
+    )
+    assert plain.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "channels.layers.InMemoryChannelLayer",
+        "django_tasks_db.DatabaseBackend",
+    ]
+    redis = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "REDIS_URL": "redis://127.0.0.1:6379/9"},
+        check=True,
+    )
+    assert redis.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "channels_redis.core.RedisChannelLayer",
+        "django_tasks_rq.RQBackend",
+    ]
