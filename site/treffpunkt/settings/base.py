@@ -250,7 +250,10 @@ LANGUAGES = [
 RTL_LANGUAGES = {"ar"}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [PROJECT_DIR / "locale"]  # apps keep theirs in <app>/locale
+# Apps keep their catalogues in <app>/locale; the core and the themes list theirs here.
+LOCALE_PATHS = [PROJECT_DIR / "locale"] + [
+    theme / "locale" for theme in sorted(THEMES_DIR.iterdir()) if (theme / "locale").is_dir()
+]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
