@@ -14,6 +14,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from networks.signals import membership_changed
+from treffpunkt.signals import dashboard_panels
 
 from .broadcast import user_group
 
@@ -51,3 +52,28 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> No
 def on_user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     if not created and not instance.is_active:
         recheck_connections(instance.pk)
+
+
+@receiver(dashboard_panels, dispatch_uid="chat_dashboard_panel")
+def chat_panel(sender, request, **kwargs):
+    """The dashboard's chat box: rooms with unread messages and new mentions."""
+    from django.utils.translation import gettext as _
+
+    from treffpunkt.accounts.dashboard import DashboardPanel
+
+    from .access import accessible_rooms
+    from .models import Mention
+    from .services import with_unread_counts
+
+    rooms = with_unread_counts(accessible_rooms(request.user, sender), request.user)
+    if not rooms:
+        return None
+    mentions = Mention.objects.filter(
+        user=request.user, seen_at__isnull=True, message__room__site=sender
+    ).count()
+    return DashboardPanel(
+        title=_("Chat"),
+        template="chat/dashboard_panel.html",
+        context={"rooms": rooms, "mentions": mentions},
+        order=40,
+    )

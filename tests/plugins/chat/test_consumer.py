@@ -180,7 +180,12 @@ async def test_errors_are_in_the_language_of_the_page(network_room, member):
 
 @pytest.mark.parametrize(
     "payload",
-    [{"type": "send", "text": ""}, {"type": "send", "text": 42}, {"type": "send"}, {"type": "nope"}],
+    [
+        {"type": "send", "text": ""},
+        {"type": "send", "text": 42},
+        {"type": "send"},
+        {"type": "nope"},
+    ],
 )
 async def test_bad_input_is_refused_and_changes_nothing(network_room, member, payload):
     comm = await connected(network_room, member)
@@ -291,7 +296,11 @@ async def test_full_stack_authenticates_with_the_session_cookie(network_room, me
     comm = WebsocketCommunicator(
         application,
         f"/ws/chat/rooms/{network_room.pk}/",
-        headers=[(b"host", b"beckum.test"), (b"origin", b"http://beckum.test"), (b"cookie", cookie)],
+        headers=[
+            (b"host", b"beckum.test"),
+            (b"origin", b"http://beckum.test"),
+            (b"cookie", cookie),
+        ],
     )
     ok, _code = await comm.connect()
     assert ok
