@@ -109,6 +109,29 @@ def _lock(event: EventPage) -> EventPage:
     return EventPage.objects.select_for_update(of=("self",)).select_related(None).get(pk=event.pk)
 
 
+def _retry_when_locked(operation):
+    """Run ``operation`` again when SQLite reports a lock instead of waiting for it.
+
+    SQLite answers "database is locked" when ``busy_timeout`` runs out, and "database table is
+    locked" at once with a shared cache (the test databases). The transaction was rolled
+    back, so trying again is safe. PostgreSQL waits on the row lock and never gets here.
+    """
+    import random
+    import time
+
+    from django.db import OperationalError, connection
+
+    attempts = 0
+    while True:
+        try:
+            return operation()
+        except OperationalError as error:
+            attempts += 1
+            if connection.vendor != "sqlite" or "locked" not in str(error) or attempts > 200:
+                raise
+            time.sleep(random.uniform(0.001, 0.02) * min(attempts, 10))  # noqa: S311 - jitter
+
+
 def _after_commit(registration_id: int, mail: str) -> None:
     from .tasks import send_registration_mail
 
@@ -221,6 +244,43 @@ def sign_up(
             "party_size",
         )
     _check_open(event, now)
+    return _retry_when_locked(
+        lambda: _sign_up_locked(
+            event,
+            email=email,
+            kind=kind,
+            name=name,
+            party_size=party_size,
+            user=user if trusted else None,
+            trusted=trusted,
+            language=language,
+            answers=answers,
+            workshop=workshop,
+            shift=shift,
+            contribution_kind=contribution_kind,
+            contribution_text=contribution_text,
+            now=now,
+        )
+    )
+
+
+def _sign_up_locked(
+    event,
+    *,
+    email,
+    kind,
+    name,
+    party_size,
+    user,
+    trusted,
+    language,
+    answers,
+    workshop,
+    shift,
+    contribution_kind,
+    contribution_text,
+    now,
+) -> Registration:
     with transaction.atomic():
         event = _lock(event)
         expired = _expire(event, now)
@@ -243,7 +303,7 @@ def sign_up(
             email=email,
             name=name.strip(),
             party_size=party_size,
-            user=user if trusted else None,
+            user=user,
             language=language,
             answers=answers or {},
             shift=shift,
@@ -310,6 +370,10 @@ def confirm(token: str, now: datetime | None = None) -> Registration:
     """Confirm the email address of a sign-up by the link in the mail (idempotent)."""
     now = now or timezone.now()
     registration = _by_token(token)
+    return _retry_when_locked(lambda: _confirm_locked(registration, now))
+
+
+def _confirm_locked(registration: Registration, now: datetime) -> Registration:
     with transaction.atomic():
         event = _lock(registration.event)
         _expire(event, now)
@@ -348,6 +412,10 @@ def cancel(token: str, now: datetime | None = None) -> Registration:
     """Cancel by the link in the mail; frees the place and moves the waiting list up."""
     now = now or timezone.now()
     registration = _by_token(token)
+    return _retry_when_locked(lambda: _cancel_locked(registration, now))
+
+
+def _cancel_locked(registration: Registration, now: datetime) -> Registration:
     with transaction.atomic():
         event = _lock(registration.event)
         registration.refresh_from_db()

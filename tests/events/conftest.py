@@ -126,3 +126,16 @@ def _send_now(registration_id: int, mail: str) -> None:
     from events.tasks import send_registration_mail
 
     send_registration_mail.enqueue(registration_id, mail)
+
+
+@pytest.fixture
+def tx_site(transactional_db):
+    """The ``site`` fixture for tests that commit: their database flush removes the tree root."""
+    from wagtail.models import Page, Site
+
+    from tests.conftest import make_site
+
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root", locale=Locale.get_default())
+    Site.objects.all().delete()
+    return make_site("localhost", "Beckum", default=True)

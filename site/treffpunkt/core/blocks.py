@@ -59,4 +59,12 @@ def body_blocks() -> list[tuple[str, blocks.Block]]:
         ("image", CaptionedImageBlock()),
         ("call_to_action", CallToActionBlock()),
         ("contact", ContactBlock()),
+        ("upcoming_events", _upcoming_events_block()),
     ]
+
+
+def _upcoming_events_block() -> blocks.Block:
+    # Imported here: events/ builds on the core, not the other way round at import time.
+    from events.blocks import UpcomingEventsBlock
+
+    return UpcomingEventsBlock()
