@@ -120,3 +120,32 @@ def coordinator(make_user, working_group):
     person = make_user("thomas.brinkmann@example.org", first_name="Thomas", last_name="Brinkmann")
     join(person, working_group, Membership.Role.COORDINATOR)
     return person
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The real ASGI application (HTTP and websockets) under uvicorn, in a thread of this
+    process, so that it shares the test database (Django's live_server speaks no websockets)."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from tests.helpers import free_port
+    from treffpunkt.asgi import application
+
+    port = free_port()
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://localhost:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
