@@ -39,9 +39,23 @@ def _fresh_cache():
     cache.clear()
 
 
+def ensure_wagtail_roots() -> None:
+    """Transactional tests flush the tables, and with them the root page and collection
+    that Wagtail's migrations made; put them back."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root", locale=Locale.get_default())
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def site(db) -> Site:
     """The default site ("beckum.test") with its home page; Wagtail's initial site is removed."""
+    ensure_wagtail_roots()
     Site.objects.all().delete()
     return make_site("beckum.test", "Beckum", default=True)
 
