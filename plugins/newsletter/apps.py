@@ -32,6 +32,8 @@ class NewsletterConfig(PluginConfig):
         "RETRY_SECONDS": 30,
         # a delivery task stops after this many seconds and queues its successor
         "TASK_SECONDS": 120,
+        # delivery tasks a send starts side by side (one per worker process you run)
+        "PARALLEL_TASKS": 1,
     }
 
     def ready(self) -> None:

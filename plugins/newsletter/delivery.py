@@ -72,7 +72,7 @@ class MailingError(ValidationError):
 def recipients(page: NewsletterPage, site):
     """Confirmed subscribers of the site who chose one of the issue's topics (or all)."""
     qs = Subscriber.objects.filter(site=site, status=Subscriber.Status.CONFIRMED)
-    topic_ids = list(page.topics.values_list("pk", flat=True))
+    topic_ids = [topic.pk for topic in page.topics.all()]
     if topic_ids:
         qs = qs.filter(topics__in=topic_ids).distinct()
     return qs
@@ -145,7 +145,13 @@ def start_mailing(page: NewsletterPage, user, send_at: datetime | None = None) -
             )
     except IntegrityError as exc:
         raise MailingError(_("This issue has already been sent or scheduled.")) from exc
-    transaction.on_commit(lambda: enqueue_delivery(mailing.pk, mailing.send_at))
+
+    def enqueue() -> None:
+        # Several tasks side by side share the work: each claims its own batches.
+        for _n in range(max(1, int(setting("PARALLEL_TASKS")))):
+            enqueue_delivery(mailing.pk, mailing.send_at)
+
+    transaction.on_commit(enqueue)
     return mailing
 
 
@@ -169,8 +175,10 @@ def pause(mailing: Mailing, reason: str = "") -> None:
 
 
 def resume(mailing: Mailing) -> None:
+    failed = Delivery.objects.filter(mailing=mailing, status=Delivery.Status.FAILED).count()
+    # The failure limit counts again from here, or one more failure would pause it at once.
     updated = Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.PAUSED).update(
-        status=Mailing.Status.RUNNING, pause_reason=""
+        status=Mailing.Status.RUNNING, pause_reason="", failure_baseline=failed
     )
     if not updated:
         raise MailingError(_("Only a paused send can be resumed."))
@@ -301,6 +309,7 @@ class SMTPTransport:
         if settings.EMAIL_USE_TLS:
             self.conn.starttls(context=ssl.create_default_context())
         if settings.EMAIL_HOST_USER:
+            self.conn.ehlo_or_helo_if_needed()
             self.conn.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
 
     def close(self) -> None:
@@ -318,14 +327,15 @@ class SMTPTransport:
         self.conn = None
 
     def send(self, message: EmailMultiAlternatives, mark_sending: Callable[[], bool]) -> None:
-        if self.conn is None:
-            self.open()
-        conn = self.conn
         encoding = message.encoding or settings.DEFAULT_CHARSET
         from_addr = sanitize_address(message.from_email, encoding)
         to_addr = sanitize_address(message.to[0], encoding)
         data = message.message().as_bytes(linesep="\r\n")
         try:
+            if self.conn is None:
+                self.open()
+            conn = self.conn
+            conn.ehlo_or_helo_if_needed()
             for stage, command, ok in (
                 ("MAIL", lambda: conn.mail(from_addr), (250,)),
                 ("RCPT", lambda: conn.rcpt(to_addr), (250, 251)),
@@ -489,7 +499,8 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=setting("RETRY_SECONDS") * (2 ** max(attempts - 1, 0)))
 
 
-def _fail_permanently(mailing: Mailing, delivery: Delivery, error: NotDelivered) -> None:
+def _fail_permanently(mailing: Mailing, delivery: Delivery, error: NotDelivered) -> bool:
+    """Mark the row failed; True when the send paused itself because of too many failures."""
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.FAILED, error=str(error)[:300], claim=""
     )
@@ -499,7 +510,8 @@ def _fail_permanently(mailing: Mailing, delivery: Delivery, error: NotDelivered)
             status=Subscriber.Status.BOUNCED, unsubscribed_at=timezone.now()
         )
     failures = Delivery.objects.filter(mailing=mailing, status=Delivery.Status.FAILED).count()
-    if failures >= setting("MAX_FAILURES"):
+    baseline = Mailing.objects.filter(pk=mailing.pk).values_list("failure_baseline", flat=True)[0]
+    if failures - baseline >= setting("MAX_FAILURES"):
         reason = _("%(count)s deliveries failed; the last error: %(error)s") % {
             "count": failures,
             "error": str(error)[:150],
@@ -509,6 +521,8 @@ def _fail_permanently(mailing: Mailing, delivery: Delivery, error: NotDelivered)
         )
         if paused:
             notify_paused(mailing, reason)
+            return True
+    return False
 
 
 def notify_paused(mailing: Mailing, reason: str) -> None:
@@ -633,8 +647,14 @@ def run(mailing_id: int, *, budget_seconds: float | None = None) -> RunResult:
                             break
                         continue
                     Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts)
-                    _fail_permanently(mailing, delivery, exc)
                     result.failed += 1
+                    if _fail_permanently(mailing, delivery, exc):
+                        # Paused: give back the rest of the batch untouched.
+                        rest = [d.pk for d in rows[index + 1 :]]
+                        Delivery.objects.filter(
+                            pk__in=rest, status=Delivery.Status.PENDING, claim=claim
+                        ).update(claim="", claimed_until=None)
+                        return result
                     continue
                 temporary_in_a_row = 0
                 Delivery.objects.filter(pk=delivery.pk).update(

@@ -245,6 +245,8 @@ class Mailing(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     pause_reason = models.CharField(_("why it paused"), max_length=300, blank=True)
+    #: failed deliveries when the send was last resumed; the failure limit counts from here
+    failure_baseline = models.PositiveIntegerField(default=0)
     #: when the watchdog that restarts a stalled send next looks; None when none is queued
     watchdog_at = models.DateTimeField(null=True, blank=True)
     last_progress_at = models.DateTimeField(null=True, blank=True)

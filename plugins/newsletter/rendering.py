@@ -46,7 +46,7 @@ def unknown_placeholders(page: NewsletterPage) -> list[str]:
             if name not in PLACEHOLDERS and label not in bad:
                 bad.append(label)
         for match in BROKEN_RE.finditer(text):
-            snippet = text[match.start() : match.start() + 20].split("\\")[0]
+            snippet = re.split(r'[<"\\\n]', text[match.start() : match.start() + 20])[0]
             if snippet not in bad:
                 bad.append(snippet)
     return bad
