@@ -18,7 +18,7 @@ def _signed_in(user) -> bool:
 
 
 def is_manager(user) -> bool:
-    """Staff and the integration management host every series of the network."""
+    """Staff and the integration management see and host every series of the network."""
     if not _signed_in(user):
         return False
     if user.is_staff or user.is_superuser:
@@ -37,6 +37,8 @@ def can_participate(series: MeetingSeriesPage, user) -> bool:
     """Whether ``user`` may answer, add agenda items and read minutes and tasks."""
     if not _signed_in(user):
         return False
+    if is_manager(user):
+        return True
     if series.visibility == Visibility.GROUP:
         group = series.working_group
         return group is not None and membership.is_member(user, group)
@@ -61,7 +63,7 @@ def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
     if not _signed_in(user):
         return pages.filter(visibility=Visibility.PUBLIC).order_by("title")
-    if user.is_staff or user.is_superuser:
+    if is_manager(user):
         return pages.order_by("title")
     allowed = Q(visibility=Visibility.PUBLIC)
     group_ids = membership.groups_of(user).values("pk")
@@ -77,7 +79,7 @@ def participating_series(site, user) -> QuerySet[MeetingSeriesPage]:
     pages = visible_series(site, user)
     if not _signed_in(user):
         return pages.none()
-    if user.is_staff or user.is_superuser or membership.is_network_member(user, site):
+    if is_manager(user) or membership.is_network_member(user, site):
         return pages
     group_ids = membership.groups_of(user).values("pk")
     return pages.filter(working_group__in=group_ids)

@@ -407,4 +407,3 @@ class FeedToken(models.Model):
     def reset(self) -> None:
         self.token = _new_token()
         self.save(update_fields=["token", "created_at"])
-

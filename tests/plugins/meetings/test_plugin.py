@@ -1,0 +1,110 @@
+"""The plugin per site: switched off, its pages, URLs, feed entries and admin items go."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from events.signals import calendar_entries, ical_components
+from plugins.meetings import schedule
+from plugins.meetings.models import FeedToken, MeetingIndexPage, MeetingSeriesPage, Visibility
+from treffpunkt.plugins.models import PluginSettings
+
+from .conftest import weekly
+
+pytestmark = pytest.mark.django_db
+TZ = schedule.TZ
+
+
+@pytest.fixture
+def two_sites(site, other_site, make_series):
+    beckum = make_series(
+        title="Sprachcafé Beckum", visibility=Visibility.PUBLIC, recurrence=weekly()
+    )
+    index = MeetingIndexPage(title="Treffen", slug="treffen-borken")
+    other_site.root_page.add_child(instance=index)
+    borken = MeetingSeriesPage(
+        title="Erfahrungsaustausch Borken",
+        slug="erfahrungsaustausch",
+        first_date=dt.date(2026, 1, 1),
+        start_time=dt.time(18),
+        end_time=dt.time(20),
+        recurrence=weekly(),
+        visibility=Visibility.PUBLIC,
+    )
+    index.add_child(instance=borken)
+    borken.save_revision().publish()
+    PluginSettings.set_enabled(other_site, "meetings", False)
+    return beckum, borken
+
+
+def test_disabled_site_loses_pages_urls_feeds_and_admin_items(
+    client, two_sites, site, other_site, staff, settings
+):
+    settings.REQUIRE_MFA_FOR_PUBLISHERS = False
+    beckum, borken = two_sites
+    client.force_login(staff)
+    # pages
+    assert client.get(beckum.url, HTTP_HOST="beckum.test").status_code == 200
+    assert client.get(borken.url, HTTP_HOST="borken.test").status_code == 404
+    # plugin URLs
+    token = FeedToken.for_user(staff).token
+    feed = reverse("plugins:meetings:feed", args=[token])
+    assert client.get(feed, HTTP_HOST="beckum.test").status_code == 200
+    assert client.get(feed, HTTP_HOST="borken.test").status_code == 404
+    tasks = reverse("plugins:meetings:my_tasks")
+    assert client.get(tasks, HTTP_HOST="borken.test").status_code == 404
+    # calendar entries and feed components
+    start, end = dt.datetime(2027, 1, 1, tzinfo=TZ), dt.datetime(2027, 2, 1, tzinfo=TZ)
+    for s, expected in [(site, True), (other_site, False)]:
+        entries = calendar_entries.collect(
+            s, start=start, end=end, user=AnonymousUser(), filters={}
+        )
+        assert bool(entries) is expected
+        assert bool(ical_components.collect(s, user=None, filters={})) is expected
+    # admin menu
+    on = client.get("/admin/", HTTP_HOST="beckum.test").content.decode()
+    off = client.get("/admin/", HTTP_HOST="borken.test").content.decode()
+    assert '"/admin/meetings-dates/"' in on
+    assert '"/admin/meetings-dates/"' not in off
+    # page types cannot be created there
+    assert MeetingIndexPage.can_create_at(site.root_page)
+    assert not MeetingIndexPage.can_create_at(other_site.root_page)
+
+
+def test_dashboard_panel_only_where_enabled(client, make_series, people, site, other_site):
+    series = make_series(title="Netzwerktreffen", first_date=dt.date(2026, 1, 1))
+    from plugins.meetings import services
+
+    key = schedule.expand(
+        series, dt.datetime(2027, 1, 1, tzinfo=TZ), dt.datetime(2027, 3, 1, tzinfo=TZ)
+    )[0].key
+    services.add_task(
+        series, "2026-11-10", people["manager"], "Einladung verschicken", people["member"].pk, None
+    )
+    client.force_login(people["member"])
+    page = client.get(reverse("accounts:dashboard"), HTTP_HOST="beckum.test").content.decode()
+    assert "Einladung verschicken" in page
+    assert series.title in page
+    assert key  # the series has dates ahead
+    PluginSettings.set_enabled(site, "meetings", False)
+    page = client.get(reverse("accounts:dashboard"), HTTP_HOST="beckum.test").content.decode()
+    assert "Einladung verschicken" not in page
+
+
+def test_admin_pages_load(client, make_series, people, settings):
+    from plugins.meetings import services
+
+    settings.REQUIRE_MFA_FOR_PUBLISHERS = False
+    staff = people["staff"]
+    series = make_series()
+    services.cancel_date(series, "2027-02-09", staff)
+    client.force_login(staff)
+    edit = client.get(f"/admin/pages/{series.pk}/edit/", HTTP_HOST="beckum.test")
+    assert edit.status_code == 200
+    listing = client.get("/admin/meetings-dates/", HTTP_HOST="beckum.test")
+    assert listing.status_code == 200
+    assert "Netzwerktreffen" in listing.content.decode()
