@@ -64,6 +64,7 @@ def installed_apps(plugin_apps: list[str]) -> list[str]:
         "wagtail_localize",
         "wagtail_localize.locales",
         "wagtail.contrib.forms",
+        "wagtail.contrib.routable_page",
         "wagtail.contrib.redirects",
         "wagtail.contrib.settings",
         "wagtail.contrib.search_promotions",
