@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import sanitize_address
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -94,10 +94,15 @@ def edition_counts(page: NewsletterPage, site) -> dict[str, int]:
     """How many recipients each language edition has (untranslated languages get the default)."""
     available = set(editions_of(page))
     counts: dict[str, int] = {}
-    rows = recipients(page, site).order_by().values_list("language", flat=True)
-    for language in rows:
-        key = edition_language(language, available)
-        counts[key] = counts.get(key, 0) + 1
+    rows = (
+        Subscriber.objects.filter(pk__in=recipients(page, site).values("pk"))
+        .values("language")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        key = edition_language(row["language"], available)
+        counts[key] = counts.get(key, 0) + row["n"]
     return counts
 
 

@@ -135,6 +135,11 @@ class NewsletterIndexPage(RoutablePageMixin, Page):
             .order_by("-first_published_at")
         )
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["feed_url"] = (self.get_url(request) or "/") + self.reverse_subpage("feed")
+        return context
+
     @path("")
     def archive(self, request):
         from django.core.paginator import Paginator
