@@ -23,7 +23,7 @@ class HoneypotMixin(forms.Form):
     )
 
     def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
+        return bool(self.data.get(self.add_prefix("website")))
 
 
 class PersonMixin(forms.Form):

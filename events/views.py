@@ -133,15 +133,21 @@ def _event_context(
     event = page.registration_event
     site = Site.find_for_request(request)
     own = engine.registration_for_user(event, request.user)
+    page_path = request.path
+    for route in ("anmelden/", "mithelfen/", "beitrag/", "ics/"):
+        if page_path.endswith("/" + route):
+            page_path = page_path[: -len(route)]
     context = {
         "page": page,
         "self": page,
+        # the page's address as the visitor asked for it (keeps the language prefix)
+        "page_path": page_path,
         "event": event,
         "signup_state": event.signup_state(),
         "availability": engine.availability(event),
         "form": form or SignupForm(event=event, user=request.user),
         "own_registration": own,
-        "ics_url": page.url + "ics/",
+        "ics_url": page_path + "ics/",
         "google_url": _google_url(page, request),
         "can_manage": _can_manage(request.user, event),
         "site_root": site.root_url if site else "",
@@ -151,9 +157,11 @@ def _event_context(
         context["festival"] = festival
         context["shifts"] = list(festival.shifts.all())
         if context["shifts"]:
-            context["helper_form"] = helper_form or HelperForm(festival=festival)
+            context["helper_form"] = helper_form or HelperForm(festival=festival, prefix="helper")
         if festival.contributions_enabled:
-            context["contribution_form"] = contribution_form or ContributionForm()
+            context["contribution_form"] = contribution_form or ContributionForm(
+                prefix="contribution"
+            )
     if isinstance(page, ConferencePage) or hasattr(page, "conferencepage"):
         conference = page if isinstance(page, ConferencePage) else page.conferencepage
         context["sessions"] = list(conference.programme.select_related("speaker", "speaker__photo"))
@@ -243,12 +251,16 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
         form.add_error(None, problem)
         return _render_event(request, page, status=400, **{form_key: form})
     _signup_result(request, page, registration)
-    return redirect(page.url + "#anmeldung")
+    return redirect(_page_path(request) + "#anmeldung")
+
+
+def _page_path(request) -> str:
+    return request.path.rsplit("/", 2)[0] + "/"
 
 
 def signup(request, page: EventPage):
     if request.method != "POST":
-        return redirect(page.url)
+        return redirect(_page_path(request))
     event = page.registration_event
     form = SignupForm(request.POST, event=event, user=request.user)
 
@@ -270,9 +282,9 @@ def signup(request, page: EventPage):
 
 def helper_signup(request, page: FestivalPage):
     if request.method != "POST":
-        return redirect(page.url)
+        return redirect(_page_path(request))
     festival = page.registration_event
-    form = HelperForm(request.POST, festival=festival)
+    form = HelperForm(request.POST, festival=festival, prefix="helper")
 
     def call(form):
         return engine.sign_up(
@@ -290,11 +302,11 @@ def helper_signup(request, page: FestivalPage):
 
 def contribution_signup(request, page: FestivalPage):
     if request.method != "POST":
-        return redirect(page.url)
+        return redirect(_page_path(request))
     festival = page.registration_event
     if not festival.contributions_enabled:
         raise Http404
-    form = ContributionForm(request.POST)
+    form = ContributionForm(request.POST, prefix="contribution")
 
     def call(form):
         return engine.sign_up(

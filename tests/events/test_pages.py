@@ -212,12 +212,18 @@ def test_festival_helper_shift_and_contribution(client, festival):
     assert "Kuchenstand" in html
     shift = festival.shifts.get(title="Kuchenstand")
     response = client.post(
-        festival.url + "mithelfen/", {"email": "h@example.org", "shift": str(shift.pk)}, **HOST
+        festival.url + "mithelfen/",
+        {"helper-email": "h@example.org", "helper-shift": str(shift.pk)},
+        **HOST,
     )
     assert response.status_code == 302
     response = client.post(
         festival.url + "beitrag/",
-        {"email": "f@example.org", "contribution_kind": "dish", "contribution_text": "Mansaf"},
+        {
+            "contribution-email": "f@example.org",
+            "contribution-contribution_kind": "dish",
+            "contribution-contribution_text": "Mansaf",
+        },
         **HOST,
     )
     assert response.status_code == 302
@@ -225,7 +231,11 @@ def test_festival_helper_shift_and_contribution(client, festival):
     assert kinds == {"helper", "contribution"}
     response = client.post(
         festival.url + "beitrag/",
-        {"email": "f@example.org", "contribution_kind": "dish", "contribution_text": "x" * 2000},
+        {
+            "contribution-email": "f@example.org",
+            "contribution-contribution_kind": "dish",
+            "contribution-contribution_text": "x" * 2000,
+        },
         **HOST,
     )
     assert response.status_code == 400
