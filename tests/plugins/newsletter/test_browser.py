@@ -16,7 +16,10 @@ from tests.helpers import assert_no_axe_violations
 
 from .conftest import add_subscribers, make_issue
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_error_messages_are_translated(client, site):
     response = client.post("/newsletter/", {"email": "x"}, **HOST)
     html = response.content.decode()
     assert re.search(r'class="error"[^>]*>[^<]*E-Mail-Adresse', html)
-    assert "Dieses Feld ist zwingend erforderlich." in html  # the consent box
+    assert 'id="id_consent_error"' in html  # the consent box is required, too
 
 
 def test_signing_up_again_does_not_reveal_the_subscription(
@@ -207,3 +207,16 @@ def test_subscription_pages_exist_in_every_language(client, site):
         response = client.get(f"{prefix}/newsletter/", **HOST)
         assert response.status_code == 200, prefix
     assert "اشترك" in client.get("/ar/newsletter/", **HOST).content.decode()
+
+
+def test_housekeeping_command_deletes_stale_sign_ups(site):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = Subscriber.objects.create(site=site, email="alt@example.org")
+    Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    out = StringIO()
+    call_command("newsletter_tick", stdout=out)
+    assert "deleted 1" in out.getvalue()
+    assert not Subscriber.objects.exists()

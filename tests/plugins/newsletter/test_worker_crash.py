@@ -24,7 +24,10 @@ from .conftest import add_subscribers
 ROOT = Path(__file__).resolve().parents[3]
 RECIPIENTS = 600
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def start_worker(sink, var_dir) -> subprocess.Popen:
