@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Locale
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Locale, Page
 
 from plugins.newsletter.models import NewsletterIndexPage, NewsletterPage, Subscriber, Topic
 
 
 @pytest.fixture(autouse=True)
 def locales(db):
-    return {
+    made = {
         code: Locale.objects.get_or_create(language_code=code)[0]
         for code in ["de", "en", "ar", "uk", "tr"]
     }
+    # A transactional test elsewhere may have flushed the tree Wagtail's migrations made.
+    if Page.get_first_root_node() is None:
+        Page.add_root(
+            instance=Page(
+                title="Root",
+                slug="root",
+                content_type=ContentType.objects.get_for_model(Page),
+                locale=made["de"],
+            )
+        )
+    return made
 
 
 @pytest.fixture

@@ -34,6 +34,23 @@ def member(make_user):
     return person
 
 
+@pytest.fixture
+def coordinator(site, make_user):
+    """Coordinates a working group: no say over the newsletter because of that."""
+    from networks.models import Membership
+    from tests.networks.conftest import build_network
+
+    network = build_network(site)
+    person = make_user("koordination@example.org")
+    Membership.objects.create(
+        working_group=network.group,
+        user=person,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    )
+    return person
+
+
 def admin_urls(issue):
     return [
         "/admin/newsletter/",
@@ -45,7 +62,7 @@ def admin_urls(issue):
     ]
 
 
-@pytest.mark.parametrize("who", ["anonymous", "user", "member"])
+@pytest.mark.parametrize("who", ["anonymous", "user", "member", "coordinator"])
 def test_outsiders_cannot_reach_the_newsletter_desk(client, site, issue, who, request):
     add_subscribers(site, 2)
     if who != "anonymous":

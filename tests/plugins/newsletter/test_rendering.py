@@ -83,3 +83,20 @@ def test_right_to_left_edition_sets_dir(site, archive, locales):
     edition = render_edition(arabic, site)
     assert 'dir="rtl"' in edition.html and 'lang="ar"' in edition.html
     assert "إلغاء الاشتراك" in edition.html  # the footer's "Unsubscribe", translated
+
+
+def test_working_group_news_links_to_the_group(site, archive):
+    from tests.networks.conftest import build_network
+
+    network = build_network(site)
+    page = make_issue(archive)
+    page.body.append(
+        (
+            "working_group_news",
+            {"group": network.group, "title": "Aus der AG", "text": "Wir sammeln Beispiele."},
+        )
+    )
+    page.save_revision().publish()
+    edition = render_edition(page, site)
+    assert "Aus der AG" in edition.html and "Wir sammeln Beispiele." in edition.text
+    assert f'href="http://beckum.test{network.group.url}"' in edition.html
