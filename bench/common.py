@@ -12,7 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://treffpunkt:treffpunkt@127.0.0.1:5432/treffpunkt_bench")
+PG_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://treffpunkt:treffpunkt@127.0.0.1:5432/treffpunkt_bench"
+)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
@@ -30,7 +32,12 @@ def ensure_database(url: str = PG_URL) -> None:
     """Create the benchmark's PostgreSQL database if it is missing."""
     name = url.rsplit("/", 1)[1]
     subprocess.run(
-        ["su", "postgres", "-c", f"psql -qAtc \"select 1 from pg_database where datname='{name}'\" | grep -q 1 || createdb -O treffpunkt {name}"],
+        [
+            "su",
+            "postgres",
+            "-c",
+            f"psql -qAtc \"select 1 from pg_database where datname='{name}'\" | grep -q 1 || createdb -O treffpunkt {name}",
+        ],
         check=True,
     )
 
@@ -39,7 +46,10 @@ def table(headers: list[str], rows: list[list]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
     line = "| " + " | ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    body = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    body = [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+        for r in rows
+    ]
     return "\n".join([line, sep, *body])
 
 

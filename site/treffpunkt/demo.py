@@ -44,11 +44,13 @@ class Demo:
     borken_home: HomePage
     users: dict[str, object] = field(default_factory=dict)
 
-    def add_to_menu(self, site: Site, page: Page, sort_order: int) -> None:
+    def add_to_menu(self, site: Site, page: Page, sort_order: int, label: str = "") -> None:
         """Put a page into a site's main menu once (apps call this for their index pages)."""
         navigation = NavigationSettings.for_site(site)
         if not navigation.items.filter(page=page).exists():
-            NavigationItem.objects.create(navigation=navigation, page=page, sort_order=sort_order)
+            NavigationItem.objects.create(
+                navigation=navigation, page=page, sort_order=sort_order, label=label
+            )
 
 
 # (email, first name, last name, role, preferred language) — invented people
@@ -366,8 +368,8 @@ def load_core() -> Demo:
         NavigationSettings.for_site(site).save()
 
     demo = Demo(beckum, borken, beckum_home, borken_home, people)
-    demo.add_to_menu(beckum, beckum_home, 0)
-    demo.add_to_menu(borken, borken_home, 0)
+    demo.add_to_menu(beckum, beckum_home, 0, label="")
+    demo.add_to_menu(borken, borken_home, 0, label="")
     return demo
 
 

@@ -91,3 +91,33 @@ def test_healthz(client, site):
 
 def test_make_site_helper_is_isolated(site):
     assert make_site("rheine.test", "Rheine").root_page.title == "Rheine"
+
+
+def test_home_page_appears_in_the_menu_as_home_in_every_language(client, site):
+    navigation = NavigationSettings.for_site(site)
+    navigation.save()
+    NavigationItem.objects.create(navigation=navigation, page=site.root_page, sort_order=0)
+    assert (
+        '<a href="/" aria-current="page">Start</a>'
+        in client.get("/", HTTP_HOST="beckum.test").content.decode()
+    )
+    assert ">الرئيسية</a>" in client.get("/ar/", HTTP_HOST="beckum.test").content.decode()
+
+
+def test_untranslated_content_is_marked_with_its_own_language(client, site):
+    from wagtail_localize.models import LocaleSynchronization
+    from wagtail_localize.synctree import synchronize_tree
+
+    german, arabic = Locale.objects.get(language_code="de"), Locale.objects.get(language_code="ar")
+    page = ContentPage(title="Beratung", slug="beratung", intro="Offene Sprechstunde")
+    site.root_page.add_child(instance=page)
+    page.save_revision().publish()
+    LocaleSynchronization.objects.create(locale=arabic, sync_from=german)
+    synchronize_tree(german, arabic)
+    html = client.get("/ar/beratung/", HTTP_HOST="beckum.test").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<main id="main" tabindex="-1" lang="de" dir="ltr">' in html
+    assert (
+        '<main id="main" tabindex="-1">'
+        in client.get("/beratung/", HTTP_HOST="beckum.test").content.decode()
+    )

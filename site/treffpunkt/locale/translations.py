@@ -307,6 +307,7 @@ T = {
         "Sayfa %(number)s / %(total)s",
     ),
     "Next": ("Weiter", "التالي", "Наступна", "Sonraki"),
+    "Home": ("Start", "الرئيسية", "Головна", "Ana sayfa"),
     "Together in Borken": (
         "Zusammenleben in Borken",
         "العيش معًا في بوركن",

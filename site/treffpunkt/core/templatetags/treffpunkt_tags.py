@@ -6,7 +6,8 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from wagtail.models import Locale, Page, Site
 
 from treffpunkt.themes import get_active_theme
@@ -84,9 +85,12 @@ def main_menu(context) -> list[dict]:
         if item.page:
             page = localized.get(item.page.translation_key, item.page)
             url = page.get_url(request=request)
-            label = (
-                item.label if item.label and page.locale_id == item.page.locale_id else page.title
-            )
+            if item.page.depth == 2 and not item.label:
+                label = gettext("Home")  # a site's root page: its title is the site's name
+            elif item.label and page.locale_id == item.page.locale_id:
+                label = item.label
+            else:
+                label = page.title
         else:
             url, label = item.url, item.label or item.url
         if url:
@@ -103,3 +107,21 @@ def localized_page(context, page):
     if page is None:
         return None
     return page.localized
+
+
+@register.simple_tag(takes_context=True)
+def content_language_attrs(context) -> str:
+    """``lang``/``dir`` for a page whose content is not yet translated (a wagtail-localize
+    alias shows its source's text), so screen readers pronounce it in the right language."""
+    page = context.get("page")
+    if not isinstance(page, Page) or not page.alias_of_id:
+        return ""
+    source_language = (
+        Page.objects.filter(pk=page.alias_of_id)
+        .values_list("locale__language_code", flat=True)
+        .first()
+    )
+    if not source_language or source_language == get_language():
+        return ""
+    direction = "rtl" if source_language in settings.RTL_LANGUAGES else "ltr"
+    return format_html(' lang="{}" dir="{}"', source_language, direction)
