@@ -112,3 +112,12 @@ def make_series(meeting_index):
         return MeetingSeriesPage.objects.get(pk=page.pk)
 
     return _make
+
+
+@pytest.fixture
+def english():
+    """Messages in English, so that tests can name them by their source text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

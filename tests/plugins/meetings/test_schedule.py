@@ -151,7 +151,9 @@ def test_monthly_by_date_with_count(make_series):
         ({"visibility": "group"}, "working_group", "working group"),
     ],
 )
-def test_impossible_series_is_refused_with_a_message(meeting_index, fields, field, message):
+def test_impossible_series_is_refused_with_a_message(
+    meeting_index, english, fields, field, message
+):
     values = {
         "title": "Falsch",
         "slug": "falsch",

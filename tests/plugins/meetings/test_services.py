@@ -60,7 +60,7 @@ def test_only_dates_with_something_attached_have_rows(series, people):
     assert services.rsvp_counts(row) == {"yes": 0, "maybe": 1, "no": 1}
 
 
-def test_agenda_added_by_members_ordered_by_host(series, people):
+def test_agenda_added_by_members_ordered_by_host(series, people, english):
     a = services.add_agenda_item(series, KEY, people["member"], "Sprachmittlerpool")
     b = services.add_agenda_item(series, KEY, people["coordinator"], "Patenprogramme")
     services.move_agenda_item(series, KEY, people["coordinator"], b.pk, "up")
@@ -249,7 +249,7 @@ BAD = [
 
 @pytest.mark.parametrize(("what", "call", "message"), BAD, ids=[b[0] for b in BAD])
 def test_bad_input_is_refused_and_changes_nothing(
-    series, people, what, call, message, mailoutbox, django_capture_on_commit_callbacks
+    series, people, what, call, message, mailoutbox, django_capture_on_commit_callbacks, english
 ):
     host = people["coordinator"]
     with django_capture_on_commit_callbacks(execute=True):
