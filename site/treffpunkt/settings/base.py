@@ -186,7 +186,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 times out socket reads after 5 s by default, the same 5 s that
+            # channels-redis blocks waiting for a message: idle consumers then crashed and
+            # their websockets dropped. Reads may wait longer than that blocking call.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
 else:
