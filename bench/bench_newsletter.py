@@ -94,6 +94,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a process (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def setup_django(sink: CountingSink, parallel: int) -> None:
     os.environ.update(worker_env(sink, parallel))
     import django
@@ -166,6 +175,7 @@ def run_send(sink, recipients: int, workers: int, kill_at: float | None) -> dict
     procs = [start_worker(env) for _ in range(workers)]
     time.sleep(1.5)  # the workers' start-up is not delivery time
     peak_rss = 0.0
+    cpu: dict[int, float] = {}
     killed_at = None
     started = time.monotonic()
     mailing = delivery.start_mailing(issue, None)
@@ -175,6 +185,10 @@ def run_send(sink, recipients: int, workers: int, kill_at: float | None) -> dict
             if status == Mailing.Status.FINISHED:
                 break
             peak_rss = max([peak_rss, *(rss_mb(p.pid) for p in procs)])
+            for p in procs:
+                used = cpu_seconds(p.pid)
+                if used is not None:
+                    cpu[p.pid] = used
             if kill_at is not None and killed_at is None and sink.total() >= recipients * kill_at:
                 os.killpg(procs[0].pid, signal.SIGKILL)
                 procs[0].wait()
@@ -195,6 +209,7 @@ def run_send(sink, recipients: int, workers: int, kill_at: float | None) -> dict
     return {
         "elapsed": elapsed,
         "rate": recipients / elapsed,
+        "cpu": sum(cpu.values()),
         "peak_rss": peak_rss,
         "distinct": len(received),
         "doubled": sum(1 for n in received.values() if n > 1),
@@ -231,6 +246,8 @@ def main() -> int:
                 args.workers,
                 f"{r['elapsed']:.1f}",
                 f"{r['rate']:.0f}",
+                f"{r['cpu']:.1f}",
+                f"{args.recipients / r['cpu']:.0f}" if r["cpu"] else "-",
                 f"{r['peak_rss']:.0f}",
                 r["distinct"],
                 r["doubled"],
@@ -245,6 +262,8 @@ def main() -> int:
             "workers",
             "seconds",
             "mails/s",
+            "worker CPU s",
+            "mails per worker CPU s",
             "peak worker RSS (MB)",
             "got a mail",
             "got two",
@@ -260,6 +279,9 @@ def main() -> int:
         f"{'reached' if ok else 'NOT reached'} ({plain['elapsed']:.1f} s). "
         f"Exactly one mail each, counted at the SMTP server, also across the kill: "
         f"{'yes' if exact else 'NO'}.\n"
+        f"Load average while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(other test runs share the machine): the wall-clock rate depends on it, the "
+        "rate per worker CPU second much less.\n"
         "Workers: `bin/worker` (db_worker, PostgreSQL); SMTP: aiosmtpd on 127.0.0.1 that "
         "counts recipients. Each mail is rendered per recipient from a cached edition and "
         "its delivery row is written twice (before the final dot and after the 250).\n"

@@ -9,14 +9,16 @@ States of a :class:`~plugins.newsletter.models.Delivery`::
 Why this cannot double or skip: SMTP has no idempotency key, so the one moment that decides
 whether a recipient has the mail is when the client writes the final "." of DATA. We mark the
 row ``sending`` (a compare-and-set on our claim, committed) right before writing that dot and
-``sent`` right after the server's 250. A worker killed before the mark leaves the row
+``sent`` once the server answered 250 (written in the same commit as the next row's
+mark, which halves the commits; a row waiting for that commit is ``sending``, which is
+never sent again). A worker killed before the mark leaves the row
 ``pending``: the server never got the dot, so it discarded the message, and the row is sent
 again after the claim lapses. A worker killed after the mark leaves ``sending``: the dot was
 written (a killed process's socket still flushes it), so the server has the mail; the row
 becomes ``unknown`` and is never sent again. The only gap is the instant between committing
 the mark and writing the dot — microseconds in which a kill skips one recipient, which the
-admin shows as "outcome unknown". That is at most one row per killed worker, and never a
-double. Other backends (django-anymail's HTTP APIs, the console) have no such split, so
+admin shows as "outcome unknown". A killed worker leaves at most two rows "unknown" (the
+one being sent and the one whose "sent" was not yet written), and never a double. Other backends (django-anymail's HTTP APIs, the console) have no such split, so
 for them the mark is committed just before the call: the same guarantee with a wider gap.
 """
 
@@ -576,6 +578,15 @@ def run(mailing_id: int, *, budget_seconds: float | None = None) -> RunResult:
     pages: dict[str, NewsletterPage] = {}
     transport = make_transport()
     last_send = 0.0
+    accepted: list[int] = []  # accepted by the server, not yet recorded as sent
+
+    def flush_sent() -> None:
+        if accepted:
+            Delivery.objects.filter(pk__in=accepted).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now(), claim="", error=""
+            )
+            accepted.clear()
+
     try:
         while time.monotonic() < deadline:
             status = Mailing.objects.filter(pk=mailing.pk).values_list("status", flat=True)[0]
@@ -612,11 +623,14 @@ def run(mailing_id: int, *, budget_seconds: float | None = None) -> RunResult:
                     last_send = time.monotonic()
 
                 def mark_sending(pk=delivery.pk) -> bool:
-                    return bool(
-                        Delivery.objects.filter(
-                            pk=pk, status=Delivery.Status.PENDING, claim=claim
-                        ).update(status=Delivery.Status.SENDING, sending_at=timezone.now())
-                    )
+                    # One commit records the previous mail as sent and this one as sending.
+                    with transaction.atomic():
+                        flush_sent()
+                        return bool(
+                            Delivery.objects.filter(
+                                pk=pk, status=Delivery.Status.PENDING, claim=claim
+                            ).update(status=Delivery.Status.SENDING, sending_at=timezone.now())
+                        )
 
                 try:
                     transport.send(message, mark_sending)
@@ -662,12 +676,14 @@ def run(mailing_id: int, *, budget_seconds: float | None = None) -> RunResult:
                         return result
                     continue
                 temporary_in_a_row = 0
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.SENT, sent_at=timezone.now(), claim="", error=""
-                )
+                # Written with the next row's mark (or at the end of the batch); until then
+                # the row stays "sending", which is never sent again: still exactly once.
+                accepted.append(delivery.pk)
                 result.sent += 1
+            flush_sent()
             Mailing.objects.filter(pk=mailing.pk).update(last_progress_at=timezone.now())
     finally:
+        flush_sent()
         transport.close()
     result.finished, result.next_run = _finish_or_next(mailing)
     return result
