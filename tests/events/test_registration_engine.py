@@ -221,3 +221,13 @@ def test_personal_data_is_deleted_after_the_configured_days(make_event, settings
     assert (registration.email, registration.name, registration.answers) == ("", "", {})
     with pytest.raises(engine.SignupError):
         engine.cancel(registration.token)
+
+
+def test_a_new_sign_up_on_a_full_event_frees_expired_holds_first(event):
+    hold = engine.sign_up(event, email="late@example.org", party_size=4)
+    for i in range(2):
+        engine.confirm(engine.sign_up(event, email=f"o{i}@example.org", party_size=3).token)
+    later = timezone.now() + timedelta(hours=2)
+    newcomer = engine.sign_up(event, email="new@example.org", party_size=4, now=later)
+    assert Registration.objects.get(pk=hold.pk).status == S.EXPIRED
+    assert newcomer.status == S.HELD
