@@ -11,7 +11,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import and_
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
@@ -108,25 +108,34 @@ def _words_q(query: str, fields: list[str]) -> Q | None:
 def organisations(
     site: Site, q: str = "", action_field: str = "", language: str = "", kind: str = ""
 ) -> QuerySet[Organisation]:
+    # Filters on contacts and fields use EXISTS subqueries rather than joins: each
+    # organisation stays one row, and the database need not multiply joined tables.
     qs = Organisation.objects.filter(_site_q(site))
+    contacts = ContactPerson.objects.filter(organisation=OuterRef("pk"))
     if kind:
         qs = qs.filter(kind=kind)
     if action_field:
         key = _field_key(site, action_field)
         qs = qs.filter(
-            Q(action_fields__translation_key=key) | Q(contacts__action_fields__translation_key=key)
+            Exists(
+                Organisation.action_fields.through.objects.filter(
+                    organisation=OuterRef("pk"), actionfield__translation_key=key
+                )
+            )
+            | Exists(contacts.filter(action_fields__translation_key=key))
         )
     if language:
-        qs = qs.filter(_language_q("", language) | _language_q("contacts__", language))
-    if q and (
-        words := _words_q(
-            q, ["name", "description", "services", "city", "contacts__name", "contacts__role"]
+        qs = qs.filter(
+            _language_q("", language) | Exists(contacts.filter(_language_q("", language)))
         )
-    ):
-        qs = qs.filter(words)
-    if action_field or language or q:
-        # Joins over contacts can repeat an organisation: keep each once.
-        qs = Organisation.objects.filter(pk__in=qs.values("pk"))
+    for word in q.split()[:8]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(services__icontains=word)
+            | Q(city__icontains=word)
+            | Exists(contacts.filter(Q(name__icontains=word) | Q(role__icontains=word)))
+        )
     return qs.order_by("name").prefetch_related(
         "action_fields",
         Prefetch(
@@ -190,13 +199,18 @@ def measures(
     if target_group:
         qs = qs.filter(target_group__icontains=target_group)
     if organisation:
-        qs = qs.filter(Q(lead_organisation_id=organisation) | Q(participants__id=organisation))
+        qs = qs.filter(
+            Q(lead_organisation_id=organisation)
+            | Exists(
+                Measure.participants.through.objects.filter(
+                    measure=OuterRef("pk"), organisation_id=organisation
+                )
+            )
+        )
     if status:
         qs = qs.filter(status=status)
     if q and (words := _words_q(q, ["title", "goal", "target_group", "description"])):
         qs = qs.filter(words)
-    if organisation:
-        qs = Measure.objects.filter(pk__in=qs.values("pk"))
     return (
         qs.select_related("action_field", "lead_organisation")
         .prefetch_related("participants", "indicators")

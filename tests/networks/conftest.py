@@ -193,3 +193,13 @@ def document(network):
 
 
 HOST = {"HTTP_HOST": "beckum.test"}
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the code defers to after the commit (emails), as a real commit would."""
+
+    def _commit():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return _commit

@@ -1,0 +1,119 @@
+"""List pages run the same number of SQL queries for 10 and for 1,000 records."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from networks.models import (
+    ContactPerson,
+    Indicator,
+    Measure,
+    Organisation,
+    WorkingGroupPage,
+)
+
+from .conftest import HOST
+
+pytestmark = pytest.mark.django_db
+
+
+def add_organisations(site, fields, start: int, count: int) -> None:
+    orgs = Organisation.objects.bulk_create(
+        Organisation(
+            site=site, name=f"Verein {n:04}", slug=f"verein-{n}", languages="de,ar", city="Beckum"
+        )
+        for n in range(start, start + count)
+    )
+    ContactPerson.objects.bulk_create(
+        ContactPerson(organisation=o, name=f"Person {o.pk}", languages="ar", sort_order=0)
+        for o in orgs
+    )
+    Through = Organisation.action_fields.through
+    Through.objects.bulk_create(
+        Through(organisation=o, actionfield=fields[n % len(fields)]) for n, o in enumerate(orgs)
+    )
+
+
+def add_measures(site, fields, orgs, start: int, count: int) -> None:
+    measures = Measure.objects.bulk_create(
+        Measure(
+            site=site,
+            title=f"Maßnahme {n:04}",
+            slug=f"massnahme-{n}",
+            action_field=fields[n % len(fields)],
+            lead_organisation=orgs[n % len(orgs)],
+            target_group="Familien",
+        )
+        for n in range(start, start + count)
+    )
+    Indicator.objects.bulk_create(
+        Indicator(measure=m, name="Teilnehmende", target=10, current_value=5, sort_order=0)
+        for m in measures
+    )
+    Through = Measure.participants.through
+    Through.objects.bulk_create(
+        Through(measure=m, organisation=orgs[n % len(orgs)]) for n, m in enumerate(measures)
+    )
+
+
+def add_groups(index, fields, start: int, count: int) -> None:
+    for n in range(start, start + count):
+        index.add_child(
+            instance=WorkingGroupPage(
+                title=f"AG {n:04}",
+                slug=f"ag-{n}",
+                purpose="Zusammenarbeit",
+                action_field=fields[n % len(fields)],
+            )
+        )
+
+
+def count_queries(client, url, params=None) -> int:
+    # The first request fills per-process caches (site, locales, templates): not counted.
+    client.get(url, params or {}, **HOST)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {}, **HOST)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"language": "ar", "action_field": "wohnen", "q": "Verein"}]
+)
+def test_directory_queries_do_not_grow(client, site, network, params):
+    fields = [network.housing, network.language]
+    add_organisations(site, fields, 0, 8)
+    few = count_queries(client, network.directory.url, params)
+    add_organisations(site, fields, 8, 992)
+    many = count_queries(client, network.directory.url, params)
+    assert many == few
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "planned", "q": "Maßnahme"}])
+def test_measure_list_queries_do_not_grow(client, site, network, params):
+    fields = [network.housing, network.language]
+    orgs = [network.caritas, network.vhs]
+    add_measures(site, fields, orgs, 0, 9)
+    few = count_queries(client, network.measures_page.url, params)
+    add_measures(site, fields, orgs, 9, 991)
+    many = count_queries(client, network.measures_page.url, params)
+    assert many == few
+
+
+def test_working_group_queries_do_not_grow(client, network, people):
+    # Pages are made one by one through the tree (about 0.1 s each), so 10 vs 250 here;
+    # the benchmark in bench/bench_pages_networks.py runs 1,000.
+    fields = [network.housing, network.language]
+    add_groups(network.groups_index, fields, 0, 9)
+    few_index = count_queries(client, network.groups_index.url)
+    few_network = count_queries(client, network.page.url)
+    client.force_login(people["coordinator"])
+    few_space = count_queries(client, network.group.url + "intern/")
+    client.logout()
+    add_groups(network.groups_index, fields, 9, 241)
+    assert count_queries(client, network.groups_index.url) == few_index
+    assert count_queries(client, network.page.url) == few_network
+    client.force_login(people["coordinator"])
+    assert count_queries(client, network.group.url + "intern/") == few_space
