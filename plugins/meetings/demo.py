@@ -42,9 +42,9 @@ def _rule(freq, **kwargs) -> recurrence.Recurrence:
     return recurrence.Recurrence(rrules=[recurrence.Rule(freq, **kwargs)])
 
 
-def _row(series, start: dt.datetime, **fields) -> Occurrence:
+def _row(series, planned: dt.datetime, **fields) -> Occurrence:
     row, _created = Occurrence.objects.get_or_create(
-        series=series, original_start=start, defaults=fields
+        series=series, original_start=planned, defaults=fields
     )
     return row
 

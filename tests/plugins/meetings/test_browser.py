@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.test import Client
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from plugins.meetings import schedule
 from plugins.meetings.models import AgendaItem, Occurrence, Rsvp, Visibility
@@ -23,6 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def site(transactional_db):
     """The default site for the live server (host "localhost"); a flush removed the root."""
     locale, _ = Locale.objects.get_or_create(language_code="de")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     if Page.get_first_root_node() is None:
         Page.add_root(title="Root", slug="root", locale=locale)
     Site.objects.all().delete()
