@@ -160,6 +160,8 @@ def test_certificate_only_after_check_in(client, make_event):
     url = f"/anmeldung/{registration.token}/bescheinigung.pdf"
     assert client.get(url, **HOST).status_code == 403
     engine.check_in(registration)
+    status_page = client.get(f"/anmeldung/{registration.token}/absagen/", **HOST).content.decode()
+    assert url in status_page
     response = client.get(url, **HOST)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client.get("/anmeldung/forged/bescheinigung.pdf", **HOST).status_code == 404
