@@ -9,7 +9,8 @@ Client → server (JSON): ``{"type": "send", "text"}``, ``{"type": "edit", "id",
 ``{"type": "delete", "id"}``, ``{"type": "history", "before"}``, ``{"type": "read", "id"}``,
 ``{"type": "typing"}``, ``{"type": "ping"}``.
 Server → client: ``hello`` (room, you, moderator flag), ``message`` (new or backfilled),
-``update`` (edited or deleted), ``history`` (an older page), ``presence``, ``typing``,
+``update`` (edited or deleted), ``history`` (an older page), ``presence`` (the full
+``online`` list once after connecting, then ``joined`` or ``left`` changes), ``typing``,
 ``error`` (code and translated text), ``closed`` (reason, then the socket closes).
 """
 
@@ -80,7 +81,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if after is not None:
             await self._backfill(after)
         await database_sync_to_async(services.connect)(self.user, room, self.channel_name)
-        await self._broadcast_presence()
+        # The newcomer gets the whole list, everyone else only the change: a full list to
+        # everyone on every arrival would grow with the square of the room's size.
+        online = await database_sync_to_async(services.online_users)(room)
+        await self.send_json({"type": "presence", "online": online})
+        await self.channel_layer.group_send(
+            room_group(room.pk),
+            {
+                "type": "chat.presence_change",
+                "joined": {"id": self.user.pk, "name": self.user.display_name},
+            },
+        )
 
     def _after_id(self) -> int | None:
         raw = parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0]
@@ -111,7 +122,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(room_group(self.room.pk), self.channel_name)
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         await database_sync_to_async(services.disconnect)(self.channel_name)
-        await self._broadcast_presence()
+        # another tab or phone of the same person may still be here
+        if not await database_sync_to_async(services.is_in_room)(self.user, self.room):
+            await self.channel_layer.group_send(
+                room_group(self.room.pk), {"type": "chat.presence_change", "left": self.user.pk}
+            )
 
     # --- from the client -------------------------------------------------------------
 
@@ -228,12 +243,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             {"type": "chat.update", "message": services.serialize(message)},
         )
 
-    async def _broadcast_presence(self) -> None:
-        online = await database_sync_to_async(services.online_users)(self.room)
-        await self.channel_layer.group_send(
-            room_group(self.room.pk), {"type": "chat.presence", "online": online}
-        )
-
     # --- from the channel layer ------------------------------------------------------
 
     async def chat_message(self, event) -> None:
@@ -242,8 +251,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_update(self, event) -> None:
         await self.send_json({"type": "update", "message": event["message"]})
 
-    async def chat_presence(self, event) -> None:
-        await self.send_json({"type": "presence", "online": event["online"]})
+    async def chat_presence_change(self, event) -> None:
+        if "joined" in event:
+            await self.send_json({"type": "presence", "joined": event["joined"]})
+        else:
+            await self.send_json({"type": "presence", "left": event["left"]})
 
     async def chat_typing(self, event) -> None:
         if event["user"]["id"] != self.user.pk:

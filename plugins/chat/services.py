@@ -268,6 +268,11 @@ def online_users(room: Room) -> list[dict]:
     return list(seen.values())
 
 
+def is_in_room(user, room: Room) -> bool:
+    fresh = timezone.now() - PRESENCE_TIMEOUT
+    return Connection.objects.filter(user=user, room=room, last_seen__gte=fresh).exists()
+
+
 def is_online(user) -> bool:
     fresh = timezone.now() - PRESENCE_TIMEOUT
     return Connection.objects.filter(user=user, last_seen__gte=fresh).exists()

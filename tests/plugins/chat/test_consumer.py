@@ -260,15 +260,21 @@ async def test_history_pages_backwards(network_room, member):
 
 async def test_presence_shows_who_is_online(network_room, member, other_member):
     petra = await connected(network_room, member)
+    assert [p["name"] for p in (await next_of(petra, "presence"))["online"]] == ["Petra Wessel"]
     olena = await connected(network_room, other_member)
-    while True:
-        presence = await next_of(petra, "presence")
-        if len(presence["online"]) == 2:
-            break
-    assert {p["name"] for p in presence["online"]} == {"Petra Wessel", "Olena Koval"}
+    full = await next_of(olena, "presence")
+    assert {p["name"] for p in full["online"]} == {"Petra Wessel", "Olena Koval"}
+    joined = []
+    while "Olena Koval" not in joined:
+        joined.append((await next_of(petra, "presence")).get("joined", {}).get("name"))
+    # a second tab of Petra's closing does not make her leave
+    second_tab = await connected(network_room, member)
+    await second_tab.disconnect()
     await olena.disconnect()
-    presence = await next_of(petra, "presence")
-    assert [p["name"] for p in presence["online"]] == ["Petra Wessel"]
+    while "left" not in (change := await next_of(petra, "presence")):
+        pass
+    assert change["left"] == other_member.pk
+    assert await petra.receive_nothing(timeout=0.3)
     await petra.disconnect()
 
 

@@ -41,6 +41,7 @@ class ChatRoom {
     this.editing = null;
     this.final = false;
     this.pending = new Map();
+    this.people = new Map();
     this.timeFormat = new Intl.DateTimeFormat(this.lang, { dateStyle: "short", timeStyle: "short" });
     this.log.querySelectorAll(".chat-message").forEach((li) => this.decorate(li));
     this.bind();
@@ -130,7 +131,14 @@ class ChatRoom {
         this.prependHistory(data.messages, data.complete);
         break;
       case "presence":
-        this.showPresence(data.online);
+        if (data.online) {
+          this.people = new Map(data.online.map((p) => [p.id, p.name]));
+        } else if (data.joined) {
+          this.people.set(data.joined.id, data.joined.name);
+        } else if (data.left !== undefined) {
+          this.people.delete(data.left);
+        }
+        this.showPresence();
         break;
       case "typing":
         this.showTyping(data.user);
@@ -187,9 +195,12 @@ class ChatRoom {
     }, TYPING_MS + 500);
   }
 
-  showPresence(people) {
+  showPresence() {
     this.online.replaceChildren();
-    const others = people.filter((p) => p.id !== this.userId);
+    const others = [...this.people]
+      .filter(([id]) => id !== this.userId)
+      .map(([id, name]) => ({ id, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, this.lang));
     if (!others.length) {
       const li = document.createElement("li");
       li.className = "meta";
