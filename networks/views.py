@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.documents import get_document_model
 from wagtail.models import Site
 
@@ -384,18 +385,18 @@ def measure_detail(request, page, slug: str) -> TemplateResponse:
 
 
 EXPORT_HEADERS = [
-    "title",
-    "action field",
-    "status",
-    "goal",
-    "target group",
-    "description",
-    "lead organisation",
-    "participants",
-    "start",
-    "end",
-    "indicators",
-    "resources",
+    gettext_lazy("title"),
+    gettext_lazy("action field"),
+    gettext_lazy("status"),
+    gettext_lazy("goal"),
+    gettext_lazy("target group"),
+    gettext_lazy("description"),
+    gettext_lazy("lead organisation"),
+    gettext_lazy("participants"),
+    gettext_lazy("start"),
+    gettext_lazy("end"),
+    gettext_lazy("indicators"),
+    gettext_lazy("resources"),
 ]
 
 
@@ -436,7 +437,7 @@ def _safe_cell(value: str) -> str:
 def measures_export(request, page, kind: str) -> HttpResponse:
     site = _site(request)
     _form, filters = _measure_filters(request, site)
-    headers = [_(h) for h in EXPORT_HEADERS]
+    headers = [str(h) for h in EXPORT_HEADERS]
     rows = [[_safe_cell(c) for c in row] for row in export_rows(queries.measures(site, **filters))]
     filename = f"massnahmen-{site.hostname}"
     if kind == "csv":

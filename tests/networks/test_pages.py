@@ -170,7 +170,7 @@ def test_report_groups_measures_by_action_field_and_takes_extra_sections(network
     by_title = {r.title: r for r in reports}
     assert [m.title for m in by_title["Sprache"].measures] == ["Sprachcafé"]
     housing = by_title["Wohnen"]
-    assert [s.title for s in housing.sections] == ["Working groups", "Netzwerktreffen"]
+    assert [s.title for s in housing.sections] == ["Arbeitsgruppen", "Netzwerktreffen"]
     assert housing.sections[0].rows[0].title == "Kontakt mit Behörden"
 
 
@@ -194,7 +194,7 @@ def test_report_html_and_pdf(client, settings, network, staff):
         "/admin/networks/report/", {**params, "start": "2026-12-31", "end": "2026-01-01"}, **HOST
     )
     assert bad.status_code == 400
-    assert "The end must not be before the start." in bad.content.decode()
+    assert "Das Ende darf nicht vor dem Beginn liegen." in bad.content.decode()
 
 
 def test_working_group_index_filters_by_action_field(client, network):
