@@ -293,7 +293,9 @@ def _translate_page(page: Page, language: str, strings: dict[str, str], user) ->
     )
 
     locale = Locale.objects.get(language_code=language)
-    source, _created = TranslationSource.get_or_create_from_instance(page)
+    source, created = TranslationSource.get_or_create_from_instance(page)
+    if not created:
+        source.update_from_db()  # the page may have changed since it was last translated
     translation, _created = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
@@ -381,6 +383,21 @@ def load_translations(demo: Demo) -> None:
         _translate_page(demo.beckum_home, language, strings, admin)
 
 
+def _link_call_to_action(home: HomePage, slug: str) -> None:
+    """Point the home page's call to action at a page that an app made (once it exists)."""
+    target = home.get_children().filter(slug=slug).first()
+    home = HomePage.objects.get(pk=home.pk)
+    if target is None:
+        return
+    changed = False
+    for block in home.body:
+        if block.block_type == "call_to_action" and block.value["page"] is None:
+            block.value["page"] = target
+            changed = True
+    if changed:
+        _publish(home)
+
+
 def load() -> Demo:
     demo = load_core()
     for app_config in apps.get_app_configs():
@@ -390,6 +407,8 @@ def load() -> Demo:
         if find_spec(module_name) is not None:
             with transaction.atomic():
                 import_module(module_name).load(demo)
+    with transaction.atomic():
+        _link_call_to_action(demo.beckum_home, "netzwerk")
     # Last, so that the pages of every app get their aliases in every language.
     with transaction.atomic():
         load_translations(demo)

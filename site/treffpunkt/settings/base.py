@@ -272,7 +272,7 @@ STATICFILES_DIRS: list = [PROJECT_DIR / "static"] + [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "treffpunkt.core.storage.StaticFilesStorage"},
 }
 # Without a collectstatic run (tests, development), WhiteNoise serves from the finders.
 WHITENOISE_USE_FINDERS: bool = env.bool("WHITENOISE_USE_FINDERS", default=True)
