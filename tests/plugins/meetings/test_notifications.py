@@ -74,3 +74,20 @@ def test_task_reminder_in_the_owners_language(series, people, mailoutbox):
     assert notifications.send_task_reminders(today=dt.date(2026, 11, 23)) == 1
     assert notifications.send_task_reminders(today=dt.date(2026, 11, 23)) == 0
     assert mailoutbox[0].subject == "Reminder: Liste erstellen"
+
+
+def test_person_turns_kinds_of_mail_off_and_on(client, people):
+    from django.urls import reverse
+
+    member = people["member"]
+    client.force_login(member)
+    url = reverse("plugins:meetings:preferences")
+    page = client.get(url, HTTP_HOST="beckum.test").content.decode()
+    assert "/treffen/kalender/" in page  # the personal feed address is shown
+    client.post(url, {"invitation": "on", "minutes": "on"}, HTTP_HOST="beckum.test")
+    assert set(NotificationOptOut.objects.filter(user=member).values_list("kind", flat=True)) == {
+        NotificationKind.CHANGE,
+        NotificationKind.TASK_REMINDER,
+    }
+    client.post(url, {k: "on" for k in NotificationKind.values}, HTTP_HOST="beckum.test")
+    assert not NotificationOptOut.objects.filter(user=member).exists()

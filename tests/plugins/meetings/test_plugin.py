@@ -108,3 +108,41 @@ def test_admin_pages_load(client, make_series, people, settings):
     listing = client.get("/admin/meetings-dates/", HTTP_HOST="beckum.test")
     assert listing.status_code == 200
     assert "Netzwerktreffen" in listing.content.decode()
+
+
+def test_series_created_in_the_admin_and_bad_rule_refused(client, meeting_index, people, settings):
+    settings.REQUIRE_MFA_FOR_PUBLISHERS = False
+    client.force_login(people["staff"])
+    url = f"/admin/pages/add/meetings/meetingseriespage/{meeting_index.pk}/"
+    data = {
+        "title": "Sprachcafé",
+        "slug": "sprachcafe",
+        "first_date": "2027-01-07",
+        "start_time": "18:00",
+        "end_time": "19:30",
+        "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=TH",
+        "location": "Stadtbücherei",
+        "online_url": "",
+        "description": '{"blocks": [], "entityMap": {}}',
+        "visibility": "public",
+        "working_group": "",
+        "action-publish": "publish",
+    }
+    bad = client.post(url, {**data, "end_time": "17:00"}, HTTP_HOST="beckum.test")
+    assert bad.status_code == 200
+    assert not MeetingSeriesPage.objects.filter(slug="sprachcafe").exists()
+    bad = client.post(
+        url,
+        {**data, "recurrence": "RRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31"},
+        HTTP_HOST="beckum.test",
+    )
+    assert bad.status_code == 200
+    assert not MeetingSeriesPage.objects.filter(slug="sprachcafe").exists()
+    good = client.post(url, data, HTTP_HOST="beckum.test")
+    assert good.status_code == 302, good.content.decode()[:2000]
+    series = MeetingSeriesPage.objects.get(slug="sprachcafe")
+    assert series.live
+    dates = schedule.expand(
+        series, dt.datetime(2027, 1, 1, tzinfo=TZ), dt.datetime(2027, 2, 1, tzinfo=TZ)
+    )
+    assert [d.local_start.day for d in dates] == [7, 14, 21, 28]
