@@ -89,5 +89,5 @@ def test_person_turns_kinds_of_mail_off_and_on(client, people):
         NotificationKind.CHANGE,
         NotificationKind.TASK_REMINDER,
     }
-    client.post(url, {k: "on" for k in NotificationKind.values}, HTTP_HOST="beckum.test")
+    client.post(url, dict.fromkeys(NotificationKind.values, "on"), HTTP_HOST="beckum.test")
     assert not NotificationOptOut.objects.filter(user=member).exists()
