@@ -30,8 +30,9 @@ class NewsletterConfig(PluginConfig):
         "MAX_ATTEMPTS": 8,
         # first retry delay in seconds; doubles with every attempt
         "RETRY_SECONDS": 30,
-        # a delivery task stops after this many seconds and queues its successor
-        "TASK_SECONDS": 120,
+        # a delivery task stops after this many seconds and queues its successor (short, so a
+        # worker asked to stop for a deploy is not kept waiting long)
+        "TASK_SECONDS": 30,
         # delivery tasks a send starts side by side (one per worker process you run)
         "PARALLEL_TASKS": 1,
     }
