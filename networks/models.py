@@ -552,7 +552,7 @@ def working_group_collection(title: str):
     """A new collection for a group's documents, below the collection "Arbeitsgruppen"."""
     from wagtail.models import Collection
 
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     parent = root.get_children().filter(name="Arbeitsgruppen").first()
     if parent is None:
         parent = root.add_child(name="Arbeitsgruppen")
