@@ -221,3 +221,32 @@ def test_indicator_progress_is_capped(network):
     indicator = Indicator(measure=network.measure, name="x", target=10, current_value=30)
     assert indicator.progress == 100
     assert Indicator(measure=network.measure, name="y", target=0, current_value=3).progress is None
+
+
+def test_network_page_lists_upcoming_calendar_entries(client, network):
+    from django.utils import timezone
+
+    from events.calendar import CalendarEntry
+    from events.signals import calendar_entries
+
+    start_at = timezone.now() + dt.timedelta(days=3)
+
+    def receiver(sender, start: dt.datetime, end: dt.datetime, user, filters, **kwargs):
+        return [
+            CalendarEntry(
+                uid="netzwerktreffen-1",
+                title="Netzwerktreffen im Rathaus",
+                start=start_at,
+                end=start_at + dt.timedelta(hours=2),
+                url="/netzwerktreffen/",
+                kind="meeting",
+            )
+        ]
+
+    calendar_entries.connect(receiver)
+    try:
+        html = client.get(network.page.url, **HOST).content.decode()
+    finally:
+        calendar_entries.disconnect(receiver)
+    assert "Netzwerktreffen im Rathaus" in html
+    assert "Upcoming events" not in html and "Nächste Veranstaltungen" in html
