@@ -100,8 +100,11 @@ def test_page_types_cannot_be_created_where_disabled(site, other_site, dummy):
     assert not DummyPage.can_create_at(Page.objects.get(pk=other_site.root_page_id))
 
 
-def test_signal_receivers_of_a_plugin_run_only_where_it_is_enabled(rf, site, other_site, dummy):
+def test_signal_receivers_of_a_plugin_run_only_where_it_is_enabled(
+    rf, site, other_site, dummy, user
+):
     request = rf.get("/")
+    request.user = user
     titles = [p.title for p in dashboard_panels.collect(site, request=request)]
     assert "Dummy greeting" in titles
     PluginSettings.set_enabled(site, "dummy", False)
