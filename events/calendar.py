@@ -176,7 +176,10 @@ def entries_between(
 
     filters = clean_filters(filters)
     entries = [_entry(e, site) for e in _events_between(site, start, end, filters)]
-    entries += calendar_entries.collect(site, start=start, end=end, user=user, filters=filters)
+    added = calendar_entries.collect(site, start=start, end=end, user=user, filters=filters)
+    if "kind" in filters:  # receivers need not know the type filter: apply it here
+        added = [e for e in added if e.kind == filters["kind"]]
+    entries += added
     return sorted(entries, key=lambda e: (e.start, e.title))
 
 
@@ -209,6 +212,7 @@ def build_feed(site: Site, user, filters=None, *, name: str = "") -> bytes:
         calendar.add_component(
             event_component(event, root_url + (event.get_url(current_site=site) or ""))
         )
-    for component in ical_components.collect(site, user=user, filters=filters):
-        calendar.add_component(component)
+    if filters.get("kind") in (None, "meeting"):  # plugins' components are not events
+        for component in ical_components.collect(site, user=user, filters=filters):
+            calendar.add_component(component)
     return to_bytes(calendar)

@@ -12,7 +12,8 @@ calendar_entries = SiteSignal()
 Sender: the ``Site``. Arguments: ``start`` and ``end`` (aware datetimes: the range shown;
 return what overlaps it), ``user`` (the visitor: an ``AnonymousUser`` or a ``User``; return
 only what this person may see), ``filters`` (a dict that may hold ``action_field`` (an id),
-``working_group`` (a page id), ``organisation`` (an id), ``language`` (a code); a receiver that
+``working_group`` (a page id), ``organisation`` (an id), ``language`` (a code), ``kind``
+("event", "conference", "festival" or "meeting": the calendar's type filter); a receiver that
 cannot honour a filter that is set returns nothing). Return: a list of
 :class:`events.calendar.CalendarEntry`, one per occurrence (recurring things expanded).
 """

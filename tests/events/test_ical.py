@@ -177,3 +177,22 @@ def test_feed_queries_do_not_grow_with_events(client, calendar_page, django_asse
         add_event(calendar_page, title=f"B{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/kalender.ics", **HOST)
+
+
+def test_type_filter_applies_to_entries_from_plugins(site, event):
+    def entries(sender, start, end, user, filters, **kwargs):
+        return [
+            CalendarEntry(
+                uid="m@x", title="Netzwerktreffen", start=start, end=start, url="/", kind="meeting"
+            )
+        ]
+
+    calendar_entries.connect(entries)
+    try:
+        day = (event.start.replace(hour=0), event.end.replace(hour=23))
+        assert [e.title for e in entries_between(site, None, *day, {"kind": "festival"})] == []
+        assert [e.title for e in entries_between(site, None, *day, {"kind": "meeting"})] == [
+            "Netzwerktreffen"
+        ]
+    finally:
+        calendar_entries.disconnect(entries)
