@@ -54,9 +54,11 @@ test-pg:
 	DATABASE_URL=postgres://treffpunkt:treffpunkt@127.0.0.1:5432/treffpunkt REDIS_TEST_URL=redis://127.0.0.1:6379/0 \
 	  $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-# The SQLite smoke run: everything that does not need PostgreSQL or a browser.
+# The SQLite smoke run: the core, the plugin machinery and the registration engine (whose
+# capacity must hold under concurrency on SQLite too); everything else runs on PostgreSQL.
+SQLITE_SMOKE := tests/core tests/plugins_framework tests/events/test_registration_engine.py tests/events/test_rush.py
 test-sqlite:
-	DATABASE_URL= REDIS_TEST_URL= $(PY) -m pytest -p no:cacheprovider -q -m "not postgres and not browser and not redis" -n 2 $(PYTEST_ARGS)
+	DATABASE_URL= REDIS_TEST_URL= $(PY) -m pytest -p no:cacheprovider -q -m "not postgres and not browser and not redis" -n 2 $(SQLITE_SMOKE) $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .
