@@ -283,6 +283,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Treffpunkt <treffpunkt@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# ANYMAIL_WEBHOOK_SECRET: "user:password" that the mail provider's bounce webhooks send.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 
 WAGTAIL_SITE_NAME = "Treffpunkt"
 WAGTAILADMIN_BASE_URL: str = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
