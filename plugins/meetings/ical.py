@@ -5,10 +5,13 @@ VEVENT per changed date with the same UID and a RECURRENCE-ID (RFC 5545, section
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
 import icalendar
+from django.core.cache import cache
 from django.utils.html import strip_tags
 
 from . import schedule
@@ -17,14 +20,14 @@ from .models import Occurrence, OccurrenceStatus, SeriesHistory
 PRODID = "-//Treffpunkt//Meetings//DE"
 
 
-def _base_event(series, segment: schedule.Segment, base_url: str) -> icalendar.Event:
+def _base_event(series, segment: schedule.Segment, url: str) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", segment.uid)
     event.add("summary", series.title)
     # DTSTAMP: when this description last changed (stable, so a feed is byte-for-byte cacheable)
     event.add("dtstamp", series.last_published_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    if series.url_path and base_url:
-        event.add("url", base_url + series.url)
+    if url:
+        event.add("url", url)
     location = segment.location or series.online_url
     if location:
         event.add("location", location)
@@ -37,6 +40,7 @@ def series_components(
     series, rows: Sequence[Occurrence], history: Sequence[SeriesHistory], base_url: str = ""
 ) -> list[icalendar.Event]:
     components: list[icalendar.Event] = []
+    url = base_url + series.url if base_url and series.url_path else ""
     for segment in schedule.segments(series, history):
         planned_rows = [
             r
@@ -55,7 +59,7 @@ def series_components(
         first = segment.first_start()
         if first is None and not extras:
             continue
-        master = _base_event(series, segment, base_url)
+        master = _base_event(series, segment, url)
         if first is None:
             # the rule has no dates left, only extra dates: no RRULE, the first is DTSTART
             first = extras[0].original_start.astimezone(schedule.TZ)
@@ -84,13 +88,13 @@ def series_components(
                 continue
             if not (row.is_extra or row.status == OccurrenceStatus.MOVED or row.location):
                 continue
-            components.append(_override(series, segment, row, base_url))
+            components.append(_override(series, segment, row, url))
     return components
 
 
-def _override(series, segment: schedule.Segment, row: Occurrence, base_url: str) -> icalendar.Event:
+def _override(series, segment: schedule.Segment, row: Occurrence, url: str) -> icalendar.Event:
     """The VEVENT of one changed date: same UID, RECURRENCE-ID = the planned start."""
-    override = _base_event(series, segment, base_url)
+    override = _base_event(series, segment, url)
     override.add("recurrence-id", row.original_start.astimezone(schedule.TZ))
     start = (row.start or row.original_start).astimezone(schedule.TZ)
     end = row.end.astimezone(schedule.TZ) if row.end else schedule.end_of(start, segment)
@@ -113,8 +117,7 @@ def _cut(rrule: str, segment: schedule.Segment) -> str:
     return ";".join([*parts, "UNTIL=" + until.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")])
 
 
-def components_for(series_list: Sequence, base_url: str = "") -> list[icalendar.Event]:
-    """Components of many series with two queries in all."""
+def _rows_and_history(series_list: Sequence) -> tuple[dict, dict]:
     ids = [s.pk for s in series_list]
     rows: dict[int, list] = defaultdict(list)
     for row in Occurrence.objects.filter(series_id__in=ids).only(
@@ -132,10 +135,81 @@ def components_for(series_list: Sequence, base_url: str = "") -> list[icalendar.
     history: dict[int, list] = defaultdict(list)
     for h in SeriesHistory.objects.filter(series_id__in=ids):
         history[h.series_id].append(h)
+    return rows, history
+
+
+def components_for(series_list: Sequence, base_url: str = "") -> list[icalendar.Event]:
+    """Components of many series with two queries in all."""
+    rows, history = _rows_and_history(series_list)
     found: list[icalendar.Event] = []
     for series in series_list:
         found.extend(series_components(series, rows[series.pk], history[series.pk], base_url))
     return found
+
+
+def _version(
+    series, rows: Sequence[Occurrence], history: Sequence[SeriesHistory], base_url: str
+) -> str:
+    """Changes whenever anything in a series' VEVENTs could change."""
+    parts = [
+        base_url,
+        series.title,
+        series.url_path,
+        series.sequence,
+        series.last_published_at,
+        series.latest_revision_id,
+        [(h.pk, h.until) for h in history],
+        sorted(
+            (r.pk, r.original_start, r.status, r.start, r.end, r.location, r.sequence, r.is_extra)
+            for r in rows
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def feed(series_list: Sequence, base_url: str, name: str) -> bytes:
+    """A whole calendar of series; each series' VEVENTs are cached by a version key, so a
+    warm feed only checks its rows (two queries) and joins cached text."""
+    rows, history = _rows_and_history(series_list)
+    keys = {
+        s.pk: f"meetings:ics:{s.pk}:{_version(s, rows[s.pk], history[s.pk], base_url)}"
+        for s in series_list
+    }
+    cached = cache.get_many(list(keys.values()))
+    missing = {}
+    blocks = []
+    for series in series_list:
+        block = cached.get(keys[series.pk])
+        if block is None:
+            comps = series_components(series, rows[series.pk], history[series.pk], base_url)
+            block = b"".join(c.to_ical() for c in comps)
+            missing[keys[series.pk]] = block
+        blocks.append(block)
+    if missing:
+        cache.set_many(missing, timeout=24 * 3600)
+    head = _header(name)
+    return head + _vtimezone() + b"".join(blocks) + b"END:VCALENDAR\r\n"
+
+
+def _header(name: str) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Berlin")
+    return cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+
+
+@functools.cache
+def _vtimezone() -> bytes:
+    """The VTIMEZONE of Europe/Berlin as icalendar writes it (a constant of the zone data)."""
+    cal = icalendar.Calendar()
+    event = icalendar.Event()
+    event.add("dtstart", dt.datetime(2026, 1, 1, tzinfo=schedule.TZ))
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return b"".join(tz.to_ical() for tz in cal.walk("VTIMEZONE"))
 
 
 def calendar(components: Sequence[icalendar.Event], name: str) -> bytes:

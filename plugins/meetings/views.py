@@ -366,8 +366,9 @@ def personal_feed(request, token: str):
         raise Http404
     site = Site.find_for_request(request)
     series = list(access.visible_series(site, feed_token.user))
-    body = ical.calendar(
-        ical.components_for(series, base_url=site.root_url),
+    body = ical.feed(
+        series,
+        site.root_url,
         name=_("Meetings – %(site)s") % {"site": site.site_name or site.hostname},
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -144,3 +144,20 @@ def test_feed_needs_constant_queries(make_series, django_assert_max_num_queries)
     MeetingSeriesPage.objects.filter(pk=many[-1].pk).update(sequence=F("sequence") + 1)
     with django_assert_max_num_queries(2):
         ical.components_for(many)
+
+
+def test_cached_feed_equals_the_built_one_and_follows_changes(make_series, people):
+    series = make_series(recurrence=second_tuesday(), first_date=dt.date(2027, 1, 1))
+    built = ical.calendar(ical.components_for([series]), "Test")
+    cached_cold = ical.feed([series], "", "Test")
+    cached_warm = ical.feed([series], "", "Test")
+    assert cached_cold == cached_warm
+    start, end = local(2027, 1, 1), local(2028, 1, 1)
+    parsed = icalendar.Calendar.from_ical(cached_warm)
+    assert expanded(parsed, start, end) == expanded(icalendar.Calendar.from_ical(built), start, end)
+    assert len(parsed.walk("VTIMEZONE")) == 1
+    services.cancel_date(series, "2027-02-09", people["manager"])
+    series.refresh_from_db()
+    after = icalendar.Calendar.from_ical(ical.feed([series], "", "Test"))
+    assert local(2027, 2, 9, 17) not in [s for _u, s, _e in expanded(after, start, end)]
+    assert after.walk("VEVENT")[0]["SEQUENCE"] == 1
