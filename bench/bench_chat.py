@@ -159,36 +159,39 @@ async def run(room_id: int, cookies: list[str], ports: list[int]) -> dict:
     done = asyncio.Event()
     expected = CLIENTS * MESSAGES
 
-    async def client(n: int, cookie: str, ready: asyncio.Event):
-        nonlocal received
-        port = ports[n % len(ports)]
-        async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/chat/rooms/{room_id}/",
-            additional_headers={"Cookie": cookie},
-            origin=f"http://127.0.0.1:{port}",
-            max_queue=None,
-            open_timeout=60,
-        ) as ws:
-            ready.set()
-            async for raw in ws:
-                event = json.loads(raw)
-                if event["type"] == "message" and event["message"]["text"].startswith("bench "):
-                    sent_at = float(event["message"]["text"].split()[1])
-                    latencies.append(time.perf_counter() - sent_at)
-                    received += 1
-                    if received == expected:
-                        done.set()
-                if done.is_set():
-                    return
+    handshakes = asyncio.Semaphore(10)  # a crowd arriving, not a thundering herd
 
-    tasks, readies = [], []
-    for n, cookie in enumerate(cookies):
-        ready = asyncio.Event()
-        readies.append(ready)
-        tasks.append(asyncio.create_task(client(n, cookie, ready)))
-        await asyncio.sleep(0.01)  # a crowd arriving, not a thundering herd
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
-    await asyncio.sleep(5)  # let the presence broadcasts of 200 arrivals settle
+    async def connect(port: int, cookie: str):
+        for attempt in range(5):
+            try:
+                async with handshakes:
+                    return await websockets.connect(
+                        f"ws://127.0.0.1:{port}/ws/chat/rooms/{room_id}/",
+                        additional_headers={"Cookie": cookie},
+                        origin=f"http://127.0.0.1:{port}",
+                        max_queue=None,
+                        open_timeout=60,
+                    )
+            except (OSError, websockets.InvalidHandshake, TimeoutError):
+                await asyncio.sleep(0.5 * (attempt + 1))
+        raise RuntimeError("could not connect")
+
+    async def client(ws):
+        nonlocal received
+        async for raw in ws:
+            event = json.loads(raw)
+            if event["type"] == "message" and event["message"]["text"].startswith("bench "):
+                latencies.append(time.perf_counter() - float(event["message"]["text"].split()[1]))
+                received += 1
+                if received == expected:
+                    done.set()
+
+    sockets = await asyncio.wait_for(
+        asyncio.gather(*(connect(ports[n % len(ports)], c) for n, c in enumerate(cookies))), 300
+    )
+    tasks = [asyncio.create_task(client(ws)) for ws in sockets]
+    print(f"  {len(sockets)} clients connected", file=sys.stderr, flush=True)
+    await asyncio.sleep(5)  # let the arrivals' presence messages settle
 
     async with websockets.connect(
         f"ws://127.0.0.1:{ports[0]}/ws/chat/rooms/{room_id}/",
@@ -209,6 +212,7 @@ async def run(room_id: int, cookies: list[str], ports: list[int]) -> dict:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -228,13 +232,25 @@ async def run(room_id: int, cookies: list[str], ports: list[int]) -> dict:
 def main() -> None:
     room_id, cookies = setup_data()
     rows = []
-    for kind in ["uvicorn", "daphne"]:
-        with Server(kind, redis=False) as server:
-            result = asyncio.run(run(room_id, cookies, [server.port]))
-        rows.append((f"{kind}, 1 process, in-memory layer", result))
-    with Server("uvicorn", redis=True) as a, Server("uvicorn", redis=True) as b:
-        result = asyncio.run(run(room_id, cookies, [a.port, b.port]))
-    rows.append(("uvicorn, 2 processes, Redis layer", result))
+    setups = [("uvicorn", 1), ("daphne", 1), ("uvicorn", 2)]
+    for kind, processes in setups:
+        name = f"{kind}, {processes} process{'es' if processes > 1 else ''}, " + (
+            "Redis layer" if processes > 1 else "in-memory layer"
+        )
+        print(name, file=sys.stderr, flush=True)
+        servers = [Server(kind, redis=processes > 1) for _ in range(processes)]
+        try:
+            for server in servers:
+                server.__enter__()
+            result = asyncio.run(run(room_id, cookies, [s.port for s in servers]))
+        except Exception as exc:  # noqa: BLE001 - a failed setup is reported, not hidden
+            result = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"  failed: {result['error']}", file=sys.stderr, flush=True)
+        finally:
+            for server in servers:
+                if hasattr(server, "proc"):
+                    server.__exit__(None, None, None)
+        rows.append((name, result))
 
     headers = [
         "setup",
@@ -257,6 +273,8 @@ def main() -> None:
             f"{r['max']:.1f}",
             f"{r['rate']:.0f}",
         ]
+        if "error" not in r
+        else [name, CLIENTS, MESSAGES, r["error"], "", "", "", ""]
         for name, r in rows
     ]
     text = table(headers, body)

@@ -30,6 +30,24 @@ def site(db):
 
 
 @pytest.fixture(autouse=True)
+def no_foreign_event_loop(request):
+    """Playwright's sync API (the session-scoped ``browser`` fixture) leaves its event loop
+    marked as running in this thread; an asyncio test that runs later in the same worker
+    would then refuse to start its own. Hide that loop during our async tests."""
+    import asyncio
+
+    if request.node.get_closest_marker("asyncio") is None:
+        yield
+        return
+    foreign = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(foreign)
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layer():
     """Each test gets its own in-memory layer (its queues belong to the test's event loop)."""
     channel_layers.backends = {}
