@@ -54,6 +54,7 @@ print("JSON" + json.dumps(rows))
 """.replace("PAGES_LITERAL", repr(PAGES))
 
 ADD_RECORDS = """
+import json
 from wagtail.models import Site
 from networks.models import *
 site = Site.objects.get(is_default_site=True)
