@@ -68,13 +68,19 @@ def people(make_user, roles, group):
     network_member.groups.add(members_group)
     member = make_user("ag@example.org", first_name="Amal", last_name="Haddad")
     member.groups.add(members_group)
-    Membership.objects.create(working_group=group, user=member, status=Membership.Status.ACTIVE)
     coordinator = make_user("koordination@example.org", first_name="Petra", last_name="Wessel")
-    Membership.objects.create(
-        working_group=group,
-        user=coordinator,
-        role=Membership.Role.COORDINATOR,
-        status=Membership.Status.ACTIVE,
+    # bulk_create: set-up data without the membership_changed signal, whose chat receiver
+    # cannot run in the thread of the browser tests (Playwright's event loop runs there)
+    Membership.objects.bulk_create(
+        [
+            Membership(working_group=group, user=member, status=Membership.Status.ACTIVE),
+            Membership(
+                working_group=group,
+                user=coordinator,
+                role=Membership.Role.COORDINATOR,
+                status=Membership.Status.ACTIVE,
+            ),
+        ]
     )
     manager = make_user("integration@example.org", first_name="Miriam", last_name="Adler")
     manager.groups.add(members_group, managers_group)
