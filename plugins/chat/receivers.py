@@ -27,7 +27,10 @@ def recheck_connections(user_id: int) -> None:
         if layer is not None:
             async_to_sync(layer.group_send)(user_group(user_id), {"type": "chat.recheck"})
 
-    transaction.on_commit(send)
+    # robust: a channel layer that is down (or a thread with a running event loop, as in
+    # browser tests) must not undo the membership change; every socket also re-checks
+    # access before each action, so a missed re-check only delays the goodbye.
+    transaction.on_commit(send, robust=True)
 
 
 @receiver(membership_changed, dispatch_uid="chat_membership_changed")
