@@ -99,3 +99,16 @@ def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
         "channels_redis.core.RedisChannelLayer",
         "django_tasks_rq.RQBackend",
     ]
+
+
+def test_every_model_change_has_its_migration(tmp_path):
+    result = _manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env_extra={
+            "TREFFPUNKT_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

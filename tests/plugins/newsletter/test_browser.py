@@ -11,20 +11,21 @@ from wagtail.models import Site
 
 from plugins.newsletter import delivery
 from plugins.newsletter.models import NewsletterIndexPage, Subscriber, Topic
-from tests.conftest import make_site
+from tests.conftest import ensure_wagtail_roots, make_site
 from tests.helpers import assert_no_axe_violations
 
 from .conftest import add_subscribers, make_issue
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
 @pytest.fixture
 def localhost_site(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ensure_wagtail_roots()
     Site.objects.all().delete()
     site = make_site("localhost", "Beckum", default=True)
     Topic.objects.create(site=site, name="Veranstaltungen")
