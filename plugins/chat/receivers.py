@@ -6,6 +6,8 @@ server process, and only after the change is committed, so the re-check sees it.
 
 from __future__ import annotations
 
+import asyncio
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
@@ -18,18 +20,29 @@ from treffpunkt.signals import dashboard_panels
 
 from .broadcast import user_group
 
+_pending: set[asyncio.Task] = set()
+
 
 def recheck_connections(user_id: int) -> None:
     """Ask the open sockets of a person to check again whether they may stay."""
 
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(user_group(user_id), {"type": "chat.recheck"})
+        if layer is None:
+            return
+        message = {"type": "chat.recheck"}
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: a sync view or task, no loop in this thread
+            async_to_sync(layer.group_send)(user_group(user_id), message)
+        else:  # called from code running inside an event loop: send on that loop
+            task = loop.create_task(layer.group_send(user_group(user_id), message))
+            _pending.add(task)  # keep a reference until it is done
+            task.add_done_callback(_pending.discard)
 
-    # robust: a channel layer that is down (or a thread with a running event loop, as in
-    # browser tests) must not undo the membership change; every socket also re-checks
-    # access before each action, so a missed re-check only delays the goodbye.
+    # robust: a channel layer that is down must not undo the membership change; every
+    # socket also re-checks access before each action, so a missed re-check only delays
+    # the goodbye.
     transaction.on_commit(send, robust=True)
 
 

@@ -136,6 +136,24 @@ async def test_removed_member_is_disconnected_with_a_reason(group_room, group_me
     assert output["type"] == "websocket.close" and output["code"] == 4403
 
 
+async def test_recheck_asked_from_inside_an_event_loop_still_disconnects(
+    group_room, group_member, monkeypatch
+):
+    """Sync code running in a thread whose event loop is busy (a browser driver's thread,
+    where Django's async safety check is switched off) can end a membership too: the
+    re-check is sent on that loop instead of being lost."""
+    from plugins.chat.receivers import recheck_connections
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    comm = await connected(group_room, group_member)
+    await sync_to_async(Membership.objects.filter(user=group_member).update)(
+        status=Membership.Status.REMOVED
+    )
+    recheck_connections(group_member.pk)
+    closed = await next_of(comm, "closed")
+    assert closed["code"] == 4403
+
+
 async def test_revoked_access_is_noticed_on_the_next_message(network_room, member):
     """Even without the signal: access is checked before every action."""
     comm = await connected(network_room, member)
