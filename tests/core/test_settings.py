@@ -112,3 +112,31 @@ def test_every_model_change_has_its_migration(tmp_path):
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_empty_service_urls_mean_the_defaults(tmp_path):
+    """An empty DATABASE_URL or EMAIL_URL (as left by `VAR=` in a shell) is the default."""
+    code = (
+        "import django;django.setup();from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.EMAIL_BACKEND)"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
+        "TREFFPUNKT_VAR_DIR": str(tmp_path),
+        "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
+        "DATABASE_URL": "",
+        "EMAIL_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "treffpunkt.sqlite3"),
+        "django.core.mail.backends.console.EmailBackend",
+    ]

@@ -161,9 +161,11 @@ TEMPLATES = [
 ]
 
 # DATABASE_URL: PostgreSQL in production ("postgres://user:pass@host/db"); SQLite in var/ by default.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'treffpunkt.sqlite3'}")
-}
+# An empty value counts as unset.
+DATABASE_URL: str = (
+    env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'treffpunkt.sqlite3'}"
+)
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
     # BEGIN, so concurrent sign-ups queue instead of failing with "database is locked".
@@ -279,7 +281,7 @@ WHITENOISE_USE_FINDERS: bool = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH: bool = DEBUG
 
 # EMAIL_URL: "smtp://user:pass@host:587" or "consolemail://"; the demo writes mails to the console.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_CONFIG = env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Treffpunkt <treffpunkt@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
