@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from treffpunkt.core import pagecache
+
 from .models import EventPage, HelperShift, Registration, Workshop
 
 S = Registration.Status
@@ -158,12 +160,15 @@ def _after_commit(registration_id: int, mail: str) -> None:
 
 
 def _expire(event: EventPage, now: datetime) -> int:
-    return Registration.objects.filter(
+    expired = Registration.objects.filter(
         event=event,
         status__in=(S.HELD, S.WAITING, S.REQUESTED),
         email_confirmed=False,
         hold_expires_at__lt=now,
     ).update(status=S.EXPIRED)
+    if expired:  # places were freed: the event's public page shows them again
+        transaction.on_commit(pagecache.content_changed)
+    return expired
 
 
 def _promote(event: EventPage, now: datetime) -> list[int]:

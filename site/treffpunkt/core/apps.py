@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "treffpunkt.core"
     label = "core"
     verbose_name = _("Treffpunkt core")
+
+    def ready(self) -> None:
+        from . import pagecache
+
+        pagecache.connect_signals()

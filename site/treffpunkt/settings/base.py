@@ -107,10 +107,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "treffpunkt.core.middleware.SiteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "treffpunkt.core.pagecache.PageCacheMiddleware",
+    "treffpunkt.core.middleware.SiteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,6 +121,29 @@ MIDDLEWARE = [
     "treffpunkt.plugins.middleware.PluginURLMiddleware",
     "treffpunkt.accounts.middleware.RequireStaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+# Public pages for visitors who are not logged in are kept this many seconds (0: off); any
+# content change renders them again at once (treffpunkt/core/pagecache.py).
+PAGE_CACHE_SECONDS: int = env.int("PAGE_CACHE_SECONDS", default=60)
+# Apps and models whose changes never show on public pages: they leave the cache alone.
+PAGE_CACHE_IGNORE = [
+    "sessions",
+    "admin",
+    "contenttypes",
+    "django_tasks_database",
+    "django_rq",
+    "usersessions",
+    "account",
+    "mfa",
+    "wagtailadmin",
+    "wagtailsearch",
+    "chat",
+    "newsletter.subscriber",
+    "newsletter.delivery",
+    "meetings.delivery",
+    "meetings.feedtoken",
+    "meetings.notificationoptout",
 ]
 
 ROOT_URLCONF = "treffpunkt.urls"

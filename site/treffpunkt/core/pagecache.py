@@ -1,0 +1,155 @@
+"""A cache of public pages for visitors who are not logged in.
+
+Most visits to a town's site are anonymous reads of the same pages: the home page, the
+calendar, an event, a working group. Those answers are kept in the cache (Redis when
+`REDIS_URL` is set, else the process's memory) and served without rendering again.
+
+- Only GET and HEAD requests without a session or messages cookie and without htmx are
+  served from the cache or stored; anyone logged in always gets a freshly rendered page.
+- Only complete HTML answers with status 200 are stored, and only when the view changed
+  no session, queued no message and asked for no private caching.
+- Forms stay usable: the CSRF tokens in a stored page are replaced, on every hit, by tokens
+  of the visitor's own CSRF cookie (which is set when missing).
+- Any change to site content (a page published, an organisation edited, a registration
+  taking a place, a site setting saved) starts a new generation: every stored page is
+  rendered again on its next visit. `PAGE_CACHE_IGNORE` names the apps and models whose
+  changes never show on public pages (chat messages, newsletter deliveries, sessions...).
+- Entries expire after `PAGE_CACHE_SECONDS` (0 switches the cache off), so what depends on
+  the clock ("upcoming events") or on a change made in another process without a shared
+  cache is at most that old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+GENERATION_KEY = "treffpunkt:pagecache:generation"
+HEADER = "X-Page-Cache"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+# Headers that belong to one answer only; the middlewares above set them again on a hit.
+_SKIPPED_HEADERS = {"set-cookie", "content-length", "date", HEADER.lower()}
+
+
+def seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0))
+
+
+def generation() -> int:
+    return cache.get(GENERATION_KEY) or 0
+
+
+def content_changed() -> None:
+    """Start a new generation: every stored page is rendered again on its next visit.
+
+    Call it after changes that bypass model signals (``QuerySet.update``)."""
+    if not seconds():
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (or it expired)
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def _ignored(model) -> bool:
+    ignore = {label.lower() for label in getattr(settings, "PAGE_CACHE_IGNORE", ())}
+    meta = model._meta
+    return meta.app_label.lower() in ignore or meta.label_lower in ignore
+
+
+def _on_change(sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # fixtures being loaded
+        return
+    if not _ignored(sender):
+        content_changed()
+
+
+def _on_m2m_change(sender, action, **kwargs) -> None:
+    if action.startswith("post_") and not _ignored(kwargs["model"]):
+        content_changed()
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_change, dispatch_uid="pagecache_post_save")
+    post_delete.connect(_on_change, dispatch_uid="pagecache_post_delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="pagecache_m2m_changed")
+
+
+def _key(request) -> str:
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "treffpunkt:pagecache:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+        and "HTTP_HX_REQUEST" not in request.META
+    )
+
+
+def _storable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-cache", "no-store")):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and getattr(messages, "_queued_messages", None))
+
+
+class PageCacheMiddleware:
+    """Serves and stores public pages; placed right after CsrfViewMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = seconds()
+        if not timeout or request.method not in ("GET", "HEAD") or not _anonymous(request):
+            return self.get_response(request)
+        key = _key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or 0
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            return self._replay(request, entry)
+        response = self.get_response(request)
+        if request.method == "GET" and _storable(request, response):
+            content = response.content
+            has_form = _CSRF_INPUT.search(content) is not None
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _SKIPPED_HEADERS
+            ]
+            cache.set(key, (current, response.status_code, headers, content, has_form), timeout)
+            response[HEADER] = "miss"
+        return response
+
+    def _replay(self, request, entry) -> HttpResponse:
+        _generation, status, headers, content, has_form = entry
+        if has_form:
+            # each form gets a fresh token of this visitor's secret; get_token() also has
+            # CsrfViewMiddleware set the cookie when the visitor has none yet
+            content = _CSRF_INPUT.sub(
+                lambda m: m.group(1) + get_token(request).encode() + m.group(2), content
+            )
+        response = HttpResponse(content if request.method == "GET" else b"", status=status)
+        for name, value in headers:
+            response[name] = value
+        response["Content-Length"] = str(len(content))
+        response[HEADER] = "hit"
+        return response
