@@ -167,6 +167,7 @@ def _expire(event: EventPage, now: datetime) -> int:
         hold_expires_at__lt=now,
     ).update(status=S.EXPIRED)
     if expired:  # places were freed: the event's public page shows them again
+        pagecache.content_changed()
         transaction.on_commit(pagecache.content_changed)
     return expired
 

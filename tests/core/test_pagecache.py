@@ -93,3 +93,21 @@ def test_switched_off_with_zero_seconds(client, site, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/", **HOST)
     assert "X-Page-Cache" not in client.get("/", **HOST)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_renews_the_pages_again_when_it_is_committed(site):
+    """A page rendered by another request while the change was not yet committed was
+    stored under the new generation: the commit starts one more (once per transaction)."""
+    from django.db import transaction
+
+    from treffpunkt.core.models import SiteConfiguration
+
+    config = SiteConfiguration.for_site(site)
+    before = pagecache.generation()
+    with transaction.atomic():
+        config.town_name = "Beckum (Westf.)"
+        config.save()
+        config.save()
+        assert pagecache.generation() == before + 2
+    assert pagecache.generation() == before + 3

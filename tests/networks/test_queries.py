@@ -19,6 +19,13 @@ from .conftest import HOST
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """The records are added with bulk_create (no signals): count the queries of rendering,
+    not of the page cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def add_organisations(site, fields, start: int, count: int) -> None:
     orgs = Organisation.objects.bulk_create(
         Organisation(

@@ -26,6 +26,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -57,6 +58,26 @@ def content_changed() -> None:
         cache.set(GENERATION_KEY, 1, timeout=None)
 
 
+def _after_commit() -> None:
+    content_changed()
+
+
+def _changed() -> None:
+    """A change of content: a new generation now and another once the change is committed.
+
+    The first makes the change visible at once inside its own transaction; the second
+    discards pages that another request rendered from the old rows and stored while the
+    transaction was still open. One commit callback per transaction is enough."""
+    if not seconds():
+        return
+    content_changed()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        func is _after_commit for _sids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_after_commit, robust=True)
+
+
 def _ignored(model) -> bool:
     ignore = {label.lower() for label in getattr(settings, "PAGE_CACHE_IGNORE", ())}
     meta = model._meta
@@ -67,12 +88,12 @@ def _on_change(sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures being loaded
         return
     if not _ignored(sender):
-        content_changed()
+        _changed()
 
 
 def _on_m2m_change(sender, action, **kwargs) -> None:
-    if action.startswith("post_") and not _ignored(kwargs["model"]):
-        content_changed()
+    if action.startswith("post_") and not _ignored(type(kwargs["instance"])):
+        _changed()
 
 
 def connect_signals() -> None:

