@@ -43,10 +43,10 @@ def env() -> dict[str, str]:
     }
 
 
-def manage(*args: str, capture: bool = False) -> str:
+def manage(*args: str, capture: bool = False, extra: dict | None = None) -> str:
     result = subprocess.run(
         [sys.executable, str(ROOT / "site" / "manage.py"), *args],
-        env=env(),
+        env={**env(), **(extra or {})},
         check=True,
         text=True,
         capture_output=capture,
@@ -61,17 +61,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 site = Site.objects.get(is_default_site=True)
-seen, urls = set(), []
+client = Client(raise_request_exception=False)
+seen, rows = set(), []
+# the first page of each type that an anonymous visitor may read (members-only pages redirect)
 for page in Page.objects.live().public().descendant_of(site.root_page, inclusive=True).filter(locale__language_code="de").specific().order_by("path"):
     kind = type(page).__name__
     if kind in seen:
         continue
+    url = page.get_url(current_site=site)
+    if client.get(url, HTTP_HOST="localhost").status_code != 200:
+        continue
     seen.add(kind)
-    urls.append((kind, page.get_url(current_site=site)))
-client = Client(raise_request_exception=False)
-rows = []
-for kind, url in urls:
-    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url, HTTP_HOST="localhost").status_code
     rows.append({"kind": kind, "url": url, "status": status, "queries": len(ctx.captured_queries)})
@@ -129,13 +129,7 @@ def wrk(url: str) -> tuple[float, int]:
     return rps, int(errors.group(1)) if errors else 0
 
 
-def main() -> int:
-    ensure_database()
-    VAR.mkdir(parents=True, exist_ok=True)
-    manage("migrate", "--no-input", "-v0")
-    manage("load_demo")
-    pages = json.loads(manage("shell", "-c", FIND_PAGES, capture=True).split("JSON", 1)[1])
-
+def serve_and_measure(pages: list[dict], cache_seconds: str) -> dict:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -153,36 +147,90 @@ def main() -> int:
             "--log-level",
             "warning",
         ],
-        env=env(),
+        env={**env(), "PAGE_CACHE_SECONDS": cache_seconds},
         cwd=ROOT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/__bare__")
-        bare_rps, _ = wrk(base + "/__bare__")
-        rows = [["bare Django view", "/__bare__", f"{bare_rps:.0f}", "1.00", "-", "0"]]
+        bare, _ = wrk(base + "/__bare__")
+        result = {"bare": bare, "rps": {}, "errors": {}}
         for page in pages:
-            rps, errors = wrk(base + page["url"])
-            rows.append(
-                [
-                    page["kind"],
-                    page["url"],
-                    f"{rps:.0f}",
-                    f"{rps / bare_rps:.2f}",
-                    page["queries"],
-                    errors,
-                ]
-            )
-        rss, peak = rss_mb(server.pid)
+            result["rps"][page["url"]], result["errors"][page["url"]] = wrk(base + page["url"])
+        result["rss"], result["peak"] = rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
+    return result
 
+
+def main() -> int:
+    ensure_database()
+    VAR.mkdir(parents=True, exist_ok=True)
+    manage("migrate", "--no-input", "-v0")
+    manage("load_demo")
+    pages = json.loads(
+        manage("shell", "-c", FIND_PAGES, capture=True, extra={"PAGE_CACHE_SECONDS": "0"}).split(
+            "JSON", 1
+        )[1]
+    )
+
+    # SQL counts are of rendering: the shell above ran with the page cache off.
+    passes = {}
+    for label, seconds in (("page cache on", "60"), ("page cache off", "0")):
+        passes[label] = serve_and_measure(pages, seconds)
+
+    on, off = passes["page cache on"], passes["page cache off"]
+    rows = [
+        [
+            "bare Django view",
+            "/__bare__",
+            "0",
+            f"{on['bare']:.0f}",
+            "1.00",
+            f"{off['bare']:.0f}",
+            "1.00",
+            "0",
+        ]
+    ]
+    for page in pages:
+        url = page["url"]
+        rows.append(
+            [
+                page["kind"],
+                url,
+                page["queries"],
+                f"{on['rps'][url]:.0f}",
+                f"{on['rps'][url] / on['bare']:.2f}",
+                f"{off['rps'][url]:.0f}",
+                f"{off['rps'][url] / off['bare']:.2f}",
+                on["errors"][url] + off["errors"][url],
+            ]
+        )
     text = (
         f"One uvicorn process, wrk with {CONNECTIONS} connections for {DURATION} s per URL, "
-        f"PostgreSQL, demo data.\n\n"
-        + table(["page type", "url", "req/s", "ratio to bare", "SQL queries", "non-2xx"], rows)
-        + f"\n\nWeb process memory after the run: RSS {rss:.0f} MB, peak {peak:.0f} MB (target < 250 MB).\n"
+        "PostgreSQL, demo data, anonymous visitors. Two passes: with the page cache for "
+        "visitors who are not logged in (the default, PAGE_CACHE_SECONDS=60) and without it "
+        "(what a logged-in member gets). Ratios are to the bare view of the same pass.\n\n"
+        + table(
+            [
+                "page type",
+                "url",
+                "SQL queries (render)",
+                "req/s cached",
+                "ratio",
+                "req/s uncached",
+                "ratio",
+                "non-2xx",
+            ],
+            rows,
+        )
+        + "\n\nWeb process memory after each pass (target < 250 MB): "
+        + "; ".join(
+            f"{label}: RSS {m['rss']:.0f} MB, peak {m['peak']:.0f} MB"
+            for label, m in passes.items()
+        )
+        + ".\n"
     )
     write_result("pages", "Public pages vs a bare Django view", text)
     return 0

@@ -111,3 +111,31 @@ def test_a_change_renews_the_pages_again_when_it_is_committed(site):
         config.save()
         assert pagecache.generation() == before + 2
     assert pagecache.generation() == before + 3
+
+
+def test_the_site_of_a_host_is_looked_up_once_until_a_site_changes(
+    site, other_site, django_assert_num_queries
+):
+    from django.test import RequestFactory
+
+    from treffpunkt.core.middleware import find_site
+    from treffpunkt.core.models import SiteConfiguration
+
+    rf = RequestFactory()
+    assert find_site(rf.get("/", HTTP_HOST="borken.test")) == other_site
+    with django_assert_num_queries(0):
+        request = rf.get("/", HTTP_HOST="borken.test")
+        assert find_site(request) == other_site
+        assert SiteConfiguration.for_request(request).theme == "borken"
+
+    config = SiteConfiguration.for_site(other_site)
+    config.theme = "neutral"
+    config.save()
+    request = rf.get("/", HTTP_HOST="borken.test")
+    find_site(request)
+    assert SiteConfiguration.for_request(request).theme == "neutral"
+
+    other_site.hostname = "borken.example.test"
+    other_site.save()
+    assert find_site(rf.get("/", HTTP_HOST="borken.test")) == site  # the default site now
+    assert find_site(rf.get("/", HTTP_HOST="borken.example.test")) == other_site

@@ -1,8 +1,57 @@
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from treffpunkt.themes import current_theme
 
 from .models import SiteConfiguration
+
+SITES_VERSION_KEY = "treffpunkt:sites:version"
+SITES_TIMEOUT = 300
+
+
+def _bump_sites_version() -> None:
+    try:
+        cache.incr(SITES_VERSION_KEY)
+    except ValueError:
+        cache.set(SITES_VERSION_KEY, 1, timeout=None)
+
+
+def sites_changed(sender=None, **kwargs) -> None:
+    """A site or its configuration changed: look every host up again (now, and once more
+    when the change is committed, so no request stores the old rows under the new version)."""
+    _bump_sites_version()
+    transaction.on_commit(_bump_sites_version, robust=True)
+
+
+for _model in (Site, SiteConfiguration):
+    post_save.connect(sites_changed, sender=_model, dispatch_uid=f"sites_changed_save_{_model}")
+    post_delete.connect(sites_changed, sender=_model, dispatch_uid=f"sites_changed_del_{_model}")
+
+
+def find_site(request) -> Site | None:
+    """The Wagtail site of the request and its configuration, from the cache when possible.
+
+    Wagtail's own lookup costs a database query on every request (and the configuration a
+    second one); both are kept per host and port until a site or configuration changes."""
+    hostname = split_domain_port(request.get_host())[0]
+    key = f"treffpunkt:site:{hostname}:{request.get_port()}"
+    found = cache.get_many([SITES_VERSION_KEY, key])
+    version = found.get(SITES_VERSION_KEY, 0)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        _version, site, config = entry
+        request._wagtail_site = site
+        if config is not None:
+            config._request = request
+            setattr(request, SiteConfiguration.get_cache_attr_name(), config)
+        return site
+    site = Site.find_for_request(request)
+    config = SiteConfiguration.for_request(request) if site is not None else None
+    cache.set(key, (version, site, config), SITES_TIMEOUT)
+    return site
 
 
 class SiteMiddleware:
@@ -12,7 +61,7 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        site = Site.find_for_request(request)
+        site = find_site(request)
         theme = None
         if site is not None:
             request.site_configuration = SiteConfiguration.for_request(request)

@@ -9,6 +9,7 @@ from wagtail.models import Site
 
 from plugins.chat.models import Message, Room
 from tests.helpers import assert_no_axe_violations
+from treffpunkt.core.middleware import sites_changed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def localhost_site(site):
     """Browser tests reach the server as "localhost"."""
     Site.objects.filter(pk=site.pk).update(hostname="localhost", port=80, is_default_site=True)
+    sites_changed()  # update() sends no signal
     return Site.objects.get(pk=site.pk)
 
 
