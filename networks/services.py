@@ -93,8 +93,7 @@ def approve(actor, group: WorkingGroupPage, membership_id: int) -> Membership:
     membership = _decidable(actor, group, membership_id)
     if membership.status != Membership.Status.REQUESTED:
         raise MembershipError(_("This request has already been answered."))
-    _set_status(membership, Membership.Status.ACTIVE, decided_by=actor)
-    transaction.on_commit(lambda: tasks.notify_decision.enqueue(membership.pk))
+    _set_status(membership, Membership.Status.ACTIVE, decided_by=actor)  # mails the answer
     return membership
 
 
@@ -103,8 +102,7 @@ def decline(actor, group: WorkingGroupPage, membership_id: int) -> Membership:
     membership = _decidable(actor, group, membership_id)
     if membership.status != Membership.Status.REQUESTED:
         raise MembershipError(_("This request has already been answered."))
-    _set_status(membership, Membership.Status.DECLINED, decided_by=actor)
-    transaction.on_commit(lambda: tasks.notify_decision.enqueue(membership.pk))
+    _set_status(membership, Membership.Status.DECLINED, decided_by=actor)  # mails the answer
     return membership
 
 

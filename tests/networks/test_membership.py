@@ -72,6 +72,23 @@ def test_decline_sends_a_mail_and_gives_no_access(
     assert client.get(network.group.url + "intern/", **HOST).status_code == 403
 
 
+def test_approval_in_the_admin_mails_the_answer_too(network, make_user, mailoutbox, commit):
+    """An integration manager who accepts a request under Admin > Working group memberships
+    (a plain save of the row) sends the same welcome mail as a coordinator's button."""
+    applicant = make_user("applicant@example.org")
+    membership = services.request_to_join(applicant, network.group, "")
+    mailoutbox.clear()
+    with commit():
+        membership = Membership.objects.get(pk=membership.pk)
+        membership.status = Membership.Status.ACTIVE
+        membership.save()
+    assert [m.to for m in mailoutbox] == [["applicant@example.org"]]
+    with commit():
+        membership.role = Membership.Role.COORDINATOR
+        membership.save()  # a later change of role is no second answer
+    assert len(mailoutbox) == 1
+
+
 def test_duplicate_request_is_refused_and_changes_nothing(client, network, people, make_user):
     applicant = make_user("applicant@example.org")
     services.request_to_join(applicant, network.group, "erste Nachricht")
