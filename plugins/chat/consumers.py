@@ -27,7 +27,7 @@ from treffpunkt.plugins.routing import site_for_scope
 
 from . import services
 from .access import can_access, can_moderate
-from .broadcast import room_group, user_group
+from .broadcast import frame, room_group, user_group
 from .models import Room
 
 #: close codes: 4401 not signed in, 4403 not (or no longer) a member, 4404 no such room
@@ -176,9 +176,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
         payload = services.serialize(result.message)
         payload["client_id"] = content.get("client_id")
-        await self.channel_layer.group_send(
-            room_group(self.room.pk), {"type": "chat.message", "message": payload}
-        )
+        await self.channel_layer.group_send(room_group(self.room.pk), frame("message", payload))
 
     async def _on_edit(self, content) -> None:
         message = await database_sync_to_async(self._translated(self._edit))(content)
@@ -239,17 +237,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def _broadcast_update(self, message) -> None:
         await self.channel_layer.group_send(
-            room_group(self.room.pk),
-            {"type": "chat.update", "message": services.serialize(message)},
+            room_group(self.room.pk), frame("update", services.serialize(message))
         )
 
     # --- from the channel layer ------------------------------------------------------
 
     async def chat_message(self, event) -> None:
-        await self.send_json({"type": "message", "message": event["message"]})
+        # encoded once by the sender for the whole room, not once per socket
+        await self.send(text_data=event["text"])
 
     async def chat_update(self, event) -> None:
-        await self.send_json({"type": "update", "message": event["message"]})
+        await self.send(text_data=event["text"])
 
     async def chat_presence_change(self, event) -> None:
         if "joined" in event:
