@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
@@ -241,6 +242,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
 
     # --- from the channel layer ------------------------------------------------------
+
+    #: layer events relayed to the socket without touching the database
+    RELAYED = frozenset({"chat.message", "chat.update", "chat.presence_change", "chat.typing"})
+
+    async def dispatch(self, message) -> None:
+        # Channels closes stale database connections before every handler, a hop to the one
+        # database thread. A room of 200 would make 200 hops per message, one after another;
+        # relayed events skip it (handlers that query go through database_sync_to_async,
+        # which closes stale connections itself).
+        if message["type"] in self.RELAYED:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def chat_message(self, event) -> None:
         # encoded once by the sender for the whole room, not once per socket

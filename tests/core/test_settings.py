@@ -84,7 +84,7 @@ def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
     )
     assert plain.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
-        "channels.layers.InMemoryChannelLayer",
+        "treffpunkt.core.layers.LocalChannelLayer",
         "django_tasks_db.DatabaseBackend",
     ]
     redis = subprocess.run(

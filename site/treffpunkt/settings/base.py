@@ -220,7 +220,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # one process: the in-memory layer, with its expiry sweep made cheap (see the module)
+    CHANNEL_LAYERS = {"default": {"BACKEND": "treffpunkt.core.layers.LocalChannelLayer"}}
 
 # Background work goes through the Tasks API: the database by default, RQ on Redis to scale out.
 TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
