@@ -280,9 +280,10 @@ def main() -> int:
         f"Exactly one mail each, counted at the SMTP server, also across the kill: "
         f"{'yes' if exact else 'NO'}.\n"
         f"Load average while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-        "(other test runs share the machine): the wall-clock rate depends on it, the "
+        "(workers, PostgreSQL and the SMTP sink share it): the wall-clock rate depends on it, the "
         "rate per worker CPU second much less.\n"
-        "Workers: `bin/worker` (db_worker, PostgreSQL); SMTP: aiosmtpd on 127.0.0.1 that "
+        "Workers: `bin/worker` (db_worker, PostgreSQL), each sending over 4 SMTP connections "
+        "side by side (SENDERS); SMTP: aiosmtpd on 127.0.0.1 that "
         "counts recipients. Each mail is rendered per recipient from a cached edition and "
         "its delivery row is written twice (before the final dot and after the 250).\n"
     )

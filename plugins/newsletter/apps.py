@@ -35,6 +35,9 @@ class NewsletterConfig(PluginConfig):
         "TASK_SECONDS": 30,
         # delivery tasks a send starts side by side (one per worker process you run)
         "PARALLEL_TASKS": 1,
+        # SMTP connections one delivery task keeps busy side by side, each in its own thread
+        # (a send mostly waits on the mail server and on commits); SQLite always uses one
+        "SENDERS": 4,
     }
 
     def ready(self) -> None:

@@ -13,7 +13,7 @@ from . import delivery, subscriptions
 @task()
 def deliver_mailing(mailing_id: int) -> dict:
     """Send what is due of a send for a while, then queue the next run if work remains."""
-    outcome = delivery.run(mailing_id)
+    outcome = delivery.run_senders(mailing_id)
     if not outcome.finished and outcome.next_run is not None:
         from .models import Mailing
 

@@ -297,3 +297,58 @@ def test_stale_sending_rows_become_unknown_and_are_never_resent(
     assert mailing.status == Mailing.Status.FINISHED
     assert {m["To"] for m in smtp_settings.messages} == {people[1].email, people[2].email}
     assert Delivery.objects.get(pk=rows[0].pk).status == Delivery.Status.UNKNOWN
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_senders_side_by_side_deliver_each_mail_exactly_once(
+    smtp_settings, site, archive, settings, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("senders in threads need a database that takes writers side by side")
+    settings.PLUGINS_CONFIG = {"newsletter": {"SENDERS": 3, "BATCH_SIZE": 20}}
+    # the task is queued, not run at once: this test runs it
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    opened_by = set()
+    real_open = delivery.SMTPTransport.open
+
+    def open_and_note(self):
+        opened_by.add(threading.current_thread().name)
+        real_open(self)
+
+    monkeypatch.setattr(delivery.SMTPTransport, "open", open_and_note)
+    people = add_subscribers(site, 300)
+    mailing = delivery.start_mailing(make_issue(archive), None)
+
+    outcome = delivery.run_senders(mailing.pk, budget_seconds=60)
+
+    assert outcome.sent == 300 and outcome.finished
+    assert len(opened_by) == 3  # three connections, one per thread
+    received = Counter(rcpt for _f, rcpts in smtp_settings.envelopes for rcpt in rcpts)
+    assert received == Counter({p.email: 1 for p in people})
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.FINISHED
+    assert mailing.counts()["sent"] == 300
+
+
+def test_sqlite_sends_with_one_sender(settings, monkeypatch):
+    from django.db import connections
+
+    settings.PLUGINS_CONFIG = {"newsletter": {"SENDERS": 4}}
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    assert delivery.senders() == 1
+    monkeypatch.setattr(connections["default"], "vendor", "postgresql")
+    assert delivery.senders() == 4
+
+
+def test_inside_a_transaction_the_task_sends_in_its_own_thread(
+    smtp_settings, site, issue, settings
+):
+    settings.PLUGINS_CONFIG = {"newsletter": {"SENDERS": 3}}
+    add_subscribers(site, 30)
+    mailing = delivery.start_mailing(issue, None)  # the test's transaction is still open
+    outcome = delivery.run_senders(mailing.pk, budget_seconds=30)
+    assert outcome.sent == 30
+    assert len(smtp_settings.envelopes) == 30

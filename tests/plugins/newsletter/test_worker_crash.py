@@ -23,6 +23,7 @@ from .conftest import add_subscribers
 
 ROOT = Path(__file__).resolve().parents[3]
 RECIPIENTS = 600
+SENDERS = 3  # threads of the worker's delivery task
 
 pytestmark = [
     pytest.mark.postgres,
@@ -40,7 +41,7 @@ def start_worker(sink, var_dir) -> subprocess.Popen:
         "REDIS_URL": "",
         "EMAIL_URL": f"smtp://{sink.host}:{sink.port}",
         "TREFFPUNKT_PLUGINS_CONFIG": json.dumps(
-            {"newsletter": {"CLAIM_SECONDS": 2, "BATCH_SIZE": 40}}
+            {"newsletter": {"CLAIM_SECONDS": 2, "BATCH_SIZE": 40, "SENDERS": SENDERS}}
         ),
         "TREFFPUNKT_VAR_DIR": str(var_dir),
         "PYTHON": sys.executable,
@@ -105,13 +106,14 @@ def test_killed_worker_resumes_without_skipping_or_doubling(
     assert counts["sent"] + counts["unknown"] == RECIPIENTS
     assert counts["pending"] == counts["sending"] == counts["failed"] == 0
     # SMTP has no idempotency key: a kill in the microseconds between committing the
-    # "sending" mark and writing the final dot loses that one mail. Such a row is left
-    # "unknown" (shown to the editor, never sent twice); nobody else may be missing.
+    # "sending" mark and writing the final dot loses that one mail (one per sender thread).
+    # Such a row is left "unknown" (shown to the editor, never sent twice), as is one whose
+    # 250 came but whose "sent" was not yet written; nobody else may be missing.
     unknown = {
         d.subscriber.email
         for d in Delivery.objects.filter(mailing=mailing, status=Delivery.Status.UNKNOWN)
     }
-    assert len(unknown) <= 2
+    assert len(unknown) <= 2 * SENDERS
     missing = {p.email for p in people} - set(received)
     assert missing <= unknown
-    assert len(missing) <= 1
+    assert len(missing) <= SENDERS
