@@ -167,6 +167,43 @@ def test_certificate_only_after_check_in(client, make_event):
     assert client.get("/anmeldung/forged/bescheinigung.pdf", **HOST).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("language", "name", "expected"),
+    [
+        ("uk", "Олена Коваль", ["Довідка про участь", "Олена Коваль", "конференції"]),
+        ("tr", "Şükrü Öztürk", ["Katılım belgesi", "Şükrü Öztürk", "katılmıştır"]),
+        ("de", "Jürgen Weiß", ["Teilnahmebescheinigung", "Jürgen Weiß", "teilgenommen"]),
+        # text is extracted in visual order: Arabic words come out right to left
+        ("ar", "ليلى حداد", ["حضور", "شهادة", "ليلى", "حداد", "المؤتمر"]),
+    ],
+)
+def test_certificate_in_the_registrants_language_and_script(
+    client, make_event, language, name, expected
+):
+    import pypdf
+
+    conference = make_event(ConferencePage, title="Integrationskonferenz 2026")
+    registration = engine.sign_up(
+        conference, kind="participant", email="c@example.org", name=name, language=language
+    )
+    engine.check_in(registration)
+    response = client.get(f"/anmeldung/{registration.token}/bescheinigung.pdf", **HOST)
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = reader.pages[0].extract_text()
+    for words in expected:
+        assert words in text
+    assert "?" not in text.replace("(ла)", "")  # nothing replaced for want of a glyph
+    fonts = {
+        str(font["/BaseFont"])
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+        if "/BaseFont" in font.get_object()
+    }
+    assert any("NotoSans" in font for font in fonts)
+    if language == "ar":
+        assert any("NotoSansArabic" in font for font in fonts)
+
+
 def test_organiser_page_queries_do_not_grow_with_registrations(client, conference, staff):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
