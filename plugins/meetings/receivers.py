@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,8 @@ from treffpunkt.signals import dashboard_panels
 
 from . import access, ical, schedule, services
 from .models import Visibility
+
+KEY_SLOT = "0000-00-00"  # stands for a date's key in a URL reversed once per series
 
 
 def _filtered(series, filters: dict | None):
@@ -39,19 +42,29 @@ def meeting_entries(sender, start, end, user, filters=None, **kwargs) -> list[Ca
     if series is None:
         return []
     entries = []
+    label = _("Meeting")
+    # A year of 200 weekly series is some 10,000 dates: the URL and UID are made once per
+    # series and the date's key (an ISO date, nothing to quote) put in.
+    per_series: dict[int, tuple[str, str]] = {}
     for info in schedule.expand_many(list(series), start, end):
         s = info.series
+        if s.pk not in per_series:
+            per_series[s.pk] = (
+                reverse("plugins:meetings:date", args=[s.pk, KEY_SLOT]),
+                s.ical_uid(),
+            )
+        url, uid = per_series[s.pk]
         entries.append(
             CalendarEntry(
-                uid=f"{s.ical_uid()}-{info.key}",
+                uid=f"{uid}-{info.key}",
                 title=s.title,
                 start=info.start,
                 end=info.end,
-                url=info.url(),
+                url=url.replace(KEY_SLOT, info.key),
                 location=info.location,
                 summary=info.row.note if info.row is not None else "",
                 kind="meeting",
-                kind_label=_("Meeting"),
+                kind_label=label,
                 cancelled=info.cancelled,
                 action_field_ids=(
                     (s.working_group.action_field_id,)

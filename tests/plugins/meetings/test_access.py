@@ -155,3 +155,21 @@ def test_private_series_stay_out_of_search(client, world):
     assert b"Treffen public" in response.content
     assert b"Treffen group" not in response.content
     assert b"Treffen network" not in response.content
+
+
+def test_calendar_entries_link_to_their_date_and_carry_its_uid(world, people, site):
+    from plugins.meetings import schedule
+
+    start = dt.datetime(2026, 11, 1, tzinfo=TZ)
+    end = dt.datetime(2026, 12, 1, tzinfo=TZ)
+    entries = calendar_entries.collect(site, start=start, end=end, user=people["staff"], filters={})
+    by_title = {s.title: s for s in world.values()}
+    assert entries
+    for entry in entries:
+        series = by_title[entry.title]
+        key = entry.start.astimezone(TZ).date().isoformat()
+        if not entry.extra.get("moved"):
+            assert entry.url == reverse("plugins:meetings:date", args=[series.pk, key])
+            assert entry.uid == f"{series.ical_uid()}-{key}"
+        dates = {d.key for d in schedule.expand(series, start, end)}
+        assert entry.url.rstrip("/").rsplit("/", 1)[1] in dates
