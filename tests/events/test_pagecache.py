@@ -1,5 +1,5 @@
-"""An event page served from the page cache keeps its sign-up form working, and every
-sign-up renews the page, so the places left are never stale."""
+"""An event page served from the page cache keeps its sign-up form working; a sign-up renews
+the page at once, and in a crowd of sign-ups at most every few seconds."""
 
 from __future__ import annotations
 
@@ -48,3 +48,66 @@ def test_a_sign_up_renders_the_event_page_again(event, client):
     assert client.get(event.url, **HOST)["X-Page-Cache"] == "hit"
     Client().post(event.url + "anmelden/", {"email": "nour@example.org", "party_size": "2"}, **HOST)
     assert Client().get(event.url, **HOST)["X-Page-Cache"] == "miss"
+
+
+def test_sign_ups_in_a_crowd_renew_the_page_at_most_every_few_seconds(
+    event, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from treffpunkt.core import pagecache
+
+    settings.PAGE_CACHE_SETTLE = {"events.registration": 5}
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache, "_now", lambda: clock[0])
+
+    def sign_up(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client().post(
+                event.url + "anmelden/", {"email": email, "party_size": "1"}, **HOST
+            )
+        assert response.status_code == 302
+
+    def cache_state():
+        return Client().get(event.url, **HOST)["X-Page-Cache"]
+
+    Client().get(event.url, **HOST)
+    sign_up("one@example.org")  # the first sign-up shows at once
+    assert cache_state() == "miss"
+    assert cache_state() == "hit"
+
+    clock[0] += 1
+    sign_up("two@example.org")  # the next ones within 5 s wait
+    sign_up("three@example.org")
+    assert cache_state() == "hit"
+    clock[0] += 3.9
+    assert cache_state() == "hit"
+
+    clock[0] += 0.2  # 5 s after the renewal: the waiting sign-ups show
+    assert cache_state() == "miss"
+    assert cache_state() == "hit"
+
+    clock[0] += 60  # quiet again: a lone sign-up shows at once
+    sign_up("four@example.org")
+    assert cache_state() == "miss"
+
+
+def test_other_content_changes_renew_at_once_even_while_sign_ups_settle(
+    event, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from treffpunkt.core import pagecache
+
+    settings.PAGE_CACHE_SETTLE = {"events.registration": 5}
+    monkeypatch.setattr(pagecache, "_now", lambda: 1000.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            event.url + "anmelden/", {"email": "a@example.org", "party_size": "1"}, **HOST
+        )
+        Client().post(
+            event.url + "anmelden/", {"email": "b@example.org", "party_size": "1"}, **HOST
+        )
+    Client().get(event.url, **HOST)
+    assert Client().get(event.url, **HOST)["X-Page-Cache"] == "hit"
+    assert Registration.objects.count() == 2
+    event.title = "Begegnungsfest am Markt"
+    event.save_revision().publish()
+    page = Client().get(event.url, **HOST)
+    assert page["X-Page-Cache"] == "miss" and "Begegnungsfest am Markt" in page.content.decode()

@@ -14,6 +14,10 @@ calendar, an event, a working group. Those answers are kept in the cache (Redis 
   taking a place, a site setting saved) starts a new generation: every stored page is
   rendered again on its next visit. `PAGE_CACHE_IGNORE` names the apps and models whose
   changes never show on public pages (chat messages, newsletter deliveries, sessions...).
+- Changes that come in crowds (sign-ups during a rush on a festival) renew the pages at
+  once and then at most every `PAGE_CACHE_SETTLE` seconds: during a rush of 60 sign-ups a
+  second the event page is rendered once in that time, not 60 times, and the places left it
+  shows are at most that old (the sign-up itself always counts the places exactly).
 - Entries expire after `PAGE_CACHE_SECONDS` (0 switches the cache off), so what depends on
   the clock ("upcoming events") or on a change made in another process without a shared
   cache is at most that old.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +37,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 GENERATION_KEY = "treffpunkt:pagecache:generation"
+# settling changes: when the last one renewed the pages, and since when one waits to
+SETTLED_KEY = "treffpunkt:pagecache:settled"
+WAITING_KEY = "treffpunkt:pagecache:waiting"
 HEADER = "X-Page-Cache"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 # Headers that belong to one answer only; the middlewares above set them again on a hit.
@@ -78,6 +86,39 @@ def _changed() -> None:
         transaction.on_commit(_after_commit, robust=True)
 
 
+def _now() -> float:
+    return time.time()
+
+
+def _settle_seconds(model) -> float:
+    settle = getattr(settings, "PAGE_CACHE_SETTLE", {}) or {}
+    return float(settle.get(model._meta.label_lower, 0))
+
+
+def _settling_change(wait: float) -> None:
+    """A change of a crowd model: renew now if the last such renewal is ``wait`` seconds
+    old, else leave a note that the next request after that time renews the pages."""
+    last = cache.get(SETTLED_KEY)
+    if last is None or _now() - last >= wait:
+        cache.set(SETTLED_KEY, _now(), timeout=None)
+        _changed()
+    else:
+        # noted once committed, so the renewal cannot render the rows before they are
+        transaction.on_commit(lambda: cache.add(WAITING_KEY, wait, timeout=None), robust=True)
+
+
+def _renew_if_settled(found: dict) -> int:
+    """The generation to serve, after renewing the pages for a change that waited."""
+    current = found.get(GENERATION_KEY) or 0
+    wait = found.get(WAITING_KEY)
+    if wait is None or _now() - (found.get(SETTLED_KEY) or 0) < wait:
+        return current
+    cache.delete(WAITING_KEY)
+    cache.set(SETTLED_KEY, _now(), timeout=None)
+    content_changed()
+    return cache.get(GENERATION_KEY) or current + 1
+
+
 def _ignored(model) -> bool:
     ignore = {label.lower() for label in getattr(settings, "PAGE_CACHE_IGNORE", ())}
     meta = model._meta
@@ -87,7 +128,12 @@ def _ignored(model) -> bool:
 def _on_change(sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures being loaded
         return
-    if not _ignored(sender):
+    if _ignored(sender):
+        return
+    wait = _settle_seconds(sender)
+    if wait and seconds():
+        _settling_change(wait)
+    else:
         _changed()
 
 
@@ -142,8 +188,8 @@ class PageCacheMiddleware:
         if not timeout or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return self.get_response(request)
         key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or 0
+        found = cache.get_many([GENERATION_KEY, key, SETTLED_KEY, WAITING_KEY])
+        current = _renew_if_settled(found)
         entry = found.get(key)
         if entry is not None and entry[0] == current:
             return self._replay(request, entry)

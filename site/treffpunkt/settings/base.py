@@ -145,6 +145,9 @@ PAGE_CACHE_IGNORE = [
     "meetings.feedtoken",
     "meetings.notificationoptout",
 ]
+# Models whose changes come in crowds: they renew the cached pages at once, then at most
+# every so many seconds (see treffpunkt.core.pagecache).
+PAGE_CACHE_SETTLE = {"events.registration": env.float("PAGE_CACHE_SETTLE_SECONDS", default=5)}
 
 ROOT_URLCONF = "treffpunkt.urls"
 WSGI_APPLICATION = "treffpunkt.wsgi.application"
