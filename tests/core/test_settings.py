@@ -140,3 +140,18 @@ def test_empty_service_urls_mean_the_defaults(tmp_path):
         str(tmp_path / "treffpunkt.sqlite3"),
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_several_web_processes_without_redis_are_warned_about(settings, monkeypatch):
+    from treffpunkt.core.checks import several_web_processes_share_redis
+
+    settings.REDIS_URL = ""
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    warnings = several_web_processes_share_redis()
+    assert [w.id for w in warnings] == ["treffpunkt.W001"]
+    assert "REDIS_URL" in warnings[0].msg
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    assert several_web_processes_share_redis() == []
+    settings.REDIS_URL = ""
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    assert several_web_processes_share_redis() == []

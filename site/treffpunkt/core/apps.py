@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Treffpunkt core")
 
     def ready(self) -> None:
-        from . import pagecache
+        from . import checks, pagecache  # noqa: F401 - checks registers itself
 
         pagecache.connect_signals()
