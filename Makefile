@@ -31,11 +31,11 @@ setup: $(STAMP)
 # The demo: SQLite in var/, mails on the console, web and task worker in one command.
 run: setup
 	REQUIRE_MFA_FOR_PUBLISHERS=false $(MANAGE) migrate --no-input -v0
-	REQUIRE_MFA_FOR_PUBLISHERS=false $(MANAGE) load_demo
+	REQUIRE_MFA_FOR_PUBLISHERS=false $(MANAGE) load_demo --port $(PORT)
 	REQUIRE_MFA_FOR_PUBLISHERS=false bin/run-demo $(HOST) $(PORT)
 
 demo: setup
-	$(MANAGE) migrate --no-input -v0 && $(MANAGE) load_demo
+	$(MANAGE) migrate --no-input -v0 && $(MANAGE) load_demo --port $(PORT)
 
 lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -p $(PY) -o requirements.lock --no-header

@@ -279,6 +279,7 @@ def _site(hostname: str, port: int, root: Page, name: str, default: bool) -> Sit
         )
     else:
         site.root_page, site.site_name, site.is_default_site = root, name, default
+        site.port = port
         site.save()
     return site
 
@@ -328,7 +329,7 @@ def _sync_locales(locales: dict[str, Locale]) -> None:
 
 
 @transaction.atomic
-def load_core() -> Demo:
+def load_core(port: int = 80) -> Demo:
     ensure_roles()
     _locales()
     people = _people()
@@ -340,8 +341,9 @@ def load_core() -> Demo:
     Site.objects.filter(root_page__slug="home", root_page__depth=2).delete()
     Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
 
-    beckum = _site("localhost", 80, beckum_home, "Netzwerk Integration Beckum", True)
-    borken = _site("borken.localhost", 80, borken_home, "Zusammenleben in Borken", False)
+    # the port the demo is served on: links in mails (confirmations, newsletters) need it
+    beckum = _site("localhost", port, beckum_home, "Netzwerk Integration Beckum", True)
+    borken = _site("borken.localhost", port, borken_home, "Zusammenleben in Borken", False)
 
     for site, home, town, theme, email, tagline in [
         (
@@ -398,8 +400,8 @@ def _link_call_to_action(home: HomePage, slug: str) -> None:
         _publish(home)
 
 
-def load() -> Demo:
-    demo = load_core()
+def load(port: int = 80) -> Demo:
+    demo = load_core(port)
     for app_config in apps.get_app_configs():
         if app_config.name.startswith(("treffpunkt", "django", "wagtail", "allauth")):
             continue
