@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -249,6 +251,11 @@ class ContactPerson(Orderable):
 class NetworkPage(RoutablePageMixin, Page):
     """The network of a site: mission, guiding principles, structure and members."""
 
+    #: how many member organisations and working groups the page lists; the directory and
+    #: the working-group index list them all, page by page
+    MEMBERS_SHOWN = 48
+    GROUPS_SHOWN = 12
+
     intro = models.TextField(_("introduction"), max_length=1000, blank=True)
     mission = RichTextField(
         _("mission"), blank=True, features=["bold", "italic", "link", "ul", "ol"]
@@ -308,7 +315,9 @@ class NetworkPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         site = self.get_site()
         context["action_fields"] = queries.action_fields_for(site) if site else []
-        context["member_organisations"] = list(queries.member_organisations(site)) if site else []
+        members = queries.member_organisations(site) if site else Organisation.objects.none()
+        context["member_organisations"] = list(members[: self.MEMBERS_SHOWN])
+        context["member_count"] = members.count()
         children = {
             type(child): child
             for child in self.get_children().live().specific().filter(locale_id=self.locale_id)
@@ -316,8 +325,14 @@ class NetworkPage(RoutablePageMixin, Page):
         context["directory_page"] = children.get(OrganisationDirectoryPage)
         context["measures_page"] = children.get(MeasureIndexPage)
         index = children.get(WorkingGroupIndexPage)
+        directory = context["directory_page"]
+        context["directory_url"] = directory.get_url(request) if directory else ""
         context["working_group_index"] = index
-        context["working_groups"] = queries.working_groups(index) if index else []
+        groups = (
+            queries.working_groups_queryset(index) if index else WorkingGroupPage.objects.none()
+        )
+        context["working_groups"] = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]))
+        context["working_group_count"] = groups.count()
         context["upcoming_events"] = queries.upcoming_events(site, request.user)
         return context
 
@@ -420,7 +435,14 @@ class WorkingGroupIndexPage(Page):
         )
         filters = form.cleaned_data if form.is_valid() else {}
         context["form"] = form
-        context["working_groups"] = queries.working_groups(self, **filters)
+        page_obj = Paginator(queries.working_groups_queryset(self, **filters), 24).get_page(
+            request.GET.get("page")
+        )
+        context["page_obj"] = page_obj
+        context["working_groups"] = queries.with_field_names(list(page_obj.object_list))
+        context["filter_query"] = urlencode(
+            {k: v for k, v in request.GET.items() if k in ("action_field", "status") and v}
+        )
         return context
 
     class Meta:

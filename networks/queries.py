@@ -278,14 +278,23 @@ def group_documents(group: WorkingGroupPage):
     )
 
 
-def working_groups(index_page, action_field: str = "", status: str = "") -> list:
-    """The live groups below an index, with their action field's name (2 queries)."""
+def working_groups_queryset(index_page, action_field: str = "", status: str = ""):
+    """The live groups below an index, in the editors' order."""
     qs = WorkingGroupPage.objects.child_of(index_page).live().select_related("action_field")
     if action_field:
         qs = qs.filter(action_field__slug=action_field)
     if status:
         qs = qs.filter(status=status)
-    groups = list(qs.order_by("path"))
+    return qs.order_by("path")
+
+
+def working_groups(index_page, action_field: str = "", status: str = "") -> list:
+    """The live groups below an index, with their action field's name (2 queries)."""
+    return with_field_names(list(working_groups_queryset(index_page, action_field, status)))
+
+
+def with_field_names(groups: list) -> list:
+    """Sets ``action_field_name`` (in the visitor's language) on each group: one query."""
     names = translated_names({g.action_field.translation_key for g in groups if g.action_field})
     for group in groups:
         group.action_field_name = (

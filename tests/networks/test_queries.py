@@ -124,3 +124,33 @@ def test_working_group_queries_do_not_grow(client, network, people):
     assert count_queries(client, network.page.url) == few_network
     client.force_login(people["coordinator"])
     assert count_queries(client, network.group.url + "intern/") == few_space
+
+
+def test_long_lists_are_shown_in_parts(client, site, network):
+    from networks.models import NetworkPage
+
+    fields = [network.housing, network.language]
+    add_groups(network.groups_index, fields, 0, 30)
+    add_organisations(site, fields, 0, 60)
+    Organisation.objects.update(is_member=True)
+    groups = WorkingGroupPage.objects.child_of(network.groups_index).live().count()
+    members = Organisation.objects.filter(is_member=True).count()
+
+    page = client.get(network.page.url, **HOST).content.decode()
+    group_link = f'class="card__title"><a href="{network.groups_index.url}'
+    assert page.count(group_link) == NetworkPage.GROUPS_SHOWN
+    assert f"Alle Arbeitsgruppen ({groups})" in page
+    assert f"{NetworkPage.MEMBERS_SHOWN} von {members} Mitgliedsorganisationen angezeigt" in page
+    assert f'href="{network.directory.url}verein-0/"' in page
+
+    first = client.get(network.groups_index.url, **HOST).content.decode()
+    assert first.count('class="card__title"') == 24
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get(network.groups_index.url, {"page": "2"}, **HOST).content.decode()
+    assert last.count('class="card__title"') == groups - 24
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    # a page number out of range or not a number gives a page, never an error
+    assert client.get(network.groups_index.url, {"page": "99"}, **HOST).status_code == 200
+    assert client.get(network.groups_index.url, {"page": "x"}, **HOST).status_code == 200
+    filtered = client.get(network.groups_index.url, {"status": "active"}, **HOST)
+    assert 'href="?status=active&amp;page=2"' in filtered.content.decode()  # filter kept
