@@ -14,8 +14,6 @@ import http.cookiejar
 import json
 import multiprocessing
 import re
-import signal
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -30,13 +28,11 @@ sys.path[:0] = [
 from bench.bench_pages import (  # noqa: E402
     DURATION,
     ensure_database,
-    env,
-    free_port,
     manage,
-    wait_until_up,
+    uvicorn_server,
     wrk,
 )
-from bench.common import ROOT, table, write_result  # noqa: E402
+from bench.common import table, write_result  # noqa: E402
 
 SIGNERS = 4
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -75,34 +71,12 @@ def signer(args: tuple[str, int, float]) -> int:
 
 
 def measure(url_path: str, settle: str) -> dict:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
-        env={
-            **env(),
-            "PAGE_CACHE_SECONDS": "60",
-            "PAGE_CACHE_SETTLE_SECONDS": settle,
-            "BENCH_NO_SIGNUP_LIMITS": "1",
-        },
-        cwd=ROOT,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base + "/__bare__")
+    extra = {
+        "PAGE_CACHE_SECONDS": "60",
+        "PAGE_CACHE_SETTLE_SECONDS": settle,
+        "BENCH_NO_SIGNUP_LIMITS": "1",
+    }
+    with uvicorn_server(extra) as (_server, base):
         url = base + url_path
         wrk(url)  # warm
         deadline = time.time() + DURATION + 1
@@ -110,9 +84,6 @@ def measure(url_path: str, settle: str) -> dict:
             signed = pool.map_async(signer, [(url, n, deadline) for n in range(SIGNERS)])
             rps, errors = wrk(url)
             total = sum(signed.get(timeout=DURATION + 120))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
     return {"rps": rps, "errors": errors, "signups": total / (DURATION + 1)}
 
 

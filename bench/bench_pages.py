@@ -8,6 +8,7 @@ web process's resident memory (target: under 250 MB).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -129,7 +130,9 @@ def wrk(url: str) -> tuple[float, int]:
     return rps, int(errors.group(1)) if errors else 0
 
 
-def serve_and_measure(pages: list[dict], cache_seconds: str) -> dict:
+@contextlib.contextmanager
+def uvicorn_server(extra_env: dict | None = None):
+    """One uvicorn process serving the bench settings on a free port; yields (process, base)."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -147,20 +150,25 @@ def serve_and_measure(pages: list[dict], cache_seconds: str) -> dict:
             "--log-level",
             "warning",
         ],
-        env={**env(), "PAGE_CACHE_SECONDS": cache_seconds},
+        env={**env(), **(extra_env or {})},
         cwd=ROOT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/__bare__")
+        yield server, base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def serve_and_measure(pages: list[dict], cache_seconds: str) -> dict:
+    with uvicorn_server({"PAGE_CACHE_SECONDS": cache_seconds}) as (server, base):
         bare, _ = wrk(base + "/__bare__")
         result = {"bare": bare, "rps": {}, "errors": {}}
         for page in pages:
             result["rps"][page["url"]], result["errors"][page["url"]] = wrk(base + page["url"])
         result["rss"], result["peak"] = rss_mb(server.pid)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
     return result
 
 

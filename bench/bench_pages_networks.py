@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -83,7 +82,13 @@ print("JSON" + json.dumps({"organisations": Organisation.objects.count(), "measu
 
 
 def env() -> dict[str, str]:
-    return {**bench_pages.env(), "DATABASE_URL": PG_URL, "TREFFPUNKT_VAR_DIR": str(VAR)}
+    # rendering is what grows with the records: the page cache is off for the whole run
+    return {
+        **bench_pages.env(),
+        "DATABASE_URL": PG_URL,
+        "TREFFPUNKT_VAR_DIR": str(VAR),
+        "PAGE_CACHE_SECONDS": "0",
+    }
 
 
 def manage_json(script: str) -> dict:
@@ -98,35 +103,10 @@ def manage_json(script: str) -> dict:
 
 
 def measure_rps() -> tuple[float, dict[str, float], float]:
-    port = bench_pages.free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
-        env=env(),
-        cwd=ROOT,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        bench_pages.wait_until_up(base + "/__bare__")
+    with bench_pages.uvicorn_server(env()) as (server, base):
         bare, _errors = bench_pages.wrk(base + "/__bare__")
         rates = {name: bench_pages.wrk(base + url)[0] for name, url in PAGES}
         rss, _peak = bench_pages.rss_mb(server.pid)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
     return bare, rates, rss
 
 
@@ -160,7 +140,8 @@ def main() -> int:
         f"{sizes['groups']} working groups (German tree) on PostgreSQL. One uvicorn process, "
         f"wrk with {bench_pages.CONNECTIONS} connections for {bench_pages.DURATION} s per URL. "
         f"Bare Django view: {few_bare:.0f} req/s (demo), {many_bare:.0f} req/s (1,000s). "
-        "In brackets: ratio to the bare view.\n\n"
+        "The page cache is off (PAGE_CACHE_SECONDS=0): every request renders the page, as for "
+        "a logged-in member. In brackets: ratio to the bare view.\n\n"
         + table(
             [
                 "page",
