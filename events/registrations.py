@@ -256,7 +256,9 @@ def sign_up(
     Raises :class:`SignupError` (and writes nothing) when the sign-up is not possible.
     """
     now = now or timezone.now()
-    event = event.registration_event
+    # every read here may meet SQLite's lock of a rush's writes: each is tried again
+    page = event
+    event = _retry_when_locked(lambda: page.registration_event)
     email = email.strip().lower()
     language = language or settings.LANGUAGE_CODE
     trusted = user is not None and user.is_authenticated and user.email.lower() == email
@@ -270,7 +272,7 @@ def sign_up(
             % {"n": event.max_party_size},
             "party_size",
         )
-    _check_open(event, now)
+    _retry_when_locked(lambda: _check_open(event, now))
     return _retry_when_locked(
         lambda: _sign_up_locked(
             event,
