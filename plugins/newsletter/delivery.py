@@ -598,11 +598,11 @@ def run_senders(mailing_id: int, *, budget_seconds: float | None = None) -> RunR
         failed=sum(o.failed for o in outcomes),
         retried=sum(o.retried for o in outcomes),
     )
-    mailing = Mailing.objects.filter(pk=mailing_id).first()
-    if mailing is not None and any(o.finished or o.next_run for o in outcomes):
-        # decided once all senders stopped: a sender that ran dry saw the others' rows open
-        merged.finished, merged.next_run = _finish_or_next(mailing)
-        merged.finished = merged.finished or any(o.finished for o in outcomes)
+    if any(o.finished for o in outcomes):
+        merged.finished = True
+    elif any(o.next_run for o in outcomes):
+        # decided again once all senders stopped: one that ran dry saw the others' rows open
+        merged.finished, merged.next_run = _finish_or_next(Mailing.objects.get(pk=mailing_id))
     return merged
 
 

@@ -37,7 +37,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 GENERATION_KEY = "treffpunkt:pagecache:generation"
-# settling changes: when the last one renewed the pages, and since when one waits to
+# changes of PAGE_CACHE_SETTLE models: when one last renewed the pages, and (while set) that
+# a later one is waiting for its renewal, with the seconds it waits
 SETTLED_KEY = "treffpunkt:pagecache:settled"
 WAITING_KEY = "treffpunkt:pagecache:waiting"
 HEADER = "X-Page-Cache"
