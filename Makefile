@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/site:$(CURDIR)
 
-.PHONY: help setup run web worker demo test test-pg test-sqlite lint format bench lock clean services
+.PHONY: help setup messages run web worker demo test test-pg test-sqlite lint format bench lock clean services
 
 help:
 	@echo "make run    set up and start the demo site on http://$(HOST):$(PORT)"
@@ -27,6 +27,11 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP)
+	$(PY) bin/compile-messages
+
+# Translation catalogues: the .po files are the source, the .mo files are built (not in git).
+messages: $(STAMP)
+	$(PY) bin/compile-messages
 
 # The demo: SQLite in var/, mails on the console, web and task worker in one command.
 run: setup
