@@ -13,7 +13,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz", core_views.healthz, name="healthz"),
     # Delivery providers report bounces and complaints here (see the newsletter plugin).
     path("anymail/", include("anymail.urls")),
     path("", include("networks.urls_root")),

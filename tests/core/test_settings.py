@@ -56,10 +56,10 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "Set SECRET_KEY" in result.stderr
 
 
-def test_production_sends_security_headers(client, settings, db):
+def test_production_sends_security_headers(client, settings, site):
     settings.SECURE_HSTS_SECONDS = 31_536_000
     settings.SECURE_SSL_REDIRECT = False
-    response = client.get("/healthz", HTTP_HOST="beckum.test", secure=True)
+    response = client.get("/suche/", HTTP_HOST="beckum.test", secure=True)
     assert "Content-Security-Policy" in response.headers
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

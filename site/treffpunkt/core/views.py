@@ -1,7 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from wagtail.models import Locale, Page, Site
 
 MAX_QUERY_LENGTH = 200
@@ -19,10 +17,3 @@ def search(request):
     paginator = Paginator(results, 10)
     page_obj = paginator.get_page(page_number)
     return render(request, "core/search.html", {"query": query, "page_obj": page_obj})
-
-
-@never_cache
-def healthz(request):
-    """For the load balancer: the process answers and reaches its database."""
-    Site.objects.exists()
-    return HttpResponse("ok", content_type="text/plain")

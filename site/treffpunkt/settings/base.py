@@ -103,6 +103,8 @@ def installed_apps(plugin_apps: list[str]) -> list[str]:
 INSTALLED_APPS = installed_apps(PLUGIN_APPS)
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer before host checks and the HTTPS redirect (see the module).
+    "treffpunkt.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -122,6 +124,9 @@ MIDDLEWARE = [
     "treffpunkt.accounts.middleware.RequireStaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# READINESS_MAX_TASK_AGE: /readyz answers 503 when a due task has waited longer (seconds).
+READINESS_MAX_TASK_AGE: int = env.int("READINESS_MAX_TASK_AGE", default=300)
 
 # Public pages for visitors who are not logged in are kept this many seconds (0: off); any
 # content change renders them again at once (treffpunkt/core/pagecache.py).
