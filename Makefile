@@ -55,8 +55,11 @@ test: setup
 	$(MAKE) --no-print-directory test-pg
 	$(MAKE) --no-print-directory test-sqlite
 
+# bin/test-services writes the addresses it found or started (yours, if you set DATABASE_URL,
+# REDIS_URL or CHROMIUM) to var/test-services.env.
 test-pg:
-	DATABASE_URL=postgres://treffpunkt:treffpunkt@127.0.0.1:5432/treffpunkt REDIS_TEST_URL=redis://127.0.0.1:6379/0 \
+	set -a && . var/test-services.env && set +a && \
+	DATABASE_URL=$$TEST_DATABASE_URL REDIS_TEST_URL=$$TEST_REDIS_URL REDIS_URL= \
 	  $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The SQLite smoke run: the core, the plugin machinery and the registration engine (whose

@@ -115,7 +115,8 @@ def smtp_settings(settings, smtp_server):
 
 # --- the browser layer -------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, or the browser named by CHROMIUM (bin/test-services passes it on).
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
