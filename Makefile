@@ -68,9 +68,12 @@ SQLITE_SMOKE := tests/core tests/plugins_framework tests/events/test_registratio
 test-sqlite:
 	DATABASE_URL= REDIS_TEST_URL= $(PY) -m pytest -p no:cacheprovider -q -m "not postgres and not browser and not redis" -n 2 $(SQLITE_SMOKE) $(PYTEST_ARGS)
 
+# ruff, and the import-linter contract in pyproject.toml: imports point one way only
+# (plugins -> events -> networks -> the core), inside functions too.
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format:
 	$(VENV)/bin/ruff check --fix .

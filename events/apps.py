@@ -1,7 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from treffpunkt.calendar import CalendarKind
+
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+    #: what events/ puts into the core's calendar (see treffpunkt.calendar.kinds)
+    calendar_kinds = (
+        CalendarKind("event", _("Event"), _("Other events")),
+        CalendarKind("conference", _("Conference"), _("Conferences")),
+        CalendarKind("festival", _("Encounter festival"), _("Encounter festivals")),
+    )
+
+    def ready(self) -> None:
+        from . import calendar  # noqa: F401 - connects the calendar's receivers

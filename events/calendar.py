@@ -1,62 +1,25 @@
-"""The calendar service: the site's own events plus what plugins add, in one list or feed.
+"""What events/ puts into the core's calendar: its pages as entries and as VEVENTs.
 
-Plugins contribute through :data:`events.signals.calendar_entries` (pages, blocks) and
-:data:`events.signals.ical_components` (feeds); see events/signals.py for the contract.
+The calendar itself (aggregation, feed, block) is the core service :mod:`treffpunkt.calendar`;
+events/ answers its signals like any plugin does and declares its kinds in ``apps.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from treffpunkt.calendar import CalendarEntry, clean_filters
+from treffpunkt.calendar.signals import calendar_entries, calendar_page, ical_components
 
-@dataclass(frozen=True)
-class CalendarEntry:
-    """One thing happening at one time, as the calendar pages show it."""
-
-    uid: str
-    title: str
-    start: datetime
-    end: datetime
-    url: str
-    all_day: bool = False
-    location: str = ""
-    summary: str = ""
-    kind: str = "event"  # "event", "conference", "festival", "meeting", ... (for filters and icons)
-    kind_label: str = ""
-    cancelled: bool = False
-    action_field_ids: tuple[int, ...] = ()
-    languages: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-
-FILTER_KEYS = ("action_field", "working_group", "organisation", "language", "kind")
-
-
-def clean_filters(filters: dict | None) -> dict:
-    """Only known keys with usable values; ids as ints (anything else is dropped)."""
-    cleaned: dict = {}
-    for key, value in (filters or {}).items():
-        if key not in FILTER_KEYS or value in (None, ""):
-            continue
-        if key in ("action_field", "working_group", "organisation"):
-            try:
-                cleaned[key] = int(value)
-            except (TypeError, ValueError):
-                continue
-        elif key == "language":
-            codes = {code for code, _name in settings.LANGUAGES}
-            if value in codes:
-                cleaned[key] = value
-        elif key == "kind" and value in ("event", "conference", "festival", "meeting"):
-            cleaned[key] = value
-    return cleaned
+#: the kinds of entries events/ contributes (declared in EventsConfig.calendar_kinds)
+EVENT_KINDS = ("event", "conference", "festival")
 
 
 def site_events(site: Site, filters: dict | None = None) -> QuerySet:
@@ -95,7 +58,7 @@ def site_events(site: Site, filters: dict | None = None) -> QuerySet:
         qs = qs.filter(festivalpage__isnull=False)
     elif filters.get("kind") == "event":
         qs = qs.filter(conferencepage__isnull=True, festivalpage__isnull=True)
-    elif filters.get("kind") == "meeting":
+    elif "kind" in filters:  # another app's kind
         qs = qs.none()
     return qs.distinct()
 
@@ -168,51 +131,39 @@ def _events_between(site: Site, start: datetime, end: datetime, filters: dict | 
     return _in_language(list(qs), get_language() or settings.LANGUAGE_CODE)
 
 
-def entries_between(
-    site: Site, user, start: datetime, end: datetime, filters=None
-) -> list[CalendarEntry]:
-    """Everything on the site's calendar that overlaps [start, end), sorted by start."""
-    from .signals import calendar_entries
-
+@receiver(calendar_entries)
+def event_entries(sender, start, end, user, filters=None, **kwargs) -> list[CalendarEntry]:
+    """The site's event pages overlapping [start, end), in the visitor's language."""
     filters = clean_filters(filters)
-    entries = [_entry(e, site) for e in _events_between(site, start, end, filters)]
-    added = calendar_entries.collect(site, start=start, end=end, user=user, filters=filters)
-    if "kind" in filters:  # receivers need not know the type filter: apply it here
-        added = [e for e in added if e.kind == filters["kind"]]
-    entries += added
-    return sorted(entries, key=lambda e: (e.start, e.title))
+    if filters.get("kind", "event") not in EVENT_KINDS:
+        return []
+    return [_entry(e, sender) for e in _events_between(sender, start, end, filters)]
 
 
-def upcoming(site: Site, user, *, limit: int = 5, filters=None) -> list[CalendarEntry]:
-    """The next ``limit`` entries (those not over yet), for blocks and dashboards."""
-    now = timezone.now()
-    entries = entries_between(site, user, now, now + timedelta(days=366), filters)
-    return entries[:limit]
+@receiver(ical_components)
+def event_components(sender, user=None, filters=None, **kwargs) -> list:
+    """One VEVENT per event of the site (default language), from 90 days back onwards.
 
-
-def build_feed(site: Site, user, filters=None, *, name: str = "") -> bytes:
-    """The iCalendar feed of the site (narrowed by filters), plugins' components included.
-
-    The feed holds events from 90 days back onwards, so changes to recent ones still
-    reach subscribers.
+    The feed holds recent events too, so changes to them still reach subscribers.
     """
-    from .ical import event_component, new_calendar, to_bytes
-    from .signals import ical_components
+    from .ical import event_component
 
     filters = clean_filters(filters)
+    if filters.get("kind", "event") not in EVENT_KINDS:
+        return []
     since = timezone.now() - timedelta(days=90)
     qs = (
-        site_events(site, filters)
+        site_events(sender, filters)
         .filter(end__gt=since, locale__language_code=settings.LANGUAGE_CODE)
         .order_by("start")
     )
-    calendar = new_calendar(name or site.site_name or "Treffpunkt")
-    root_url = site.root_url
-    for event in qs:
-        calendar.add_component(
-            event_component(event, root_url + (event.get_url(current_site=site) or ""))
-        )
-    if filters.get("kind") in (None, "meeting"):  # plugins' components are not events
-        for component in ical_components.collect(site, user=user, filters=filters):
-            calendar.add_component(component)
-    return to_bytes(calendar)
+    root_url = sender.root_url
+    return [event_component(e, root_url + (e.get_url(current_site=sender) or "")) for e in qs]
+
+
+@receiver(calendar_page)
+def event_index_page(sender, **kwargs):
+    """The site's calendar page: its (first) event index."""
+    from .models import EventIndexPage
+
+    return EventIndexPage.objects.live().filter(path__startswith=sender.root_page.path).first()

@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from treffpunkt.calendar import kind_choices
+
 from .models import EventPage, Registration
 
 MAX_ANSWER = 500
@@ -132,16 +134,7 @@ class MessageForm(forms.Form):
 
 
 class CalendarFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Type"),
-        required=False,
-        choices=[
-            ("", _("All")),
-            ("event", _("Event")),
-            ("conference", _("Conference")),
-            ("festival", _("Encounter festival")),
-        ],
-    )
+    kind = forms.ChoiceField(label=_("Type"), required=False)
     action_field = forms.TypedChoiceField(
         label=_("Action field"), required=False, coerce=int, empty_value=None
     )
@@ -153,8 +146,10 @@ class CalendarFilterForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, action_fields=(), **kwargs):
+    def __init__(self, *args, action_fields=(), site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # the kinds the apps on this site declare (treffpunkt.calendar.kinds)
+        self.fields["kind"].choices = [("", _("All")), *kind_choices(site)]
         self.fields["action_field"].choices = [("", _("All"))] + [
             (f.pk, f.name) for f in action_fields
         ]

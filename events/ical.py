@@ -1,4 +1,4 @@
-"""iCalendar for events: one VEVENT per event, a VCALENDAR per .ics file or feed."""
+"""iCalendar for events: one VEVENT per event, a VCALENDAR per .ics file (feeds: the core)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
-#: how often calendar programs should fetch a feed again (RFC 7986 REFRESH-INTERVAL)
-REFRESH_INTERVAL = timedelta(hours=6)
+from treffpunkt.calendar.feeds import REFRESH_INTERVAL, new_calendar, to_bytes
+
+__all__ = ["REFRESH_INTERVAL", "event_component", "event_ics", "new_calendar", "to_bytes"]
 
 
 def event_component(event, url: str) -> Event:
@@ -44,25 +45,6 @@ def event_component(event, url: str) -> Event:
         component.add("description", description)
     component.add("url", url)
     return component
-
-
-def new_calendar(name: str) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Treffpunkt//Veranstaltungen//DE")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
-    return calendar
-
-
-def to_bytes(calendar: Calendar) -> bytes:
-    # Outlook needs the VTIMEZONE of every TZID used; icalendar builds it from zoneinfo.
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
 
 
 def event_ics(event, url: str) -> bytes:

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from treffpunkt.calendar import build_feed, entries_between
+
 from . import registrations as engine
-from .calendar import build_feed, entries_between
 from .forms import CalendarFilterForm, ContributionForm, HelperForm, MessageForm, SignupForm
 from .ical import event_ics as build_event_ics
 from .models import ConferencePage, EventPage, FestivalPage, Registration
@@ -58,7 +59,7 @@ def calendar_context(request, index_page) -> dict:
             Q(site=site) | Q(site__isnull=True)
         )
     )
-    form = CalendarFilterForm(request.GET or None, action_fields=action_fields)
+    form = CalendarFilterForm(request.GET or None, action_fields=action_fields, site=site)
     filters = {}
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     for key in ("kind", "action_field", "language"):

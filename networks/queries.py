@@ -16,6 +16,8 @@ from django.http import Http404
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
+from treffpunkt.calendar import upcoming
+
 from .forms import language_name
 from .models import (
     ActionField,
@@ -309,12 +311,8 @@ def member_organisations(site: Site) -> QuerySet[Organisation]:
     return Organisation.objects.filter(_site_q(site), is_member=True).order_by("name")
 
 
-def upcoming_events(site: Site | None, user, limit: int = 5) -> list | None:
-    """Upcoming entries of the calendar, or None while events/ offers no calendar yet."""
-    try:
-        from events.calendar import upcoming
-    except ImportError:
-        return None
+def upcoming_events(site: Site | None, user, limit: int = 5) -> list:
+    """Upcoming entries of the site's calendar (the core service events/ and plugins fill)."""
     if site is None:
         return []
     return upcoming(site, user, limit=limit)

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from treffpunkt.calendar import CalendarKind
 from treffpunkt.plugins import PluginConfig
 
 
@@ -14,6 +15,7 @@ class MeetingsConfig(PluginConfig):
     default_enabled = True
     url_prefix = "treffen"
     default_settings = {"INVITATION_DAYS_BEFORE": 3}
+    calendar_kinds = (CalendarKind("meeting", _("Meeting"), _("Meetings")),)
 
     def ready(self) -> None:
         super().ready()

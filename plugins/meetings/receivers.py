@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.calendar import CalendarEntry
-from events.signals import calendar_entries, ical_components
 from treffpunkt.accounts.dashboard import DashboardPanel
+from treffpunkt.calendar import CalendarEntry
+from treffpunkt.calendar.signals import calendar_entries, ical_components
 from treffpunkt.signals import dashboard_panels
 
 from . import access, ical, schedule, services
@@ -28,6 +28,8 @@ def _filtered(series, filters: dict | None):
     """Honour the calendar's filters; None when one is set that meetings cannot answer."""
     filters = filters or {}
     if filters.get("organisation") or filters.get("language"):
+        return None
+    if filters.get("kind", "meeting") != "meeting":  # another app's kind
         return None
     if filters.get("working_group"):
         series = series.filter(working_group_id=filters["working_group"])

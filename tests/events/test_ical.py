@@ -9,8 +9,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from events.calendar import CalendarEntry, build_feed, entries_between
-from events.signals import calendar_entries, ical_components
+from treffpunkt.calendar import CalendarEntry, build_feed, entries_between
+from treffpunkt.calendar.signals import calendar_entries, ical_components
 
 from .conftest import add_event
 

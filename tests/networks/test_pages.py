@@ -226,8 +226,8 @@ def test_indicator_progress_is_capped(network):
 def test_network_page_lists_upcoming_calendar_entries(client, network):
     from django.utils import timezone
 
-    from events.calendar import CalendarEntry
-    from events.signals import calendar_entries
+    from treffpunkt.calendar import CalendarEntry
+    from treffpunkt.calendar.signals import calendar_entries
 
     start_at = timezone.now() + dt.timedelta(days=3)
 

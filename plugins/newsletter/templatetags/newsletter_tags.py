@@ -6,6 +6,8 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Site
 
+from treffpunkt.calendar import upcoming
+
 register = template.Library()
 log = logging.getLogger(__name__)
 
@@ -17,10 +19,6 @@ def upcoming_entries(context, value, site: Site | None = None) -> list:
     if site is None and request is not None:
         site = Site.find_for_request(request)
     if site is None:
-        return []
-    try:
-        from events.calendar import upcoming
-    except ImportError:  # events/ is a core app; this guards a deployment without it
         return []
     filters = {}
     field = value.get("action_field")

@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from treffpunkt.calendar.blocks import UpcomingEventsBlock
+
 
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=120)
@@ -59,12 +61,5 @@ def body_blocks() -> list[tuple[str, blocks.Block]]:
         ("image", CaptionedImageBlock()),
         ("call_to_action", CallToActionBlock()),
         ("contact", ContactBlock()),
-        ("upcoming_events", _upcoming_events_block()),
+        ("upcoming_events", UpcomingEventsBlock()),
     ]
-
-
-def _upcoming_events_block() -> blocks.Block:
-    # Imported here: events/ builds on the core, not the other way round at import time.
-    from events.blocks import UpcomingEventsBlock
-
-    return UpcomingEventsBlock()

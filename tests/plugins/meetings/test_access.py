@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from events.signals import calendar_entries, ical_components
 from plugins.meetings import schedule
 from plugins.meetings.models import AgendaItem, FeedToken, Occurrence, Task, Visibility
+from treffpunkt.calendar.signals import calendar_entries, ical_components
 
 pytestmark = pytest.mark.django_db
 TZ = schedule.TZ

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.signals import calendar_entries, ical_components
 from plugins.meetings import schedule, services
 from plugins.meetings.models import Visibility
+from treffpunkt.calendar.signals import calendar_entries, ical_components
 
 from .conftest import weekly
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events.calendar import CalendarEntry
-from events.signals import calendar_entries
 from plugins.newsletter.rendering import html_to_text, render_edition, unknown_placeholders
+from treffpunkt.calendar import CalendarEntry
+from treffpunkt.calendar.signals import calendar_entries
 
 from .conftest import make_issue
 

@@ -1,0 +1,40 @@
+"""Extension points of the calendar: how apps and plugins put entries into it.
+
+Each is a :class:`~treffpunkt.plugins.signals.SiteSignal`: sent with the Wagtail ``Site`` as
+sender; a receiver in a plugin runs only where that plugin is enabled. An app that answers
+them declares the kinds of its entries in ``calendar_kinds`` (see
+:mod:`treffpunkt.calendar.kinds`).
+"""
+
+from treffpunkt.plugins.signals import SiteSignal
+
+calendar_entries = SiteSignal()
+"""Entries for the calendar pages (list and month views) and the "upcoming" blocks.
+
+Sender: the ``Site``. Arguments: ``start`` and ``end`` (aware datetimes: the range shown;
+return what overlaps it), ``user`` (the visitor: an ``AnonymousUser`` or a ``User``; return
+only what this person may see), ``filters`` (a dict that may hold ``action_field`` (an id),
+``working_group`` (a page id), ``organisation`` (an id), ``language`` (a code), ``kind`` (one
+of the declared kinds: the calendar's type filter); a receiver that cannot honour a filter
+that is set returns nothing; entries of another kind than a set ``kind`` are dropped by the
+calendar). Return: a list of :class:`treffpunkt.calendar.CalendarEntry`, one per occurrence
+(recurring things expanded).
+"""
+
+ical_components = SiteSignal()
+"""Components for the iCalendar feeds.
+
+Sender: the ``Site``. Arguments: ``user`` (as above; ``None`` for the public feeds, which
+must hold only public entries), ``filters`` (as above; a receiver returns nothing when a
+``kind`` is set that is not one of its own). Return: a list of ``icalendar.Event``
+components. A recurring series is one VEVENT with RRULE/EXDATE plus one VEVENT per changed
+date (same UID, RECURRENCE-ID); DTSTART/DTEND carry the TZID Europe/Berlin. The feed adds
+VTIMEZONE, so receivers need not.
+"""
+
+calendar_page = SiteSignal()
+"""The page that shows the site's whole calendar (the "all events" link of blocks).
+
+Sender: the ``Site``. Arguments: none. Return: a live page of that site, or None. The first
+page returned is used.
+"""
