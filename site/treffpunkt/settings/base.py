@@ -360,3 +360,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# SENTRY_DSN: optional error reporting (Sentry or a compatible service such as GlitchTip).
+# Unset: nothing is sent anywhere. What is sent is described in treffpunkt/core/errorreporting.py.
+SENTRY_DSN: str = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from treffpunkt.core.errorreporting import init_error_reporting
+
+    init_error_reporting(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
