@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
@@ -209,14 +209,30 @@ def send(request: HttpRequest, page_id: int) -> HttpResponse:
 @editor_required
 def control(request: HttpRequest, mailing_id: int, action: str) -> HttpResponse:
     mailing = get_object_or_404(Mailing, pk=mailing_id)
-    actions = {"cancel": delivery.cancel, "pause": delivery.pause, "resume": delivery.resume}
+    actions = {
+        "cancel": delivery.cancel,
+        "pause": delivery.pause,
+        "resume": delivery.resume,
+        "resend-unknown": delivery.resend_unknown,
+    }
     if action not in actions:
         raise PermissionDenied
     try:
-        actions[action](mailing)
+        outcome = actions[action](mailing)
     except delivery.MailingError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    else:
+        if action == "resend-unknown":
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s mail is being sent again.",
+                    "%(count)s mails are being sent again.",
+                    outcome,
+                )
+                % {"count": outcome},
+            )
     return redirect("newsletter_admin:issue", mailing.page_id)
 
 

@@ -24,6 +24,21 @@ from .transport import NotDelivered
 
 log = logging.getLogger("plugins.newsletter")
 
+
+def log_event(event: str, mailing_id: int, level: int = logging.INFO, **fields) -> None:
+    """One structured line per change of a send: ``newsletter.<event> mailing=<id> k=v``;
+    the same fields go to the record (``extra``) for a JSON formatter."""
+    text = " ".join(f"{key}={value}" for key, value in fields.items())
+    log.log(
+        level,
+        "newsletter.%s mailing=%s %s",
+        event,
+        mailing_id,
+        text,
+        extra={"event": f"newsletter.{event}", "mailing_id": mailing_id, **fields},
+    )
+
+
 ACTIVE = [Mailing.Status.RUNNING, Mailing.Status.PAUSED, Mailing.Status.FINISHED]
 
 
@@ -145,6 +160,7 @@ def pause(mailing: Mailing, reason: str = "") -> None:
     )
     if not updated:
         raise MailingError(_("Only a running send can be paused."))
+    log_event("send_paused", mailing.pk, by="editor", reason=repr(reason[:100]))
     mailing.refresh_from_db()
 
 
@@ -156,8 +172,43 @@ def resume(mailing: Mailing) -> None:
     )
     if not updated:
         raise MailingError(_("Only a paused send can be resumed."))
+    log_event("send_resumed", mailing.pk)
     mailing.refresh_from_db()
     transaction.on_commit(lambda: enqueue_delivery(mailing.pk, None))
+
+
+def resend_unknown(mailing: Mailing) -> int:
+    """Send the rows whose outcome is unknown once more (same Message-ID, so a receiving
+    system can recognise a copy); returns how many. The editor decides: a copy is likelier
+    than a loss, since the server had the whole message when the connection broke."""
+    with transaction.atomic():
+        locked = Mailing.objects.select_for_update().get(pk=mailing.pk)
+        if locked.status not in (
+            Mailing.Status.RUNNING,
+            Mailing.Status.PAUSED,
+            Mailing.Status.FINISHED,
+        ):
+            raise MailingError(_("Only a send that has started can send again."))
+        count = Delivery.objects.filter(mailing=locked, status=Delivery.Status.UNKNOWN).update(
+            status=Delivery.Status.PENDING,
+            next_attempt_at=timezone.now(),
+            claim="",
+            claimed_until=None,
+            sending_at=None,
+        )
+        if not count:
+            raise MailingError(_("No mail of this send has an unknown outcome."))
+        if locked.status == Mailing.Status.FINISHED:
+            locked.status = Mailing.Status.RUNNING
+            locked.finished_at = None
+            locked.last_progress_at = timezone.now()
+            locked.save(update_fields=["status", "finished_at", "last_progress_at"])
+        running = locked.status == Mailing.Status.RUNNING
+    log_event("unknown_resent", mailing.pk, rows=count)
+    if running:
+        transaction.on_commit(lambda: enqueue_delivery(mailing.pk, None))
+    mailing.refresh_from_db()
+    return count
 
 
 # --- the task queue ---------------------------------------------------------------------------
@@ -212,6 +263,7 @@ def resume_stalled(now: datetime | None = None) -> list[int]:
         .values_list("pk", flat=True)
     )
     for mailing_id in due:
+        log_event("send_restarted", mailing_id, by="tick")
         enqueue_delivery(mailing_id, None)
     return due
 
@@ -246,6 +298,8 @@ def prepare(mailing_id: int) -> Mailing | None:
         mailing.status = Mailing.Status.RUNNING
         mailing.started_at = mailing.last_progress_at = now
         mailing.save(update_fields=["status", "started_at", "last_progress_at"])
+        count = Delivery.objects.filter(mailing=mailing).count()
+    log_event("send_started", mailing.pk, recipients=count, site=mailing.site.hostname)
     return mailing
 
 
@@ -288,6 +342,10 @@ def finish_or_next(mailing: Mailing) -> tuple[bool, datetime | None]:
         done = Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.RUNNING).update(
             status=Mailing.Status.FINISHED, finished_at=timezone.now()
         )
+        if done:
+            counts = Mailing.objects.get(pk=mailing.pk).counts()
+            fields = {k: counts[k] for k in ("sent", "failed", "skipped", "unknown")}
+            log_event("send_finished", mailing.pk, **fields)
         return bool(done), None
     now = timezone.now()
     pending = open_rows.filter(status=Delivery.Status.PENDING)
@@ -326,6 +384,7 @@ def fail_permanently(mailing: Mailing, delivery: Delivery, error: NotDelivered) 
             status=Mailing.Status.PAUSED, pause_reason=reason[:300]
         )
         if paused:
+            log_event("send_paused", mailing.pk, logging.WARNING, by="failures", failed=failures)
             notify_paused(mailing, reason)
             return True
     return False

@@ -4,6 +4,7 @@ final dot (see :mod:`plugins.newsletter.delivery` for why that makes a send exac
 from __future__ import annotations
 
 import re
+import select
 import smtplib
 import socket
 import ssl
@@ -17,9 +18,19 @@ from django.core.mail.message import sanitize_address
 class NotDelivered(Exception):
     """The server did not take the message (the row may be retried or fails)."""
 
-    def __init__(self, message: str, *, temporary: bool, code: int | None = None, stage: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        temporary: bool,
+        code: int | None = None,
+        stage: str = "",
+        marked: bool = False,
+    ):
         super().__init__(message)
         self.temporary, self.code, self.stage = temporary, code, stage
+        # the row was marked "sending" before the failure (the dot had not left): undo it
+        self.marked = marked
 
 
 class Ambiguous(Exception):
@@ -28,6 +39,16 @@ class Ambiguous(Exception):
 
 class Abandoned(Exception):
     """Our claim on the row was lost before the dot; nothing was delivered."""
+
+
+def _hung_up(sock) -> bool:
+    """Whether the peer closed the connection (or sent something) while we wrote the body."""
+    if sock is None:
+        return True
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    readable, _w, _x = select.select([sock], [], [], 0)
+    return bool(readable)
 
 
 class SMTPTransport:
@@ -105,8 +126,20 @@ class SMTPTransport:
         if not mark_sending():
             self._abort()
             raise Abandoned
+        # The row is "sending" now. Until the final dot has left, the server cannot have the
+        # message: a connection that is closed (or a server that spoke out of turn, e.g. a
+        # 421 before it hangs up) is found here and the mail is tried again, not "unknown".
         try:
-            conn.send(b".\r\n")
+            if _hung_up(conn.sock):
+                raise smtplib.SMTPServerDisconnected("the server closed the connection mid-DATA")
+            conn.sock.sendall(b".\r\n")
+        except OSError as exc:
+            self._abort()
+            raise NotDelivered(
+                str(exc) or type(exc).__name__, temporary=True, stage="connect", marked=True
+            ) from exc
+        # The dot is written: from here a lost connection leaves the outcome unknown.
+        try:
             code, reply = conn.getreply()
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self._abort()
