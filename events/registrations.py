@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from treffpunkt.core import pagecache
+from treffpunkt.core.dbretry import retry_once
 
 from .models import EventPage, HelperShift, Registration, Workshop
 
@@ -273,7 +274,8 @@ def sign_up(
             "party_size",
         )
     _retry_when_locked(lambda: _check_open(event, now))
-    return _retry_when_locked(
+    return retry_once(  # a lost connection: once more, unless this sign-up was stored
+        _retry_when_locked,
         lambda: _sign_up_locked(
             event,
             email=email,
@@ -289,8 +291,20 @@ def sign_up(
             contribution_kind=contribution_kind,
             contribution_text=contribution_text,
             now=now,
-        )
+        ),
+        stored=lambda: _stored_sign_up(event, email, now, trusted),
     )
+
+
+def _stored_sign_up(event, email: str, now: datetime, trusted: bool) -> Registration | None:
+    """This very sign-up (the address and ``now``, to the microsecond) if its commit went
+    through although the connection was lost before the answer; its mail still goes out."""
+    found = Registration.objects.filter(
+        event=event, email=email, created_at=now, parent=None
+    ).first()
+    if found is not None:
+        _after_commit(found.pk, "confirm" if not trusted else "status")
+    return found
 
 
 def _sign_up_locked(

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from treffpunkt.core.tasks import MAIL
+
 from .models import Registration
 
 S = Registration.Status
@@ -59,7 +61,7 @@ def send_mail_to(registration: Registration, mail: str, extra: dict | None = Non
     return True
 
 
-@task()
+@task(**MAIL)
 def send_registration_mail(registration_id: int, mail: str) -> bool:
     """mail: 'confirm', 'status', 'promoted', 'cancelled', 'approved', 'declined', 'reminder'."""
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
@@ -68,7 +70,7 @@ def send_registration_mail(registration_id: int, mail: str) -> bool:
     return send_mail_to(registration, mail)
 
 
-@task()
+@task(**MAIL)
 def send_message_to_registrants(event_id: int, subject: str, text: str) -> int:
     """The organiser's message to everyone with a place or on the waiting list."""
     sent = 0

@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from treffpunkt.core.tasks import MAIL
+
 from .models import GroupPost, Membership
 
 
@@ -32,7 +34,7 @@ def _coordinators(group):
     )
 
 
-@task()
+@task(**MAIL)
 def notify_join_request(membership_id: int) -> int:
     """Tell the coordinators of the group that someone asked to join; returns mails sent."""
     membership = Membership.objects.select_related("working_group", "user").get(pk=membership_id)
@@ -54,7 +56,7 @@ def notify_join_request(membership_id: int) -> int:
     return sent
 
 
-@task()
+@task(**MAIL)
 def notify_decision(membership_id: int) -> int:
     """Tell the person who asked whether they were accepted."""
     membership = Membership.objects.select_related("working_group", "user").get(pk=membership_id)
@@ -77,7 +79,7 @@ def notify_decision(membership_id: int) -> int:
     return 1
 
 
-@task()
+@task(**MAIL)
 def send_announcement(post_id: int) -> int:
     """Send an internal announcement to the members who opted in (not to its author)."""
     post = GroupPost.objects.select_related("working_group", "author").get(pk=post_id)

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from treffpunkt.core.tasks import MAIL
+
 from .models import Mention, NotificationPreference
 
 
-@task()
+@task(**MAIL)
 def notify_mention(mention_id: int) -> bool:
     """Mail one mention if its person is offline and asked for mails; True when mailed.
 

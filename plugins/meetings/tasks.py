@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from treffpunkt.core.tasks import MAIL
+
 from . import notifications
 
 
@@ -12,12 +14,12 @@ def send_invitations() -> int:
     return notifications.send_invitations()
 
 
-@task()
+@task(**MAIL)
 def notify_date_changed(occurrence_id: int, sequence: int) -> int:
     return notifications.send_date_changed(occurrence_id, sequence)
 
 
-@task()
+@task(**MAIL)
 def notify_minutes_published(occurrence_id: int) -> int:
     return notifications.send_minutes(occurrence_id)
 

@@ -7,13 +7,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+
+from treffpunkt.core.shutdown import stop_requested
 
 from . import mailings
 from .mailings import setting
@@ -48,8 +49,9 @@ def build_message(mailing: Mailing, edition: Edition, subscriber: Subscriber, de
             "List-Id": f"<newsletter.{domain}>",
             "Precedence": "bulk",
             "Auto-Submitted": "auto-generated",
-            # The same id whatever happens, so a receiving system could spot a copy.
-            "Message-ID": make_msgid(f"nl{mailing.pk}.{delivery_id}", domain=domain),
+            # The same id however often the row is sent (a retry, a resend of an "unknown"
+            # row), so a receiving system can spot a copy.
+            "Message-ID": f"<newsletter.{mailing.pk}.{delivery_id}@{domain}>",
             "X-Newsletter-Delivery": f"{mailing.pk}.{delivery_id}",
         },
     )
@@ -91,7 +93,7 @@ class Sender:
         mailing = self.mailing
         mailings.arm_watchdog(mailing)
         try:
-            while time.monotonic() < self.deadline:
+            while time.monotonic() < self.deadline and not stop_requested.is_set():
                 status = Mailing.objects.filter(pk=mailing.pk).values_list("status", flat=True)[0]
                 if status != Mailing.Status.RUNNING:
                     return self.result
@@ -119,6 +121,11 @@ class Sender:
         (returns) or the send paused itself (raises _Stop)."""
         temporary_in_a_row = 0
         for index, delivery in enumerate(rows):
+            if stop_requested.is_set():
+                # The worker is stopping (a deploy): the rest of the batch goes back now,
+                # for the next worker, instead of waiting for the claim to lapse.
+                self.give_back([d.pk for d in rows[index:]])
+                return
             subscriber = delivery.subscriber
             if subscriber is None or subscriber.status != Subscriber.Status.CONFIRMED:
                 Delivery.objects.filter(pk=delivery.pk, claim=self.claim).update(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
 
+from treffpunkt.core.tasks import MAIL, NEWSLETTER
+
 from . import delivery, subscriptions
 
 
-@task()
+@task(**NEWSLETTER)
 def deliver_mailing(mailing_id: int) -> dict:
     """Send what is due of a send for a while, then queue the next run if work remains."""
     outcome = delivery.run_senders(mailing_id)
@@ -22,7 +25,7 @@ def deliver_mailing(mailing_id: int) -> dict:
     return {"sent": outcome.sent, "failed": outcome.failed, "retried": outcome.retried}
 
 
-@task()
+@task(**NEWSLETTER)
 def watch_mailing(mailing_id: int) -> None:
     """Restart a send whose worker died (its task will never finish); look again later."""
     from .models import Mailing
@@ -33,11 +36,18 @@ def watch_mailing(mailing_id: int) -> None:
         return
     stale = timezone.now() - timedelta(seconds=delivery.setting("CLAIM_SECONDS"))
     if mailing.last_progress_at is None or mailing.last_progress_at < stale:
+        delivery.log_event(
+            "send_restarted",
+            mailing_id,
+            logging.WARNING,
+            by="watchdog",
+            idle_since=mailing.last_progress_at.isoformat() if mailing.last_progress_at else "-",
+        )
         delivery.enqueue_delivery(mailing_id, None)
     delivery.arm_watchdog(mailing)
 
 
-@task()
+@task(**MAIL)
 def send_confirmation(subscriber_id: int) -> None:
     subscriptions.send_confirmation(subscriber_id)
 

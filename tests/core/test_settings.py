@@ -138,7 +138,7 @@ def test_empty_service_urls_mean_the_defaults(tmp_path):
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         str(tmp_path / "treffpunkt.sqlite3"),
-        "django.core.mail.backends.console.EmailBackend",
+        "treffpunkt.core.demomail.EmailBackend",  # the console, each mail framed
     ]
 
 
@@ -155,3 +155,22 @@ def test_several_web_processes_without_redis_are_warned_about(settings, monkeypa
     settings.REDIS_URL = ""
     monkeypatch.setenv("WEB_CONCURRENCY", "1")
     assert several_web_processes_share_redis() == []
+
+
+def test_the_demo_prints_each_mail_as_one_framed_block_with_its_text():
+    import io
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from treffpunkt.core.demomail import EmailBackend
+
+    stream = io.StringIO()
+    message = EmailMultiAlternatives(
+        "Bitte bestätigen", "Hallo!\nhttps://beckum.test/x/", to=["gast@example.org"]
+    )
+    message.attach_alternative("<p>Hallo!</p>", "text/html")
+    EmailBackend(stream=stream).send_messages([message])
+    out = stream.getvalue()
+    assert "✉  MAIL to gast@example.org" in out and "Subject: Bitte bestätigen" in out
+    assert "  https://beckum.test/x/" in out
+    assert "<p>" not in out and "Content-Type" not in out  # no MIME, no HTML

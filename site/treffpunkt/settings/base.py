@@ -105,6 +105,8 @@ INSTALLED_APPS = installed_apps(PLUGIN_APPS)
 MIDDLEWARE = [
     # /healthz and /readyz answer before host checks and the HTTPS redirect (see the module).
     "treffpunkt.core.health.HealthCheckMiddleware",
+    # a read that met a lost database connection is served once more (see the module)
+    "treffpunkt.core.dbretry.RetryReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -209,7 +211,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # No persistent connections: under ASGI every request runs in its own thread, and each
+    # thread kept its own connection (one process held 70-89 backends for 8 concurrent
+    # requests). With 0 a process holds at most one connection per request in flight, one
+    # per websocket database call, and 1 + SENDERS in a worker during a send (README,
+    # "Database connections"); opening one costs about a millisecond on loopback.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -233,13 +240,32 @@ else:
 
 # Background work goes through the Tasks API: the database by default, RQ on Redis to scale out.
 TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# Mail first: the worker serves these queues in this order (RQ: one queue after the other;
+# the database backend: by the tasks' priority, see treffpunkt.core.tasks). "mail" carries
+# mails a person waits for (confirmations, notifications), "newsletter" the bulk sends,
+# "default" everything else (Wagtail's search index and renditions, housekeeping).
+TASK_QUEUES = ["mail", "newsletter", "default"]
+RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
 if TASKS_BACKEND == "rq":
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASKS_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 else:
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+# Periodic jobs run by the scheduler role (`manage.py scheduler`): command -> seconds between
+# runs. Override with PERIODIC_JOBS='{"newsletter_tick": 30}' (merged into these).
+PERIODIC_JOBS: dict[str, float] = {
+    "newsletter_tick": 60,
+    "events_housekeeping": 900,
+    "meetings_notify": 3600,
+    "clearsessions": 86400,
+    **env.json("PERIODIC_JOBS", default={}),
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -316,6 +342,9 @@ WHITENOISE_AUTOREFRESH: bool = DEBUG
 # EMAIL_URL: "smtp://user:pass@host:587" or "consolemail://"; the demo writes mails to the console.
 EMAIL_CONFIG = env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 - just set
+    # the demo: each mail framed on the console, its text readable among the log lines
+    EMAIL_BACKEND = "treffpunkt.core.demomail.EmailBackend"
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Treffpunkt <treffpunkt@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # ANYMAIL_WEBHOOK_SECRET: "user:password" that the mail provider's bounce webhooks send.

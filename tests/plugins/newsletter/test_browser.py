@@ -24,7 +24,12 @@ pytestmark = [
 
 @pytest.fixture
 def localhost_site(db, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     ensure_wagtail_roots()
     Site.objects.all().delete()
     site = make_site("localhost", "Beckum", default=True)

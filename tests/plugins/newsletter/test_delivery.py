@@ -310,7 +310,12 @@ def test_senders_side_by_side_deliver_each_mail_exactly_once(
         pytest.skip("senders in threads need a database that takes writers side by side")
     settings.PLUGINS_CONFIG = {"newsletter": {"SENDERS": 3, "BATCH_SIZE": 20}}
     # the task is queued, not run at once: this test runs it
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     opened_by = set()
     real_open = delivery.SMTPTransport.open
 

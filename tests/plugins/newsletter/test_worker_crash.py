@@ -72,7 +72,9 @@ def test_killed_worker_resumes_without_skipping_or_doubling(
         pytest.skip("the fault test runs a worker process against PostgreSQL")
     from .conftest import make_issue
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     settings.PLUGINS_CONFIG = {"newsletter": {"CLAIM_SECONDS": 2}}
     issue = make_issue(archive)
     people = add_subscribers(site, RECIPIENTS)
