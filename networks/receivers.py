@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import receiver
 
-from .models import Membership
+from treffpunkt.signals import account_deleted, personal_data_export
+
+from .models import ContactPerson, GroupPost, Membership
 from .signals import membership_changed
 
 ANSWERS = {Membership.Status.ACTIVE, Membership.Status.DECLINED}
@@ -19,3 +21,73 @@ def mail_the_decision(sender, membership, old_status, new_status, **kwargs) -> N
 
         pk = membership.pk
         transaction.on_commit(lambda: tasks.notify_decision.enqueue(pk))
+
+
+# --- the core's person signals (every site: see treffpunkt.signals) -----------------------
+
+
+@receiver(account_deleted, dispatch_uid="networks_forget_person")
+def forget_person(sender, user, **kwargs) -> None:
+    """Memberships (requests included) go; minutes and announcements the person wrote stay
+    for the group, without their name (the author is emptied)."""
+    Membership.objects.filter(user_id=user.pk).delete()
+    Membership.objects.filter(decided_by_id=user.pk).update(decided_by=None)
+    GroupPost.objects.filter(author_id=user.pk).update(author=None)
+
+
+@receiver(personal_data_export, dispatch_uid="networks_export_person")
+def export_person(sender, user, emails, **kwargs) -> dict | None:
+    from django.db.models.functions import Lower
+    from wagtail.documents import get_document_model
+
+    memberships = [
+        {
+            "working_group": m.working_group.title,
+            "role": m.role,
+            "status": m.status,
+            "message": m.message,
+            "receive_announcements": m.receive_announcements,
+            "requested_at": m.created_at,
+            "changed_at": m.updated_at,
+        }
+        for m in Membership.objects.filter(user_id=user.pk).select_related("working_group")
+    ]
+    posts = [
+        {
+            "working_group": p.working_group.title,
+            "kind": p.kind,
+            "title": p.title,
+            "text": p.body,
+            "created_at": p.created_at,
+        }
+        for p in GroupPost.objects.filter(author_id=user.pk).select_related("working_group")
+    ]
+    documents = [
+        {"title": d.title, "file": d.filename, "uploaded_at": d.created_at}
+        for d in get_document_model().objects.filter(uploaded_by_user_id=user.pk)
+    ]
+    # Contact entries an editor made with one of the person's addresses (the organisation's
+    # directory; shown here because they are data about the person).
+    contacts = [
+        {
+            "organisation": c.organisation.name,
+            "name": c.name,
+            "role": c.role,
+            "email": c.email,
+            "phone": c.phone,
+        }
+        for c in ContactPerson.objects.annotate(_email=Lower("email"))
+        .filter(_email__in=list(emails))
+        .select_related("organisation")
+    ]
+    if not (memberships or posts or documents or contacts):
+        return None
+    return {
+        "section": "networks",
+        "data": {
+            "working_group_memberships": memberships,
+            "working_group_posts": posts,
+            "documents_uploaded": documents,
+            "directory_contact_entries": contacts,
+        },
+    }

@@ -84,8 +84,13 @@ class Room(models.Model):
 
 class Message(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
+    #: empty once the author deleted their account: the message stays so that the
+    #: conversation still reads, shown as from a "deleted member"
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_messages",
     )
     text = models.TextField(_("text"))
     #: ``text`` rendered once, escaped, with links and mentions; what every client shows
@@ -111,7 +116,13 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} – {self.text[:40]}"
+        return f"{self.author_name} – {self.text[:40]}"
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return str(_("deleted member"))
+        return self.author.display_name
 
     @property
     def is_deleted(self) -> bool:
@@ -237,4 +248,4 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.message.author}: {self.message.text[:60]}"
+        return f"{self.message.author_name}: {self.message.text[:60]}"

@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from networks.signals import membership_changed
-from treffpunkt.signals import dashboard_panels
+from treffpunkt.signals import account_deleted, dashboard_panels, personal_data_export
 
 from .broadcast import user_group
 
@@ -93,3 +93,64 @@ def chat_panel(sender, request, **kwargs):
         context={"rooms": rooms, "mentions": mentions},
         order=40,
     )
+
+
+# --- the core's person signals: they reach this plugin on every site, also where it is off
+# (see treffpunkt.signals), so what it stored while it was on is not forgotten.
+
+
+@receiver(account_deleted, dispatch_uid="chat_forget_person")
+def forget_person(sender, user, **kwargs) -> None:
+    """Messages stay so that conversations still read, shown as from a "deleted member";
+    mentions, read markers, open connections, settings and mutes of the person go (their
+    reports go with the account). Open sockets are closed."""
+    from .models import Connection, Mention, Message, Mute, NotificationPreference, ReadMarker
+
+    Message.objects.filter(author_id=user.pk).update(author=None)
+    Message.objects.filter(deleted_by_id=user.pk).update(deleted_by=None)
+    for model in (Mention, ReadMarker, Connection, Mute):
+        model.objects.filter(user_id=user.pk).delete()
+    NotificationPreference.objects.filter(user_id=user.pk).delete()
+    recheck_connections(user.pk)
+
+
+@receiver(personal_data_export, dispatch_uid="chat_export_person")
+def export_person(sender, user, **kwargs) -> dict | None:
+    from .models import Mention, Message, Mute, NotificationPreference, Report
+
+    messages = [
+        {
+            "room": m.room.title,
+            "text": m.text,
+            "written_at": m.created_at,
+            "edited_at": m.edited_at,
+            "deleted_at": m.deleted_at,
+        }
+        for m in Message.objects.filter(author_id=user.pk).select_related("room")
+    ]
+    # Where the person was mentioned: room and time only (the message is someone else's).
+    mentions = [
+        {"room": m.message.room.title, "at": m.created_at, "seen_at": m.seen_at}
+        for m in Mention.objects.filter(user_id=user.pk).select_related("message__room")
+    ]
+    reports = [
+        {"room": r.message.room.title, "reason": r.reason, "status": r.status, "at": r.created_at}
+        for r in Report.objects.filter(reporter_id=user.pk).select_related("message__room")
+    ]
+    mutes = [
+        {"room": m.room.title, "until": m.until, "reason": m.reason}
+        for m in Mute.objects.filter(user_id=user.pk).select_related("room")
+    ]
+    preference = NotificationPreference.objects.filter(user_id=user.pk).first()
+    if not (messages or mentions or reports or mutes or preference):
+        return None
+    return {
+        "section": "chat",
+        "data": {
+            "messages": messages,
+            "mentions": mentions,
+            "reports_made": reports,
+            "muted": mutes,
+            "mentions_by_email": preference.email_mentions if preference else None,
+        },
+    }

@@ -317,7 +317,7 @@ def serialize(message: Message) -> dict:
     the author's edit box only and is never inserted as HTML."""
     return {
         "id": message.pk,
-        "author": {"id": message.author_id, "name": message.author.display_name},
+        "author": {"id": message.author_id, "name": message.author_name},
         "html": message.html,
         "text": message.text,
         "created": message.created_at.isoformat(),

@@ -48,7 +48,7 @@ def notify_mention(mention_id: int) -> bool:
             path = reverse("plugins:chat:room", kwargs={"room_id": room.pk})
             context = {
                 "user": user,
-                "author": message.author.display_name,
+                "author": message.author_name,
                 "room": room,
                 "text": message.text,
                 "url": f"{room.site.root_url}{path}#message-{message.pk}",

@@ -307,7 +307,9 @@ class Task(Orderable):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible"),
-        on_delete=models.CASCADE,
+        # A deleted account leaves the task in the minutes, without a name.
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="meeting_tasks",
     )
     due_date = models.DateField(_("due"), null=True, blank=True)

@@ -154,7 +154,10 @@ def send_task_reminders(today: dt.date | None = None, days_ahead: int = 2) -> in
     """Remind owners of open tasks due within ``days_ahead`` days (once a task and due date)."""
     today = today or timezone.localdate(timezone=schedule.TZ)
     tasks = Task.objects.filter(
-        done=False, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=days_ahead)
+        done=False,
+        owner__isnull=False,
+        due_date__isnull=False,
+        due_date__lte=today + dt.timedelta(days=days_ahead),
     ).select_related("owner", "occurrence__series")
     sent = 0
     for task in tasks:

@@ -16,10 +16,19 @@ from django.utils.translation import gettext as _
 from treffpunkt.accounts.dashboard import DashboardPanel
 from treffpunkt.calendar import CalendarEntry
 from treffpunkt.calendar.signals import calendar_entries, ical_components
-from treffpunkt.signals import dashboard_panels
+from treffpunkt.signals import account_deleted, dashboard_panels, personal_data_export
 
 from . import access, ical, schedule, services
-from .models import Visibility
+from .models import (
+    AgendaItem,
+    Delivery,
+    FeedToken,
+    NotificationOptOut,
+    Occurrence,
+    Rsvp,
+    Task,
+    Visibility,
+)
 
 KEY_SLOT = "0000-00-00"  # stands for a date's key in a URL reversed once per series
 
@@ -106,3 +115,82 @@ def meetings_panel(sender, request, **kwargs) -> DashboardPanel | None:
         context={"upcoming": upcoming, "tasks": tasks},
         order=20,
     )
+
+
+# --- the core's person signals: they reach this plugin on every site, also where it is off
+# (see treffpunkt.signals), so what it stored while it was on is not forgotten.
+
+
+@receiver(account_deleted, dispatch_uid="meetings_forget_person")
+def forget_person(sender, user, **kwargs) -> None:
+    """Answers, feed token, mail settings and the record of mails sent go; the person leaves
+    the attendance lists; agenda items and tasks stay in the minutes without a name."""
+    Rsvp.objects.filter(user_id=user.pk).delete()
+    FeedToken.objects.filter(user_id=user.pk).delete()
+    NotificationOptOut.objects.filter(user_id=user.pk).delete()
+    Delivery.objects.filter(user_id=user.pk).delete()
+    Occurrence.attendees.through.objects.filter(user_id=user.pk).delete()
+    AgendaItem.objects.filter(author_id=user.pk).update(author=None)
+    Task.objects.filter(owner_id=user.pk).update(owner=None)
+
+
+def _date_label(occurrence) -> dict:
+    return {
+        "series": occurrence.series.title,
+        "date": timezone.localtime(occurrence.original_start).date(),
+    }
+
+
+@receiver(personal_data_export, dispatch_uid="meetings_export_person")
+def export_person(sender, user, **kwargs) -> dict | None:
+    rsvps = [
+        {**_date_label(r.occurrence), "answer": r.answer, "answered_at": r.updated_at}
+        for r in Rsvp.objects.filter(user_id=user.pk).select_related("occurrence__series")
+    ]
+    attended = [
+        _date_label(o)
+        for o in Occurrence.objects.filter(attendees__pk=user.pk).select_related("series")
+    ]
+    agenda = [
+        {
+            **_date_label(a.occurrence),
+            "topic": a.title,
+            "details": a.description,
+            "added_at": a.created_at,
+        }
+        for a in AgendaItem.objects.filter(author_id=user.pk).select_related("occurrence__series")
+    ]
+    tasks = [
+        {
+            **_date_label(t.occurrence),
+            "task": t.title,
+            "due": t.due_date,
+            "done": t.done,
+            "done_at": t.done_at,
+        }
+        for t in Task.objects.filter(owner_id=user.pk).select_related("occurrence__series")
+    ]
+    opt_outs = sorted(
+        NotificationOptOut.objects.filter(user_id=user.pk).values_list("kind", flat=True)
+    )
+    mails = [
+        {"kind": d.kind, "sent_at": d.sent_at}
+        for d in Delivery.objects.filter(user_id=user.pk).order_by("sent_at")
+    ]
+    # Whether a personal feed exists and since when; the token itself is a secret.
+    token = FeedToken.objects.filter(user_id=user.pk).first()
+    feed = {"personal_feed_since": token.created_at} if token else None
+    if not (rsvps or attended or agenda or tasks or opt_outs or mails or feed):
+        return None
+    return {
+        "section": "meetings",
+        "data": {
+            "answers": rsvps,
+            "attended": attended,
+            "agenda_items": agenda,
+            "tasks": tasks,
+            "mails_turned_off": opt_outs,
+            "mails_sent": mails,
+            "personal_feed": feed,
+        },
+    }

@@ -254,7 +254,8 @@ def move_agenda_item(series, key: str, user, item_id, direction: str) -> None:
 def delete_agenda_item(series, key: str, user, item_id) -> None:
     info, item = _agenda_item(series, key, item_id)
     _require(
-        access.can_host(series, user) or (item.author_id == user.pk and not info.is_past),
+        access.can_host(series, user)
+        or (item.author_id is not None and item.author_id == user.pk and not info.is_past),
         _("Only the hosts or the person who added the item may remove it."),
     )
     item.delete()
@@ -354,7 +355,8 @@ def set_task_done(task_id, user, done: bool) -> Task:
         .first()
     )
     allowed = task is not None and (
-        task.owner_id == user.pk or access.can_host(task.occurrence.series, user)
+        (task.owner_id is not None and task.owner_id == user.pk)
+        or access.can_host(task.occurrence.series, user)
     )
     _require(allowed, _("This task does not exist."))
     task.done = bool(done)

@@ -6,6 +6,8 @@ from anymail.signals import tracking
 from django.dispatch import receiver
 from django.utils import timezone
 
+from treffpunkt.signals import account_deleted, personal_data_export
+
 from .models import Subscriber
 
 # Hard bounces and spam complaints take the address off every list; soft bounces do not.
@@ -20,3 +22,53 @@ def stop_mailing_bounced_addresses(sender, event, esp_name, **kwargs) -> None:
     Subscriber.objects.filter(email__iexact=event.recipient.strip()).exclude(
         status__in=[Subscriber.Status.UNSUBSCRIBED, *STOPPING.values()]
     ).update(status=status, unsubscribed_at=timezone.now())
+
+
+# --- the core's person signals: they reach this plugin on every site, also where it is off
+# (see treffpunkt.signals), so a subscription made while it was on is not forgotten.
+
+
+def _subscriptions_of(user, emails):
+    from django.db.models import Q
+    from django.db.models.functions import Lower
+
+    return Subscriber.objects.annotate(_email=Lower("email")).filter(
+        Q(user_id=user.pk) | Q(_email__in=list(emails))
+    )
+
+
+@receiver(account_deleted, dispatch_uid="newsletter_forget_person")
+def forget_person(sender, user, emails, **kwargs) -> None:
+    """Every subscription of the person's addresses goes, on every site; deliveries keep
+    their counts without the subscriber (a pending one is skipped)."""
+    _subscriptions_of(user, emails).delete()
+
+
+@receiver(personal_data_export, dispatch_uid="newsletter_export_person")
+def export_person(sender, user, emails, **kwargs) -> dict | None:
+    subscribers = list(
+        _subscriptions_of(user, emails).select_related("site").prefetch_related("topics")
+    )
+    if not subscribers:
+        return None
+    return {
+        "section": "newsletter",
+        "data": {
+            "subscriptions": [
+                {
+                    "site": s.site.site_name or s.site.hostname,
+                    "email": s.email,
+                    "language": s.language,
+                    "topics": sorted(t.name for t in s.topics.all()),
+                    "status": s.status,
+                    "signed_up_at": s.created_at,
+                    "consent_at": s.consent_at,
+                    "consent_text_version": s.consent_text_version,
+                    "consent_source": s.consent_source,
+                    "left_at": s.unsubscribed_at,
+                    "newsletters_sent": s.deliveries.filter(status="sent").count(),
+                }
+                for s in subscribers
+            ]
+        },
+    }

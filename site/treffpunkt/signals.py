@@ -1,10 +1,18 @@
 """Extension points of the core (``treffpunkt``), for other apps and plugins.
 
-Each is a :class:`~treffpunkt.plugins.signals.SiteSignal`: sent with a Wagtail ``Site`` as
-sender; receivers in a plugin run only where that plugin is enabled.
+Two kinds:
+
+* :class:`~treffpunkt.plugins.signals.SiteSignal` (``dashboard_panels``): sent with a Wagtail
+  ``Site`` as sender; receivers in a plugin run only where that plugin is enabled.
+* :class:`~treffpunkt.plugins.signals.PersonSignal` (``account_deleted``,
+  ``personal_data_export``): about one person, who may have left data on every site of the
+  deployment. Every receiver runs, in core apps and in every installed plugin, whether or not
+  the plugin is enabled on the site the request came from (or on any site): a plugin that was
+  switched off still holds what it stored while it was on, and deletion and access (DSGVO
+  Art. 15, 17, 20) are owed per person, not per site.
 """
 
-from treffpunkt.plugins.signals import SiteSignal
+from treffpunkt.plugins.signals import PersonSignal, SiteSignal
 
 dashboard_panels = SiteSignal()
 """Panels for a signed-in person's dashboard.
@@ -14,10 +22,35 @@ authenticated). Return: a ``DashboardPanel`` (see :mod:`treffpunkt.accounts.dash
 list of them, or None. Panels are shown ordered by their ``order``.
 """
 
-account_deleted = SiteSignal()
-"""A person deletes their account; remove or anonymise what belongs to them.
+account_deleted = PersonSignal()
+"""A person deletes their account; remove or anonymise everything that belongs to them.
 
-Sender: the ``Site``. Arguments: ``user`` (the ``User``, still in the database) and
-``email`` (their address, for data kept by address without an account). Return: None.
-Sent inside the transaction that deletes the user: raising aborts the deletion.
+Sent once per deletion to every receiver of every installed app and plugin, on whichever
+site the person asked (see the module docstring): a receiver removes the person's data on
+*all* sites, not only on ``sender``.
+
+Sender: the ``Site`` the request came from (for information; never use it to narrow the
+deletion). Arguments: ``user`` (the ``User``, still in the database), ``email`` (their
+primary address) and ``emails`` (a ``frozenset`` of every address of the account, lower
+case, the primary one included), for data kept by address without an account, e.g. a public
+sign-up made before the account existed. Return: None.
+
+Sent inside the transaction that deletes the user: raising aborts the deletion. Content
+that others rely on (chat messages, agenda items, tasks in minutes) may stay, but without
+anything that points to the person (shown as "deleted member").
+"""
+
+personal_data_export = PersonSignal()
+"""A person downloads what is held about them (right of access, DSGVO Art. 15 and 20).
+
+Sent to every receiver of every installed app and plugin (see the module docstring): a
+receiver answers with the person's data on *all* sites.
+
+Sender: the ``Site`` the request came from (for information). Arguments: ``user`` (the
+signed-in ``User``) and ``emails`` (a ``frozenset`` of every verified address of the
+account, lower case). Return: ``None`` (nothing held) or a dict ``{"section": str, "data":
+...}``: ``section`` names the app's part of the export (e.g. ``"events"``), ``data`` is
+anything ``json.dumps`` takes with Django's JSON encoder (lists of dicts of str, numbers,
+bools, dates and datetimes). Include only the person's own data: never other people's names
+or addresses, never secrets such as tokens of links that act on their behalf.
 """

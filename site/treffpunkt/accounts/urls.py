@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profil/", views.profile, name="profile"),
     path("loeschen/", views.delete_account, name="delete"),
+    path("meine-daten.json", views.download_data, name="download_data"),
 ]

@@ -2,14 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
-from treffpunkt.signals import account_deleted, dashboard_panels
+from treffpunkt.signals import dashboard_panels
 
+from . import personal_data
 from .forms import DeleteAccountForm, ProfileForm
 
 
@@ -43,9 +45,21 @@ def delete_account(request):
         user = request.user
         site = Site.find_for_request(request)
         with transaction.atomic():
-            account_deleted.send(site, user=user, email=user.email)
             logout(request)
-            user.delete()
+            personal_data.delete_account(user, site)
         messages.success(request, _("Your account and your personal data have been deleted."))
         return redirect("/")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def download_data(request):
+    """The signed-in person's data as one JSON file (right of access, DSGVO Art. 15 and 20)."""
+    site = Site.find_for_request(request)
+    body = personal_data.export_json(request.user, site)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = f"treffpunkt-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

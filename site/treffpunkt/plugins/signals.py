@@ -54,3 +54,18 @@ class SiteSignal(Signal):
             else:
                 results.append(answer)
         return results
+
+
+class PersonSignal(Signal):
+    """A signal about one person: every receiver runs, whatever the site and its plugins.
+
+    Deletion and the download of one's own data are owed per person across the whole
+    deployment, so the site filter of :class:`SiteSignal` does not apply. Errors surface.
+    """
+
+    def send_robust(self, sender, **named):  # pragma: no cover - same contract as send
+        raise NotImplementedError("Person signals are sent with send(); errors must surface.")
+
+    def collect(self, site, **named) -> list[Any]:
+        """The answers of every receiver that answered (None is left out)."""
+        return [answer for _receiver, answer in self.send(site, **named) if answer is not None]

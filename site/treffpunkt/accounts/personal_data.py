@@ -1,0 +1,92 @@
+"""A person's data across the deployment: deleting it and handing it out (DSGVO Art. 15-20).
+
+The core sends :data:`treffpunkt.signals.account_deleted` and
+:data:`treffpunkt.signals.personal_data_export`; every app that keeps personal data answers
+through its ``receivers.py``. What the core itself holds (the account) is added here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from treffpunkt.signals import account_deleted, personal_data_export
+
+FORMAT_VERSION = 1
+
+
+def addresses_of(user) -> frozenset[str]:
+    """The account's own address and every verified address added to it, lower case.
+
+    Unverified addresses are left out: whoever typed one in has not shown that it is theirs,
+    so data kept under it (e.g. someone else's public sign-up) are not theirs to delete or read.
+    """
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return frozenset(a.strip().lower() for a in [user.email, *verified] if a)
+
+
+def delete_account(user, site) -> None:
+    """Every app removes or anonymises what it holds about ``user``; then the account goes."""
+    with transaction.atomic():
+        account_deleted.send(site, user=user, email=user.email, emails=addresses_of(user))
+        user.delete()
+
+
+def _account_section(user) -> dict[str, Any]:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    return {
+        "section": "account",
+        "data": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user).order_by("email")
+            ],
+            # Which second factors are set up, never their secrets.
+            "second_factors": sorted(
+                Authenticator.objects.filter(user=user).values_list("type", flat=True)
+            ),
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+        },
+    }
+
+
+def export(user, site) -> dict[str, Any]:
+    """Everything held about ``user``: the account, then each app's section by name."""
+    sections: dict[str, Any] = {}
+    answers = [_account_section(user)]
+    answers += personal_data_export.collect(site, user=user, emails=addresses_of(user))
+    for answer in answers:
+        name = answer["section"]
+        if name in sections:  # two receivers with one name: keep both
+            existing = sections[name]
+            sections[name] = (existing if isinstance(existing, list) else [existing]) + [
+                answer["data"]
+            ]
+        else:
+            sections[name] = answer["data"]
+    return {
+        "format": "treffpunkt-personal-data",
+        "version": FORMAT_VERSION,
+        "created_at": timezone.now(),
+        "site": site.hostname if site else None,
+        "sections": dict(sorted(sections.items())),
+    }
+
+
+def export_json(user, site) -> str:
+    return json.dumps(export(user, site), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
