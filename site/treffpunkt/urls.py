@@ -6,11 +6,19 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from treffpunkt.core import privatefiles
 from treffpunkt.core import views as core_views
 from treffpunkt.plugins.urls import plugin_urlpatterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Documents are private files: this view replaces Wagtail's at the same address (the
+    # same checks first), sending them from private storage (see core/privatefiles.py).
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        privatefiles.serve_document,
+        name="wagtaildocs_serve",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
     # Delivery providers report bounces and complaints here (see the newsletter plugin).

@@ -331,8 +331,17 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STATICFILES_DIRS: list = [PROJECT_DIR / "static"] + [
     theme / "static" for theme in sorted(THEMES_DIR.iterdir()) if (theme / "static").is_dir()
 ]
+# Private files (every Wagtail document: names under PRIVATE_MEDIA_PREFIXES) live outside
+# MEDIA_ROOT under random names and are sent only by a view that checked access; see
+# treffpunkt.core.privatefiles and the README ("Private files").
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+PRIVATE_MEDIA_PREFIXES = ("documents/",)
+# "django" (Django sends the file), "nginx" (X-Accel-Redirect) or "apache" (X-Sendfile)
+PRIVATE_FILES_SERVER: str = env.str("PRIVATE_FILES_SERVER", default="django")
+# nginx only: the internal location that aliases PRIVATE_MEDIA_ROOT
+PRIVATE_FILES_INTERNAL_URL: str = env.str("PRIVATE_FILES_INTERNAL_URL", default="/private-files/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "treffpunkt.core.privatefiles.MediaStorage"},
     "staticfiles": {"BACKEND": "treffpunkt.core.storage.StaticFilesStorage"},
 }
 # Without a collectstatic run (tests, development), WhiteNoise serves from the finders.
