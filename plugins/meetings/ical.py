@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import icalendar
 from django.core.cache import cache
@@ -20,7 +20,9 @@ from .models import Occurrence, OccurrenceStatus, SeriesHistory
 PRODID = "-//Treffpunkt//Meetings//DE"
 
 
-def _base_event(series, segment: schedule.Segment, url: str) -> icalendar.Event:
+def _base_event(
+    series, segment: schedule.Segment, url: str, online: bool = False
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", segment.uid)
     event.add("summary", series.title)
@@ -28,7 +30,8 @@ def _base_event(series, segment: schedule.Segment, url: str) -> icalendar.Event:
     event.add("dtstamp", series.last_published_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     if url:
         event.add("url", url)
-    location = segment.location or series.online_url
+    # The online link (often with its passcode) only for people who take part: ``online``
+    location = segment.location or (series.online_url if online else "")
     if location:
         event.add("location", location)
     if series.description:
@@ -37,8 +40,13 @@ def _base_event(series, segment: schedule.Segment, url: str) -> icalendar.Event:
 
 
 def series_components(
-    series, rows: Sequence[Occurrence], history: Sequence[SeriesHistory], base_url: str = ""
+    series,
+    rows: Sequence[Occurrence],
+    history: Sequence[SeriesHistory],
+    base_url: str = "",
+    online: bool = False,
 ) -> list[icalendar.Event]:
+    """``online``: whether the feed's reader may have the series' online link."""
     components: list[icalendar.Event] = []
     url = base_url + series.url if base_url and series.url_path else ""
     for segment in schedule.segments(series, history):
@@ -59,7 +67,7 @@ def series_components(
         first = segment.first_start()
         if first is None and not extras:
             continue
-        master = _base_event(series, segment, url)
+        master = _base_event(series, segment, url, online)
         if first is None:
             # the rule has no dates left, only extra dates: no RRULE, the first is DTSTART
             first = extras[0].original_start.astimezone(schedule.TZ)
@@ -138,12 +146,15 @@ def _rows_and_history(series_list: Sequence) -> tuple[dict, dict]:
     return rows, history
 
 
-def components_for(series_list: Sequence, base_url: str = "") -> list[icalendar.Event]:
-    """Components of many series with two queries in all."""
+def components_for(
+    series_list: Sequence, base_url: str = "", online_ids: Collection[int] = ()
+) -> list[icalendar.Event]:
+    """Components of many series with two queries in all; the online link only for the
+    series in ``online_ids`` (those the reader takes part in)."""
     rows, history = _rows_and_history(series_list)
     found: list[icalendar.Event] = []
-    for series in series_list:
-        found.extend(series_components(series, rows[series.pk], history[series.pk], base_url))
+    for s in series_list:
+        found.extend(series_components(s, rows[s.pk], history[s.pk], base_url, s.pk in online_ids))
     return found
 
 
@@ -167,12 +178,16 @@ def _version(
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def feed(series_list: Sequence, base_url: str, name: str) -> bytes:
+def feed(
+    series_list: Sequence, base_url: str, name: str, online_ids: Collection[int] = ()
+) -> bytes:
     """A whole calendar of series; each series' VEVENTs are cached by a version key, so a
-    warm feed only checks its rows (two queries) and joins cached text."""
+    warm feed only checks its rows (two queries) and joins cached text. The online link
+    only for the series in ``online_ids`` (a separate cache entry, never shared)."""
     rows, history = _rows_and_history(series_list)
     keys = {
-        s.pk: f"meetings:ics:{s.pk}:{_version(s, rows[s.pk], history[s.pk], base_url)}"
+        s.pk: f"meetings:ics:{s.pk}:{int(s.pk in online_ids)}:"
+        f"{_version(s, rows[s.pk], history[s.pk], base_url)}"
         for s in series_list
     }
     cached = cache.get_many(list(keys.values()))
@@ -181,7 +196,9 @@ def feed(series_list: Sequence, base_url: str, name: str) -> bytes:
     for series in series_list:
         block = cached.get(keys[series.pk])
         if block is None:
-            comps = series_components(series, rows[series.pk], history[series.pk], base_url)
+            comps = series_components(
+                series, rows[series.pk], history[series.pk], base_url, series.pk in online_ids
+            )
             block = b"".join(c.to_ical() for c in comps)
             missing[keys[series.pk]] = block
         blocks.append(block)

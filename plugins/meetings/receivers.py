@@ -97,7 +97,13 @@ def meeting_components(sender, user=None, filters=None, **kwargs) -> list:
     series = _filtered(series, filters)
     if series is None:
         return []
-    return ical.components_for(list(series), base_url=sender.root_url)
+    # the online link (and its passcode) only in a person's feed, for series they take part in
+    taking_part = (
+        set(access.participating_series(sender, user).values_list("pk", flat=True))
+        if user is not None
+        else set()
+    )
+    return ical.components_for(list(series), base_url=sender.root_url, online_ids=taking_part)
 
 
 @receiver(dashboard_panels)

@@ -261,7 +261,9 @@ def _planned(series, segment: Segment, start: dt.datetime) -> DateInfo:
         original_start=start,
         start=start,
         end=end_of(start, segment),
-        location=segment.location or series.online_url,
+        # never the online link: it (and its passcode) is for participants only, and dates
+        # go to public calendars and feeds; views and personal feeds add it where allowed
+        location=segment.location,
     )
 
 

@@ -366,10 +366,14 @@ def personal_feed(request, token: str):
         raise Http404
     site = Site.find_for_request(request)
     series = list(access.visible_series(site, feed_token.user))
+    taking_part = set(
+        access.participating_series(site, feed_token.user).values_list("pk", flat=True)
+    )
     body = ical.feed(
         series,
         site.root_url,
         name=_("Meetings – %(site)s") % {"site": site.site_name or site.hostname},
+        online_ids=taking_part,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="treffen.ics"'
