@@ -22,8 +22,12 @@ from treffpunkt.calendar.signals import calendar_entries, calendar_page, ical_co
 EVENT_KINDS = ("event", "conference", "festival")
 
 
-def site_events(site: Site, filters: dict | None = None) -> QuerySet:
-    """Live events of the site in every language (narrowed by the filters)."""
+def site_events(site: Site, filters: dict | None = None, user=None) -> QuerySet:
+    """Live events of the site in every language (narrowed by the filters) that ``user`` may
+    see: pages under a Wagtail view restriction only for people who pass it, never for
+    ``None`` (public feeds, mails); see :mod:`treffpunkt.core.restrictions`."""
+    from treffpunkt.core.restrictions import visible_to
+
     from .models import EventPage
 
     filters = clean_filters(filters)
@@ -33,7 +37,7 @@ def site_events(site: Site, filters: dict | None = None) -> QuerySet:
     in_site = Q()
     for root_path in roots:
         in_site |= Q(path__startswith=root_path)
-    qs = EventPage.objects.live().filter(in_site)
+    qs = visible_to(EventPage.objects.live().filter(in_site), user)
     if "action_field" in filters:
         qs = qs.filter(
             action_fields__translation_key__in=_translation_keys(filters["action_field"])
@@ -120,9 +124,11 @@ def _kind_label(event):
     )
 
 
-def _events_between(site: Site, start: datetime, end: datetime, filters: dict | None) -> list:
+def _events_between(
+    site: Site, start: datetime, end: datetime, filters: dict | None, user=None
+) -> list:
     qs = (
-        site_events(site, filters)
+        site_events(site, filters, user)
         .filter(start__lt=end, end__gt=start)
         .select_related("locale", "conferencepage", "festivalpage")
         .prefetch_related("action_fields")
@@ -137,7 +143,7 @@ def event_entries(sender, start, end, user, filters=None, **kwargs) -> list[Cale
     filters = clean_filters(filters)
     if filters.get("kind", "event") not in EVENT_KINDS:
         return []
-    return [_entry(e, sender) for e in _events_between(sender, start, end, filters)]
+    return [_entry(e, sender) for e in _events_between(sender, start, end, filters, user)]
 
 
 @receiver(ical_components)
@@ -153,7 +159,7 @@ def event_components(sender, user=None, filters=None, **kwargs) -> list:
         return []
     since = timezone.now() - timedelta(days=90)
     qs = (
-        site_events(sender, filters)
+        site_events(sender, filters, user)
         .filter(end__gt=since, locale__language_code=settings.LANGUAGE_CODE)
         .order_by("start")
     )

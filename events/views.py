@@ -631,11 +631,20 @@ def organisation_feed(request, pk: int):
 
 def working_group_feed(request, pk: int):
     from networks.models import WorkingGroupPage
+    from treffpunkt.core.restrictions import may_view
 
     group = get_object_or_404(WorkingGroupPage.objects.live(), pk=pk)
+    if not may_view(group, None):  # a public feed: not for a restricted group
+        raise Http404
     return _feed(request, {"working_group": pk}, name=group.title)
 
 
 def event_page_ics(request, pk: int):
+    """404 also for a page under a view restriction the visitor does not pass (as if it did
+    not exist: the file would carry what the page shows only to those people)."""
+    from treffpunkt.core.restrictions import may_view
+
     page = get_object_or_404(EventPage.objects.live(), pk=pk)
+    if not may_view(page, request.user, request):
+        raise Http404
     return event_ics(request, page)

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from networks import membership
 from treffpunkt.accounts.roles import INTEGRATION_MANAGERS
+from treffpunkt.core.restrictions import may_view, visible_to
 
 from .models import MeetingSeriesPage, Visibility
 
@@ -27,7 +28,10 @@ def is_manager(user) -> bool:
 
 
 def can_view(series: MeetingSeriesPage, user) -> bool:
-    """Whether ``user`` may see the series, its dates and its agenda."""
+    """Whether ``user`` may see the series, its dates and its agenda (a Wagtail view
+    restriction on the page, or above it, applies to all of them)."""
+    if not may_view(series, user):
+        return False
     if series.visibility == Visibility.PUBLIC:
         return True
     return can_participate(series, user)
@@ -61,6 +65,7 @@ def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     """Live series of ``site`` that ``user`` may see (below ``parent`` when given)."""
     pages = MeetingSeriesPage.objects.live().select_related("working_group")
     pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
+    pages = visible_to(pages, user)  # Wagtail view restrictions (login, groups, password)
     if not _signed_in(user):
         return pages.filter(visibility=Visibility.PUBLIC).order_by("title")
     if is_manager(user):

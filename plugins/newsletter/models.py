@@ -128,8 +128,10 @@ class NewsletterIndexPage(RoutablePageMixin, Page):
         sent_keys = Mailing.objects.filter(
             status__in=[Mailing.Status.RUNNING, Mailing.Status.PAUSED, Mailing.Status.FINISHED]
         ).values("translation_key")
+        # .public(): an issue under a view restriction is listed neither here nor in the RSS
         return (
             NewsletterPage.objects.live()
+            .public()
             .child_of(self)
             .filter(translation_key__in=sent_keys)
             .order_by("-first_published_at")
