@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from wagtail.models import PageViewRestriction
 
-from events.calendar import build_feed, upcoming
+from treffpunkt.calendar import build_feed, upcoming
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
@@ -111,7 +111,7 @@ def test_search_and_the_upcoming_block_leave_out_restricted_events(
 
     from django.test import RequestFactory
 
-    from events.blocks import UpcomingEventsBlock
+    from treffpunkt.calendar.blocks import UpcomingEventsBlock
 
     request = RequestFactory().get("/", HTTP_HOST="beckum.test")
     request.user = AnonymousUser()

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from events.signals import calendar_entries, ical_components
 from plugins.meetings.models import FeedToken, Visibility
+from treffpunkt.calendar.signals import calendar_entries, ical_components
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}

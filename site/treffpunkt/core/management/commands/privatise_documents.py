@@ -1,6 +1,6 @@
 """Move documents whose files still lie in MEDIA_ROOT into private storage (random names).
 
-The migration ``core.0003`` does this once; run the command again after copying old
+The migration ``core.0004`` does this once; run the command again after copying old
 uploads back into MEDIA_ROOT (e.g. from a backup made before private storage).
 """
 

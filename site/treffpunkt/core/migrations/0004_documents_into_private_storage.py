@@ -13,7 +13,7 @@ def move(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_alter_contentpage_body_alter_homepage_body"),
+        ("core", "0003_upcoming_events_block_in_core"),
         ("wagtaildocs", "0014_alter_document_file_size"),
     ]
 
