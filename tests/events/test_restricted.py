@@ -118,3 +118,20 @@ def test_search_and_the_upcoming_block_leave_out_restricted_events(
     block = UpcomingEventsBlock()
     html = block.render(block.to_python({"title": "Bald", "limit": 10}), {"request": request})
     assert "Offenes Sprachcafé" in html and SECRET not in html
+
+
+def test_a_restriction_on_one_language_keeps_every_translation_out(
+    client, site, calendar_page, secret_event
+):
+    from wagtail.models import Locale
+
+    english = secret_event.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True
+    )
+    english.title = "Secret preparation meeting"
+    english.save_revision().publish()
+    _restrict(secret_event, "login")  # the German page only
+    html = client.get(calendar_page.url, **HOST).content.decode()
+    assert "Offenes Sprachcafé" in html
+    assert SECRET not in html and "Secret preparation meeting" not in html
+    assert client.get(f"/kalender/veranstaltung/{english.pk}.ics", **HOST).status_code == 404

@@ -47,19 +47,28 @@ def closed_paths(user) -> list[str]:
 
 
 def visible_to(pages: QuerySet, user) -> QuerySet:
-    """``pages`` without those under a view restriction that ``user`` does not pass."""
+    """``pages`` without those under a view restriction that ``user`` does not pass, and
+    without their translations: a restriction on one language of an event or series keeps
+    all of them out (a list must not show the English page of a restricted German event)."""
     paths = closed_paths(user)
     if not paths:
         return pages
     closed = Q()
     for path in paths:
         closed |= Q(path__startswith=path)
-    return pages.exclude(closed)
+    closed_keys = Page.objects.filter(closed).values("translation_key")
+    return pages.exclude(closed).exclude(translation_key__in=closed_keys)
 
 
 def may_view(page: Page, user, request=None) -> bool:
-    """Whether ``user`` may see ``page`` (and so anything taken from it)."""
-    for restriction in page.get_view_restrictions():
+    """Whether ``user`` may see ``page`` (and so anything taken from it): the restrictions
+    of the page, the pages above it and of its translations must all let them through."""
+    restrictions = PageViewRestriction.objects.none()
+    for translation in Page.objects.filter(translation_key=page.translation_key):
+        restrictions = restrictions | PageViewRestriction.objects.filter(
+            page__in=translation.get_ancestors(inclusive=True)
+        )
+    for restriction in restrictions.distinct():
         if request is not None and restriction.restriction_type == BaseViewRestriction.PASSWORD:
             if not restriction.accept_request(request):
                 return False
