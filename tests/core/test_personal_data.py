@@ -235,6 +235,15 @@ def test_chat_messages_stay_as_from_a_deleted_member(site, person, other):
     assert Message.objects.filter(pk=reply.pk, author=other).exists()
 
 
+def test_an_account_deleted_by_staff_or_in_a_shell_loses_its_data_too(site, event, person):
+    registration = _register(event, user=person, name="Amal Haddad", email=person.email)
+    Subscriber.objects.create(site=site, email=person.email, status="confirmed")
+    person.delete()  # what the Wagtail admin's user deletion does
+    registration.refresh_from_db()
+    assert registration.email == "" and registration.status == R.CANCELLED
+    assert not Subscriber.objects.exists()
+
+
 # --- from the outside --------------------------------------------------------------------
 
 

@@ -34,8 +34,25 @@ def addresses_of(user) -> frozenset[str]:
 def delete_account(user, site) -> None:
     """Every app removes or anonymises what it holds about ``user``; then the account goes."""
     with transaction.atomic():
-        account_deleted.send(site, user=user, email=user.email, emails=addresses_of(user))
+        _forget(user, site)
         user.delete()
+
+
+def _forget(user, site) -> None:
+    account_deleted.send(site, user=user, email=user.email, emails=addresses_of(user))
+    user._personal_data_forgotten = True
+
+
+def forget_on_any_deletion(sender, instance, **kwargs) -> None:
+    """``pre_delete`` of the user model: an account deleted elsewhere (by staff in the
+    admin, a shell, a management command) loses its personal data too."""
+    if getattr(instance, "_personal_data_forgotten", False):
+        return
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    with transaction.atomic():
+        _forget(instance, site)
 
 
 def _account_section(user) -> dict[str, Any]:
