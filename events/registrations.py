@@ -154,7 +154,8 @@ def _retry_when_locked(operation):
 def _after_commit(registration_id: int, mail: str) -> None:
     from .tasks import send_registration_mail
 
-    transaction.on_commit(lambda: send_registration_mail.enqueue(registration_id, mail))
+    # a lost connection right after the commit must not lose the mail
+    transaction.on_commit(lambda: retry_once(send_registration_mail.enqueue, registration_id, mail))
 
 
 # --- inside the lock -------------------------------------------------------------------

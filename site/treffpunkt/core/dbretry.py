@@ -26,8 +26,16 @@ def is_transient(error: BaseException) -> bool:
         return False
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
-    raw = connection.connection
-    return raw is None or raw.closed or bool(getattr(raw, "broken", False))
+    # psycopg does not always mark a connection the server ended as closed: read the error
+    cause = error.__cause__ or error
+    state = getattr(cause, "sqlstate", None) or ""
+    if state.startswith(("08", "57P")):  # connection exception, operator intervention
+        return True
+    text = str(cause).lower()
+    return connection.connection is None or any(
+        sign in text
+        for sign in ("server closed the connection", "connection is closed", "consuming input")
+    )
 
 
 def retry_once(operation, *args, stored=None):

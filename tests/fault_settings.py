@@ -1,0 +1,7 @@
+"""Settings of the server the fault tests start: the real ones, with the sign-up rate limits
+lifted (every simulated visitor comes from 127.0.0.1) and the test sites' host names."""
+
+from treffpunkt.settings import *  # noqa: F403
+
+EVENTS_SIGNUP_RATE_IP = EVENTS_SIGNUP_RATE_EMAIL = (100_000, 3600)
+ALLOWED_HOSTS = [".test", "127.0.0.1", "localhost"]
