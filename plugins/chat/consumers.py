@@ -24,6 +24,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from treffpunkt.core.converters import bounded_int
 from treffpunkt.plugins.routing import site_for_scope
 
 from . import services
@@ -96,10 +97,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     def _after_id(self) -> int | None:
         raw = parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0]
-        try:
-            return max(int(raw), 0)
-        except ValueError:
-            return None
+        return bounded_int(raw)
 
     @database_sync_to_async
     def _load_room(self, room_id) -> Room | None:
@@ -196,8 +194,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self._broadcast_update(message)
 
     async def _on_history(self, content) -> None:
-        before = content.get("before")
-        before = before if isinstance(before, int) and before > 0 else None
+        before = bounded_int(content.get("before"), minimum=1)
         page = await database_sync_to_async(services.messages_before)(self.room, before)
         await self.send_json(
             {

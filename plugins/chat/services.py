@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from treffpunkt.core.converters import bounded_int
+
 from . import formatting
 from .access import can_access, can_moderate, room_members
 from .models import Connection, Mention, Message, Mute, ReadMarker, Report, Room
@@ -153,10 +155,9 @@ def edit_message(user, message_id: object, text: object) -> Message:
 
 
 def _message_in_room(message_id: object, room: Room | None = None) -> Message:
-    try:
-        pk = int(message_id)
-    except (TypeError, ValueError):
-        raise ChatError(_("This message does not exist.")) from None
+    pk = bounded_int(message_id, minimum=1)
+    if pk is None:
+        raise ChatError(_("This message does not exist."))
     qs = Message.objects.select_related("room", "room__site", "room__page", "author")
     if room is not None:
         qs = qs.filter(room=room)
@@ -201,9 +202,8 @@ def messages_before(room: Room, before_id: int | None, limit: int = HISTORY_PAGE
 
 
 def mark_read(user, room: Room, message_id: object) -> None:
-    try:
-        pk = int(message_id)
-    except (TypeError, ValueError):
+    pk = bounded_int(message_id)
+    if pk is None:
         return
     marker, _created = ReadMarker.objects.get_or_create(room=room, user=user)
     if pk > marker.last_read_id:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
+from treffpunkt.core.converters import bounded_int
+
 from . import services
 from .access import accessible_rooms, can_access, can_moderate, room_members
 from .broadcast import broadcast_message
@@ -87,8 +89,7 @@ def client_strings() -> dict[str, str]:
 @login_required
 def room(request, room_id: int):
     room = _room_for(request, room_id)
-    before = request.GET.get("before")
-    before_id = int(before) if before and before.isdigit() else None
+    before_id = bounded_int(request.GET.get("before"), minimum=1)
     history = services.messages_before(room, before_id)
     if history and before_id is None:
         services.mark_read(request.user, room, history[-1].pk)

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from treffpunkt.core.converters import bounded_int
+
 from . import delivery, subscriptions
 from .models import Mailing, NewsletterPage
 from .rendering import editions_of, render_edition
@@ -262,7 +264,7 @@ def import_subscribers(request: HttpRequest) -> HttpResponse:
 @editor_required
 def export_subscribers(request: HttpRequest) -> HttpResponse:
     site = (
-        get_object_or_404(Site, pk=request.GET.get("site") or 0)
+        get_object_or_404(Site, pk=bounded_int(request.GET["site"]) or 0)
         if request.GET.get("site")
         else Site.find_for_request(request)
     )

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from treffpunkt.core import converters  # noqa: F401 - registers <token:>
+
 from . import views
 
 urlpatterns = [
     path("", views.subscribe, name="subscribe"),
     path("danke/", views.subscribed, name="subscribed"),
-    path("bestaetigen/<str:code>/", views.confirm, name="confirm"),
-    path("einstellungen/<str:token>/", views.preferences, name="preferences"),
-    path("abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("bestaetigen/<token:code>/", views.confirm, name="confirm"),
+    path("einstellungen/<token:token>/", views.preferences, name="preferences"),
+    path("abmelden/<token:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -4,6 +4,8 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from treffpunkt.core import converters  # noqa: F401 - registers <id:> and <day:>
+
 from . import admin_views
 from .models import Subscriber, Topic
 
@@ -44,11 +46,11 @@ def register_viewsets():
 def register_admin_urls():
     urls = [
         path("", admin_views.index, name="index"),
-        path("issue/<int:page_id>/", admin_views.issue, name="issue"),
-        path("issue/<int:page_id>/preview/<str:language>/", admin_views.preview, name="preview"),
-        path("issue/<int:page_id>/test/", admin_views.test_send, name="test_send"),
-        path("issue/<int:page_id>/send/", admin_views.send, name="send"),
-        path("send/<int:mailing_id>/<str:action>/", admin_views.control, name="control"),
+        path("issue/<id:page_id>/", admin_views.issue, name="issue"),
+        path("issue/<id:page_id>/preview/<str:language>/", admin_views.preview, name="preview"),
+        path("issue/<id:page_id>/test/", admin_views.test_send, name="test_send"),
+        path("issue/<id:page_id>/send/", admin_views.send, name="send"),
+        path("send/<id:mailing_id>/<str:action>/", admin_views.control, name="control"),
         path("import/", admin_views.import_subscribers, name="import"),
         path("export/", admin_views.export_subscribers, name="export"),
     ]

@@ -1,3 +1,5 @@
+import re
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Locale, Page, Site
@@ -12,7 +14,10 @@ def search(request):
     results = Page.objects.none()
     if query and site is not None:
         pages = Page.objects.live().public().in_site(site).filter(locale=Locale.get_active())
-        results = pages.specific().search(query)
+        # Words only: quotes, ">", "~", "*" and the like are query syntax to SQLite's FTS5
+        # (an unterminated string is a database error); people search for words.
+        terms = " ".join(re.findall(r"\w+", query))
+        results = pages.specific().search(terms) if terms else results
     page_number = request.GET.get("page", "1")
     paginator = Paginator(results, 10)
     page_obj = paginator.get_page(page_number)

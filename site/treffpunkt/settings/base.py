@@ -108,6 +108,7 @@ MIDDLEWARE = [
     # a read that met a lost database connection is served once more (see the module)
     "treffpunkt.core.dbretry.RetryReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "treffpunkt.core.badinput.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
