@@ -55,6 +55,20 @@ def hold_minutes() -> int:
     return getattr(settings, "EVENTS_HOLD_MINUTES", 60)
 
 
+def _may_hold(bucket, unconfirmed: int, party_size: int) -> bool:
+    """Whether an unconfirmed sign-up may hold places, so that nobody books out an event
+    with invented addresses: at most EVENTS_UNCONFIRMED_SHARE of the places are held by
+    unconfirmed sign-ups at any time, and parties above EVENTS_UNCONFIRMED_MAX_PARTY hold
+    only once the address is confirmed. Otherwise the sign-up waits for its confirmation
+    (status waiting, unconfirmed) and gets a place then, if one is free."""
+    if bucket is None or bucket.capacity is None:
+        return True
+    if party_size > getattr(settings, "EVENTS_UNCONFIRMED_MAX_PARTY", 2):
+        return False
+    share = getattr(settings, "EVENTS_UNCONFIRMED_SHARE", 0.5)
+    return unconfirmed + party_size <= max(int(bucket.capacity * share), 1)
+
+
 @dataclass(frozen=True)
 class Bucket:
     """A set of places: the event's own, a workshop's or a helper shift's."""
@@ -251,10 +265,13 @@ def sign_up(
     contribution_kind: str = "",
     contribution_text: str = "",
     now: datetime | None = None,
+    hold: bool = True,
 ) -> Registration:
     """Sign someone up; returns the registration (held, confirmed, waiting or requested).
 
     With ``user`` whose address is ``email`` no mail confirmation is needed (one click).
+    ``hold=False`` (a visitor over the limits of :mod:`events.ratelimit`): an unconfirmed
+    sign-up holds no place until its address is confirmed.
     Raises :class:`SignupError` (and writes nothing) when the sign-up is not possible.
     """
     now = now or timezone.now()
@@ -292,6 +309,7 @@ def sign_up(
             contribution_kind=contribution_kind,
             contribution_text=contribution_text,
             now=now,
+            hold=hold,
         ),
         stored=lambda: _stored_sign_up(event, email, now, trusted),
     )
@@ -324,6 +342,7 @@ def _sign_up_locked(
     contribution_kind,
     contribution_text,
     now,
+    hold=True,
 ) -> Registration:
     with transaction.atomic():
         event = _lock(event)
@@ -338,8 +357,11 @@ def _sign_up_locked(
             same_person &= Q(kind__in=ATTENDEE_KINDS)
         bucket = _bucket_for(event, kind, shift=shift)
         place_q = (bucket.q() if bucket else Q(pk__in=[])) & Q(status__in=PLACE_TAKING)
+        held_q = place_q & Q(email_confirmed=False)
         stats = Registration.objects.filter(event=event).aggregate(
-            duplicates=Count("id", filter=same_person), taken=Sum("party_size", filter=place_q)
+            duplicates=Count("id", filter=same_person),
+            taken=Sum("party_size", filter=place_q),
+            unconfirmed=Sum("party_size", filter=held_q),
         )
         full = bucket and bucket.capacity is not None
         full = full and (stats["taken"] or 0) + party_size > bucket.capacity
@@ -348,7 +370,9 @@ def _sign_up_locked(
         if full and _expire(event, now):
             promoted = _promote(event, now)
             stats = Registration.objects.filter(event=event).aggregate(
-                duplicates=Count("id", filter=same_person), taken=Sum("party_size", filter=place_q)
+                duplicates=Count("id", filter=same_person),
+                taken=Sum("party_size", filter=place_q),
+                unconfirmed=Sum("party_size", filter=held_q),
             )
         if stats["duplicates"]:
             raise SignupError(
@@ -373,6 +397,11 @@ def _sign_up_locked(
             confirmed_at=now if trusted else None,
         )
         _place(event, registration, bucket, taken=stats["taken"] or 0)
+        if registration.status == S.HELD and not (
+            hold and _may_hold(bucket, stats["unconfirmed"] or 0, party_size)
+        ):
+            registration.status = S.WAITING  # a place only once the address is confirmed
+            registration.deferred = True
         registration.save()
         if workshop is not None:
             child = Registration(

@@ -7,6 +7,7 @@ enqueues :func:`housekeeping`.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,12 +29,31 @@ def absolute(site, path: str) -> str:
     return site.root_url.rstrip("/") + path
 
 
+#: how much of the typed name a mail repeats
+MAIL_NAME_LENGTH = 40
+
+
+def plain_name(name: str) -> str:
+    """The name typed into the public form as a mail may repeat it to the address typed
+    beside it: letters, spaces, apostrophes and hyphens only, at most 40 characters.
+
+    Whoever signs up someone else's address must not be able to write to them: no links
+    ("evil.example", "http://"), no numbers, no line breaks, no long text.
+    """
+    kept = "".join(
+        c if c.isalpha() or unicodedata.category(c).startswith("M") or c in "'-’ " else " "
+        for c in name or ""
+    )
+    return " ".join(kept.split())[:MAIL_NAME_LENGTH].strip()
+
+
 def mail_context(registration: Registration) -> dict:
     event = registration.event.specific
     site = event.get_site()
     localized = event.localized
     return {
         "registration": registration,
+        "name": plain_name(registration.name),
         "event": localized,
         "children": list(registration.children.select_related("workshop")),
         "event_url": absolute(site, localized.get_url(current_site=site) or "/"),

@@ -20,16 +20,18 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.calendar import build_feed, entries_between
 
+from . import challenge
 from . import registrations as engine
 from .forms import CalendarFilterForm, ContributionForm, HelperForm, MessageForm, SignupForm
 from .ical import event_ics as build_event_ics
 from .models import ConferencePage, EventPage, FestivalPage, Registration
-from .ratelimit import allow_signup
+from .ratelimit import allow_signup, mark_attack, may_hold, under_attack
 
 S = Registration.Status
 
@@ -210,6 +212,13 @@ def _signup_result(request, page: EventPage, registration: Registration) -> None
                 "Nearly done: we have sent you an email. Please confirm your sign-up with the link in it."
             ),
         )
+    elif getattr(registration, "deferred", False):
+        messages.success(
+            request,
+            _(
+                "Nearly done: we have sent you an email. Your place is reserved when you confirm with the link in it, as long as places are left."
+            ),
+        )
     elif registration.status == S.WAITING and not registration.email_confirmed:
         messages.success(
             request,
@@ -244,10 +253,18 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
         return _render_event(request, page, status=400, **{form_key: form})
     problem = _guarded(request, form)
     if problem is None:
+        event_id = page.registration_event.pk
+        solved = challenge.verify(
+            request.POST.get("pow_challenge"), request.POST.get("pow_nonce"), event_id
+        )
+        hold = may_hold(request, form.cleaned_data["email"], event_id, solved=solved)
         try:
-            registration = call(form)
+            registration = call(form, hold)
         except engine.SignupError as error:
             problem = error.message
+        else:
+            if getattr(registration, "deferred", False):
+                mark_attack(event_id)  # holds are being refused: ask for the challenge
     if problem is not None:
         form.add_error(None, problem)
         return _render_event(request, page, status=400, **{form_key: form})
@@ -265,7 +282,7 @@ def signup(request, page: EventPage):
     event = page.registration_event
     form = SignupForm(request.POST, event=event, user=request.user)
 
-    def call(form):
+    def call(form, hold):
         return engine.sign_up(
             event,
             email=form.cleaned_data["email"],
@@ -276,6 +293,7 @@ def signup(request, page: EventPage):
             language=get_language(),
             answers=form.answers(),
             workshop=form.workshop(),
+            hold=hold,
         )
 
     return _attempt(request, page, form, "form", call)
@@ -287,7 +305,7 @@ def helper_signup(request, page: FestivalPage):
     festival = page.registration_event
     form = HelperForm(request.POST, festival=festival, prefix="helper")
 
-    def call(form):
+    def call(form, hold):
         return engine.sign_up(
             festival,
             kind=Registration.Kind.HELPER,
@@ -296,6 +314,7 @@ def helper_signup(request, page: FestivalPage):
             user=request.user,
             language=get_language(),
             shift=form.shift(),
+            hold=hold,
         )
 
     return _attempt(request, page, form, "helper_form", call)
@@ -309,7 +328,7 @@ def contribution_signup(request, page: FestivalPage):
         raise Http404
     form = ContributionForm(request.POST, prefix="contribution")
 
-    def call(form):
+    def call(form, hold):
         return engine.sign_up(
             festival,
             kind=Registration.Kind.CONTRIBUTION,
@@ -319,9 +338,18 @@ def contribution_signup(request, page: FestivalPage):
             language=get_language(),
             contribution_kind=form.cleaned_data["contribution_kind"],
             contribution_text=form.cleaned_data["contribution_text"],
+            hold=hold,
         )
 
     return _attempt(request, page, form, "contribution_form", call)
+
+
+@never_cache
+def challenge_view(request, page_id: int):
+    """The sign-up form's script asks here whether to solve a challenge before posting."""
+    event = get_object_or_404(EventPage, pk=page_id).registration_event
+    data = challenge.issue(event.pk) if under_attack(event.pk) else {}
+    return JsonResponse({"required": bool(data), **data})
 
 
 def event_ics(request, page: EventPage) -> HttpResponse:
@@ -334,17 +362,33 @@ def event_ics(request, page: EventPage) -> HttpResponse:
 # --- token links ----------------------------------------------------------------------
 
 
-def _token_page(request, registration, error=None, done=None, status=200):
+def _token_page(request, registration, error=None, done=None, status=200, ask=None):
     event = registration.event.specific.localized if registration else None
     return TemplateResponse(
         request,
         "events/registration_status.html",
-        {"registration": registration, "event": event, "error": error, "done": done},
+        {"registration": registration, "event": event, "error": error, "done": done, "ask": ask},
         status=status,
     )
 
 
+@never_cache
 def confirm_view(request, token: str):
+    """The link in the mail opens a page with one button; only its POST confirms.
+
+    Mail scanners open every link of a mail: a GET that confirmed would confirm sign-ups
+    that someone made with another person's address.
+    """
+    if request.method != "POST":
+        registration = Registration.objects.filter(token=token, anonymised_at__isnull=True).first()
+        if registration is None:
+            return _token_page(
+                request,
+                None,
+                error=_("This link is not valid. Please check the address."),
+                status=400,
+            )
+        return _token_page(request, registration, ask="confirm")
     try:
         registration = engine.confirm(token)
     except engine.SignupError as error:
@@ -354,6 +398,7 @@ def confirm_view(request, token: str):
     return _token_page(request, registration, done="confirmed")
 
 
+@never_cache
 def cancel_view(request, token: str):
     registration = Registration.objects.filter(token=token, anonymised_at__isnull=True).first()
     if registration is None:

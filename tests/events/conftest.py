@@ -31,6 +31,11 @@ def _generous_rate_limits(settings):
     # Many sign-ups come from one address in tests; the rate-limit tests set their own.
     settings.EVENTS_SIGNUP_RATE_IP = (10_000, 3600)
     settings.EVENTS_SIGNUP_RATE_EMAIL = (10_000, 3600)
+    # ... and hold places without the limits against booking out (test_abuse.py sets them)
+    settings.EVENTS_UNCONFIRMED_SHARE = 1.0
+    settings.EVENTS_UNCONFIRMED_MAX_PARTY = 10_000
+    settings.EVENTS_HOLDS_PER_IP = settings.EVENTS_HOLDS_PER_EMAIL = (10_000, 3600)
+    settings.EVENTS_ATTACK_POSTS = (10_000, 600)
     from django.core.cache import cache
 
     cache.clear()

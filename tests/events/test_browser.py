@@ -57,6 +57,9 @@ def test_sign_up_confirm_by_mail_and_cancel(page, live_server, smtp_settings, fe
     )
     (mail,) = smtp_settings.to("nour@example.org")
     page.goto(_link(mail, "/bestaetigen/", live_server.url))
+    registration.refresh_from_db()
+    assert registration.status == S.HELD  # opening the link confirms nothing
+    page.locator("main form button[type=submit]").click()
     page.wait_for_selector("[role=status]")
     registration.refresh_from_db()
     assert registration.status == S.CONFIRMED
