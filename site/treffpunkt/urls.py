@@ -6,7 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from treffpunkt.core import privatefiles
+from treffpunkt.core import (
+    converters,  # noqa: F401 - registers <id:>, <day:>, <token:>
+    privatefiles,
+)
 from treffpunkt.core import views as core_views
 from treffpunkt.plugins.urls import plugin_urlpatterns
 
@@ -15,7 +18,7 @@ urlpatterns = [
     # Documents are private files: this view replaces Wagtail's at the same address (the
     # same checks first), sending them from private storage (see core/privatefiles.py).
     path(
-        "documents/<int:document_id>/<str:document_filename>",
+        "documents/<id:document_id>/<str:document_filename>",
         privatefiles.serve_document,
         name="wagtaildocs_serve",
     ),
