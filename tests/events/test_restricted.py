@@ -135,3 +135,22 @@ def test_a_restriction_on_one_language_keeps_every_translation_out(
     assert "Offenes Sprachcafé" in html
     assert SECRET not in html and "Secret preparation meeting" not in html
     assert client.get(f"/kalender/veranstaltung/{english.pk}.ics", **HOST).status_code == 404
+
+
+def test_the_translation_of_a_restricted_page_is_restricted_too(
+    client, site, calendar_page, secret_event, make_user
+):
+    from wagtail.models import Locale
+
+    english = secret_event.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True
+    )
+    english.save_revision().publish()
+    english.refresh_from_db()
+    url = english.get_url()
+    assert client.get(url, **HOST).status_code == 200
+    _restrict(secret_event, "login")  # the German page only
+    response = client.get(url, **HOST)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(make_user("jemand@example.org"))
+    assert client.get(url, **HOST).status_code == 200

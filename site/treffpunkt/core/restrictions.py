@@ -63,12 +63,15 @@ def visible_to(pages: QuerySet, user) -> QuerySet:
 def may_view(page: Page, user, request=None) -> bool:
     """Whether ``user`` may see ``page`` (and so anything taken from it): the restrictions
     of the page, the pages above it and of its translations must all let them through."""
-    restrictions = PageViewRestriction.objects.none()
-    for translation in Page.objects.filter(translation_key=page.translation_key):
-        restrictions = restrictions | PageViewRestriction.objects.filter(
-            page__in=translation.get_ancestors(inclusive=True)
-        )
-    for restriction in restrictions.distinct():
+    # two queries: the translations' tree paths, then the restrictions on any of them or
+    # on a page above (a path's ancestors are its prefixes, one step is Page.steplen long)
+    paths = Page.objects.filter(translation_key=page.translation_key).values_list("path", flat=True)
+    step = Page.steplen
+    prefixes = {path[:end] for path in paths for end in range(step, len(path) + 1, step)}
+    restrictions = PageViewRestriction.objects.filter(page__path__in=prefixes).prefetch_related(
+        "groups"
+    )
+    for restriction in restrictions:
         if request is not None and restriction.restriction_type == BaseViewRestriction.PASSWORD:
             if not restriction.accept_request(request):
                 return False
