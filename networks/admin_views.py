@@ -10,16 +10,30 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from wagtail.models import Site
 
+from treffpunkt.accounts import roles
+
 from .forms import ReportForm
 from .report import build_report, report_pdf
 
 
 def may_see_report(user) -> bool:
+    """Superusers, and integration managers (for the towns they manage)."""
     return bool(
         user.is_authenticated
         and user.is_active
-        and (user.is_superuser or user.has_perm("networks.view_measure"))
+        and (
+            user.is_superuser
+            or (user.has_perm("networks.view_measure") and roles.manages_any(user))
+        )
     )
+
+
+def _default_site(request):
+    """The site of the request if the person manages it, else the first they manage."""
+    site = Site.find_for_request(request)
+    if site is not None and roles.is_manager(request.user, site):
+        return site
+    return roles.managed_sites(request.user).first()
 
 
 def committee_report(request):
@@ -27,11 +41,13 @@ def committee_report(request):
         raise PermissionDenied
     today = timezone.localdate()
     initial = {
-        "site": Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first(),
+        "site": _default_site(request),
         "start": dt.date(today.year, 1, 1),
         "end": today,
     }
-    form = ReportForm(request.GET if "start" in request.GET else None, initial=initial)
+    form = ReportForm(
+        request.GET if "start" in request.GET else None, initial=initial, user=request.user
+    )
     reports, site, start, end = None, None, None, None
     if form.is_bound and form.is_valid():
         site, start, end = (form.cleaned_data[k] for k in ("site", "start", "end"))

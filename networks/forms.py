@@ -114,11 +114,12 @@ class ReportForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
-        from wagtail.models import Site
+    def __init__(self, *args, user=None, **kwargs):
+        from treffpunkt.accounts.roles import managed_sites
 
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.order_by("site_name")
+        # only the towns the person manages (superusers: every town)
+        self.fields["site"].queryset = managed_sites(user)
 
     def clean(self):
         data = super().clean()

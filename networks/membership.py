@@ -1,7 +1,7 @@
 """Who belongs to the network and to which working group.
 
 Other apps ask these functions and never read ``Membership`` rows themselves, so the rules
-(staff count as members, only active memberships give access) live in one place.
+(the town's managers count as members, only active memberships give access) live in one place.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from treffpunkt.accounts.roles import NETWORK_MEMBERS
+from treffpunkt.accounts import roles
 
 from .models import Membership, WorkingGroupPage
 
@@ -19,23 +19,19 @@ if TYPE_CHECKING:
     from wagtail.models import Site
 
 
-def _is_staff(user) -> bool:
-    return bool(
-        user and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
-    )
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _manages(user, group: WorkingGroupPage) -> bool:
+    """Superusers and the managers of the group's town count as members of its groups."""
+    return user.is_superuser or (roles.manages_any(user) and roles.manages_page(user, group))
 
 
 def is_network_member(user, site: Site | None = None) -> bool:
-    """Staff, superusers and people in the group "Netzwerkmitglieder".
-
-    ``site`` is accepted for the day membership of the network differs per town; today the
-    group is shared by all sites of a deployment.
-    """
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if _is_staff(user):
-        return True
-    return user.groups.filter(name=NETWORK_MEMBERS).exists()
+    """A member of the town's network (its members, its managers, superusers): the rule
+    of :func:`treffpunkt.accounts.roles.is_network_member`. Without a site: of any town."""
+    return roles.is_network_member(user, site)
 
 
 def _active(user, group: WorkingGroupPage) -> QuerySet[Membership]:
@@ -49,19 +45,19 @@ def _active(user, group: WorkingGroupPage) -> QuerySet[Membership]:
 
 
 def is_member(user, group: WorkingGroupPage) -> bool:
-    """An active membership in any role; staff count as members of every group."""
-    if not user or not user.is_authenticated or not user.is_active:
+    """An active membership in any role; the town's managers count as members."""
+    if not _signed_in(user):
         return False
-    if _is_staff(user):
+    if _manages(user, group):
         return True
     return _active(user, group).exists()
 
 
 def is_coordinator(user, group: WorkingGroupPage) -> bool:
-    """An active membership as coordinator; staff may coordinate every group."""
-    if not user or not user.is_authenticated or not user.is_active:
+    """An active membership as coordinator; the town's managers may coordinate."""
+    if not _signed_in(user):
         return False
-    if _is_staff(user):
+    if _manages(user, group):
         return True
     return _active(user, group).filter(role=Membership.Role.COORDINATOR).exists()
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.documents import get_document_model
 from wagtail.models import Site
 
+from treffpunkt.accounts.roles import site_of_page
+
 from . import queries, services
 from .charts import indicator_chart
 from .forms import (
@@ -68,7 +70,7 @@ def working_group_public(request, group: WorkingGroupPage) -> TemplateResponse:
         "membership": membership,
         "is_member": member,
         "can_join": request.user.is_authenticated
-        and is_network_member(request.user)
+        and is_network_member(request.user, site_of_page(group))
         and group.accepts_members
         and not member
         and (membership is None or membership.status in ("left", "declined")),
@@ -90,7 +92,7 @@ def working_group_join(request, group: WorkingGroupPage):
         return refused
     if not request.user.is_authenticated:
         return redirect_to_login(group.url)
-    if not is_network_member(request.user):
+    if not is_network_member(request.user, site_of_page(group)):
         messages.error(request, _("Only members of the network can join its working groups."))
         return redirect(group.url)
     form = JoinForm(request.POST)

@@ -12,12 +12,22 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from treffpunkt.accounts import scope
+from treffpunkt.accounts.scope import SiteScopedViewSetMixin
+
 from . import admin_views
 from .membership import is_member
 from .models import ActionField, GroupPost, Measure, Membership, Organisation, WorkingGroupPage
 
+# Each town's managers see and edit their town's rows only (superusers: all).
+scope.register(ActionField, site="site")
+scope.register(Organisation, site="site")
+scope.register(Measure, site="site")
+scope.register(Membership, page="working_group")
+scope.register(GroupPost, page="working_group")
 
-class ActionFieldViewSet(SnippetViewSet):
+
+class ActionFieldViewSet(SiteScopedViewSetMixin, SnippetViewSet):
     model = ActionField
     icon = "tag"
     menu_label = _("Action fields")
@@ -27,7 +37,7 @@ class ActionFieldViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
-class OrganisationViewSet(SnippetViewSet):
+class OrganisationViewSet(SiteScopedViewSetMixin, SnippetViewSet):
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")
@@ -37,7 +47,7 @@ class OrganisationViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class MeasureViewSet(SnippetViewSet):
+class MeasureViewSet(SiteScopedViewSetMixin, SnippetViewSet):
     model = Measure
     icon = "list-ul"
     menu_label = _("Measures")
@@ -51,7 +61,7 @@ class MeasureViewSet(SnippetViewSet):
         return Measure.objects.select_related("action_field", "lead_organisation", "site")
 
 
-class MembershipViewSet(SnippetViewSet):
+class MembershipViewSet(SiteScopedViewSetMixin, SnippetViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Working group memberships")
@@ -72,7 +82,7 @@ class MembershipViewSet(SnippetViewSet):
         return Membership.objects.select_related("working_group", "user", "organisation")
 
 
-class GroupPostViewSet(SnippetViewSet):
+class GroupPostViewSet(SiteScopedViewSetMixin, SnippetViewSet):
     model = GroupPost
     icon = "doc-full"
     menu_label = _("Minutes and announcements")

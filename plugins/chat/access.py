@@ -2,7 +2,9 @@
 
 There is no member list of its own: the network room follows network membership, a working
 group room the group's active memberships, an event room the event's confirmed helpers.
-Integration managers and staff may enter (and moderate) every room of their site.
+The integration managers of the room's town (and superusers) may enter and moderate every
+room of that town; the rules of who manages and who belongs to a town's network are
+:mod:`treffpunkt.accounts.roles`'s.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS
+from treffpunkt.accounts import roles
 
 if TYPE_CHECKING:
     from wagtail.models import Page
@@ -34,24 +36,14 @@ def page_kind(page: Page | None) -> str | None:
     return None
 
 
-def is_manager(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return user.groups.filter(name=INTEGRATION_MANAGERS).exists()
-
-
 def can_access(user: AnonymousUser | object, room: Room) -> bool:
     """Whether ``user`` may read and write in ``room`` right now."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if is_manager(user):
+    if roles.is_manager(user, room.site_id):
         return True
     if room.kind == room.Kind.NETWORK:
-        from networks.membership import is_network_member
-
-        return is_network_member(user, room.site)
+        return roles.is_network_member(user, room.site_id)
     if room.page_id is None:
         return False
     if room.kind == room.Kind.WORKING_GROUP:
@@ -69,7 +61,7 @@ def can_moderate(user, room: Room) -> bool:
     """Delete anyone's message and mute members: managers, staff, and a group's coordinators."""
     if not can_access(user, room):
         return False
-    if is_manager(user):
+    if roles.is_manager(user, room.site_id):
         return True
     if room.kind == room.Kind.WORKING_GROUP:
         from networks.membership import is_coordinator
@@ -86,7 +78,7 @@ def accessible_rooms(user, site) -> list[Room]:
     rooms = list(Room.objects.filter(site=site).select_related("site", "page"))
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    if is_manager(user):
+    if roles.is_manager(user, site):
         return rooms
     allowed: list[Room] = []
     group_ids: set[int] | None = None
@@ -94,9 +86,7 @@ def accessible_rooms(user, site) -> list[Room]:
     for room in rooms:
         if room.kind == Room.Kind.NETWORK:
             if network_member is None:
-                from networks.membership import is_network_member
-
-                network_member = is_network_member(user, site)
+                network_member = roles.is_network_member(user, site)
             if network_member:
                 allowed.append(room)
         elif room.kind == Room.Kind.WORKING_GROUP:
@@ -116,14 +106,10 @@ def room_members(room: Room):
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    from treffpunkt.accounts.roles import NETWORK_MEMBERS
-
     User = get_user_model()
-    managers = Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=INTEGRATION_MANAGERS)
+    managers = roles.managers_q(room.site_id)
     if room.kind == room.Kind.NETWORK:
-        # the rule of networks.membership.is_network_member, as a query
-        members = Q(groups__name=NETWORK_MEMBERS)
-        return User.objects.filter(is_active=True).filter(managers | members).distinct()
+        return roles.network_members_of(room.site)
     if room.kind == room.Kind.WORKING_GROUP:
         from networks.membership import members_of
 

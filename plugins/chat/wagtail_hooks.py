@@ -10,10 +10,18 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from treffpunkt.accounts import scope
+from treffpunkt.accounts.scope import SiteScopedViewSetMixin
+
 from .models import Mute, Report, Room
 
+# Each town's managers see their town's rooms, reports and mutes only (superusers: all).
+scope.register(Room, site="site")
+scope.register(Report, site="message__room__site")
+scope.register(Mute, site="room__site")
 
-class RoomViewSet(ModelViewSet):
+
+class RoomViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Room
     name = "chat-rooms"
     url_prefix = "chat/rooms"
@@ -25,7 +33,7 @@ class RoomViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
-class ReportViewSet(ModelViewSet):
+class ReportViewSet(SiteScopedViewSetMixin, ModelViewSet):
     """The moderation queue: open reports first. Deleting the message itself is done in
     the room (moderators see a Delete button on every message)."""
 
@@ -44,7 +52,7 @@ class ReportViewSet(ModelViewSet):
         return Report.objects.select_related("message", "message__author", "reporter")
 
 
-class MuteViewSet(ModelViewSet):
+class MuteViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Mute
     name = "chat-mutes"
     url_prefix = "chat/mutes"

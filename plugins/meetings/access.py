@@ -1,6 +1,7 @@
 """Who may see a series, take part in it and host it; every view and feed asks here.
 
-Membership questions go to :mod:`networks.membership` (the only reader of memberships).
+Membership questions go to :mod:`networks.membership` (the only reader of memberships);
+who manages a town, and who belongs to its network, to :mod:`treffpunkt.accounts.roles`.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from networks import membership
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS
+from treffpunkt.accounts import roles
 from treffpunkt.core.restrictions import may_view, visible_to
 
 from .models import MeetingSeriesPage, Visibility
@@ -18,13 +19,8 @@ def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def is_manager(user) -> bool:
-    """Staff and the integration management see and host every series of the network."""
-    if not _signed_in(user):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return user.groups.filter(name=INTEGRATION_MANAGERS).exists()
+def _site_of(series: MeetingSeriesPage):
+    return roles.site_of_page(series)
 
 
 def can_view(series: MeetingSeriesPage, user) -> bool:
@@ -41,12 +37,13 @@ def can_participate(series: MeetingSeriesPage, user) -> bool:
     """Whether ``user`` may answer, add agenda items and read minutes and tasks."""
     if not _signed_in(user):
         return False
-    if is_manager(user):
+    site = _site_of(series)
+    if roles.is_manager(user, site):
         return True
     if series.visibility == Visibility.GROUP:
         group = series.working_group
         return group is not None and membership.is_member(user, group)
-    return membership.is_network_member(user, series.get_site()) or (
+    return membership.is_network_member(user, site) or (
         series.working_group is not None and membership.is_member(user, series.working_group)
     )
 
@@ -55,7 +52,7 @@ def can_host(series: MeetingSeriesPage, user) -> bool:
     """Whether ``user`` may change dates, order the agenda and write the minutes."""
     if not _signed_in(user):
         return False
-    if is_manager(user):
+    if roles.is_manager(user, _site_of(series)):
         return True
     group = series.working_group
     return group is not None and membership.is_coordinator(user, group)
@@ -68,7 +65,7 @@ def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     pages = visible_to(pages, user)  # Wagtail view restrictions (login, groups, password)
     if not _signed_in(user):
         return pages.filter(visibility=Visibility.PUBLIC).order_by("title")
-    if is_manager(user):
+    if roles.is_manager(user, site):
         return pages.order_by("title")
     allowed = Q(visibility=Visibility.PUBLIC)
     group_ids = membership.groups_of(user).values("pk")
@@ -84,7 +81,7 @@ def participating_series(site, user) -> QuerySet[MeetingSeriesPage]:
     pages = visible_series(site, user)
     if not _signed_in(user):
         return pages.none()
-    if is_manager(user) or membership.is_network_member(user, site):
+    if membership.is_network_member(user, site):
         return pages
     group_ids = membership.groups_of(user).values("pk")
     return pages.filter(working_group__in=group_ids)
@@ -94,13 +91,12 @@ def people_of(series: MeetingSeriesPage):
     """Everyone who takes part in a series: its group's members, or the network's."""
     from django.contrib.auth import get_user_model
 
-    from treffpunkt.accounts.roles import NETWORK_MEMBERS
-
     User = get_user_model()
     group = series.working_group
     if series.visibility == Visibility.GROUP:
         return membership.members_of(group) if group is not None else User.objects.none()
-    people = Q(groups__name=NETWORK_MEMBERS)
+    site = _site_of(series)
+    people = roles.network_members_q(site) & Q(is_superuser=False)
     if group is not None:
         people |= Q(pk__in=membership.members_of(group).values("pk"))
     return User.objects.filter(people, is_active=True).distinct()

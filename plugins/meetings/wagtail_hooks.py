@@ -21,6 +21,9 @@ from wagtail.admin.panels import (
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from treffpunkt.accounts import scope
+from treffpunkt.accounts.scope import SiteScopedViewSetMixin
+
 from . import schedule
 from .models import MeetingSeriesPage, Occurrence, OccurrenceStatus, Task
 
@@ -73,7 +76,12 @@ class OccurrenceForm(WagtailAdminModelForm):
         return row
 
 
-class OccurrenceViewSet(ModelViewSet):
+# Each town's managers see their town's dates and tasks only (superusers: all).
+scope.register(Occurrence, page="series")
+scope.register(Task, page="occurrence__series")
+
+
+class OccurrenceViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Occurrence
     icon = "date"
     menu_label = gettext_lazy("Dates")
@@ -100,7 +108,7 @@ class OccurrenceViewSet(ModelViewSet):
     )
 
 
-class TaskViewSet(ModelViewSet):
+class TaskViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Task
     icon = "tasks"
     menu_label = gettext_lazy("Tasks")

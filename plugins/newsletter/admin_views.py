@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from treffpunkt.accounts import roles, scope
 from treffpunkt.core.converters import bounded_int
 
 from . import delivery, subscriptions
@@ -29,7 +30,8 @@ PERMISSION = "newsletter.add_mailing"
 
 
 def can_send(user) -> bool:
-    return user.is_active and user.has_perm(PERMISSION)
+    """Integration managers (of some town) and superusers; each for their own towns."""
+    return user.is_active and user.has_perm(PERMISSION) and roles.manages_any(user)
 
 
 editor_required = user_passes_test(can_send)
@@ -60,7 +62,7 @@ class TestSendForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    site = forms.ModelChoiceField(label=gettext_lazy("Site"), queryset=Site.objects.all())
+    site = forms.ModelChoiceField(label=gettext_lazy("Site"), queryset=Site.objects.none())
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
@@ -76,16 +78,23 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Only check, import nothing"), required=False, initial=True
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # into the towns the person manages only
+        self.fields["site"].queryset = roles.managed_sites(user)
 
-def _issue(page_id: int) -> NewsletterPage:
-    page = get_object_or_404(NewsletterPage, pk=page_id)
+
+def _issue(request: HttpRequest, page_id: int) -> NewsletterPage:
+    """The issue, if it belongs to a town the person manages; 404 otherwise."""
+    page = get_object_or_404(scope.for_user(NewsletterPage.objects.all(), request.user), pk=page_id)
     return delivery.default_edition(page)
 
 
 @editor_required
 def index(request: HttpRequest) -> HttpResponse:
     issues = list(
-        NewsletterPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        scope.for_user(NewsletterPage.objects.all(), request.user)
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
         .order_by("-latest_revision_created_at")
         .select_related("locale")[:200]
     )
@@ -100,7 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def issue(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = _issue(page_id)
+    page = _issue(request, page_id)
     site = page.get_site()
     mailing = (
         Mailing.objects.filter(translation_key=page.translation_key)
@@ -129,7 +138,7 @@ def issue(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @editor_required
 def preview(request: HttpRequest, page_id: int, language: str) -> HttpResponse:
-    page = _issue(page_id)
+    page = _issue(request, page_id)
     edition = editions_of(page).get(language)
     if edition is None:
         edition = page
@@ -150,7 +159,7 @@ def preview(request: HttpRequest, page_id: int, language: str) -> HttpResponse:
 @require_POST
 @editor_required
 def test_send(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = _issue(page_id)
+    page = _issue(request, page_id)
     form = TestSendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an edition."))
@@ -182,7 +191,7 @@ def test_send(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_POST
 @editor_required
 def send(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = _issue(page_id)
+    page = _issue(request, page_id)
     form = SendForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -210,7 +219,7 @@ def send(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_POST
 @editor_required
 def control(request: HttpRequest, mailing_id: int, action: str) -> HttpResponse:
-    mailing = get_object_or_404(Mailing, pk=mailing_id)
+    mailing = get_object_or_404(scope.for_user(Mailing.objects.all(), request.user), pk=mailing_id)
     actions = {
         "cancel": delivery.cancel,
         "pause": delivery.pause,
@@ -242,7 +251,7 @@ def control(request: HttpRequest, mailing_id: int, action: str) -> HttpResponse:
 def import_subscribers(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > 10 * 1024 * 1024:
@@ -255,19 +264,27 @@ def import_subscribers(request: HttpRequest) -> HttpResponse:
                     dry_run=form.cleaned_data["dry_run"],
                 )
     else:
-        form = ImportForm(initial={"site": Site.find_for_request(request)})
+        form = ImportForm(initial={"site": _own_site(request)}, user=request.user)
     return TemplateResponse(
         request, "newsletter/admin/import.html", {"form": form, "report": report}
     )
 
 
+def _own_site(request: HttpRequest) -> Site | None:
+    """The site of the request if the person manages it, else the first they manage."""
+    site = Site.find_for_request(request)
+    if site is not None and roles.is_manager(request.user, site):
+        return site
+    return roles.managed_sites(request.user).first()
+
+
 @editor_required
 def export_subscribers(request: HttpRequest) -> HttpResponse:
-    site = (
-        get_object_or_404(Site, pk=bounded_int(request.GET["site"]) or 0)
-        if request.GET.get("site")
-        else Site.find_for_request(request)
-    )
+    managed = roles.managed_sites(request.user)
+    if request.GET.get("site"):
+        site = get_object_or_404(managed, pk=bounded_int(request.GET["site"]) or 0)
+    else:
+        site = _own_site(request)
     if site is None:
         raise PermissionDenied
     response = HttpResponse(subscriptions.export_csv(site), content_type="text/csv; charset=utf-8")

@@ -4,13 +4,20 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from treffpunkt.accounts import scope
+from treffpunkt.accounts.scope import SiteScopedViewSetMixin
 from treffpunkt.core import converters  # noqa: F401 - registers <id:> and <day:>
 
 from . import admin_views
-from .models import Subscriber, Topic
+from .models import Mailing, Subscriber, Topic
+
+# Each town's managers see their town's subscribers, topics and mailings only.
+scope.register(Subscriber, site="site")
+scope.register(Topic, site="site")
+scope.register(Mailing, site="site")
 
 
-class SubscriberViewSet(ModelViewSet):
+class SubscriberViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Subscriber
     icon = "mail"
     add_to_admin_menu = False
@@ -23,7 +30,7 @@ class SubscriberViewSet(ModelViewSet):
     export_filename = "subscribers"
 
 
-class TopicViewSet(ModelViewSet):
+class TopicViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Topic
     icon = "tag"
     add_to_admin_menu = False

@@ -17,11 +17,10 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, NETWORK_MEMBERS, ensure_roles
+from treffpunkt.accounts.roles import ensure_roles, make_manager, make_network_member
 from treffpunkt.core.models import (
     ContentPage,
     HomePage,
@@ -53,25 +52,25 @@ class Demo:
             )
 
 
-# (email, first name, last name, role, preferred language) — invented people
+# (email, first name, last name, role, preferred language, towns) — invented people.
+# Roles are per town: each town's integration manager manages that town only; Thomas is a
+# network member in both towns.
 PEOPLE = [
-    (ADMIN_EMAIL, "Demo", "Admin", "superuser", "de"),
-    ("integration@beckum.example", "Miriam", "Adler", "manager", "de"),
-    ("integration@borken.example", "Jonas", "Hegemann", "manager", "de"),
-    ("amal.haddad@example.org", "Amal", "Haddad", "member", "ar"),
-    ("petra.wessel@example.org", "Petra", "Wessel", "member", "de"),
-    ("olena.koval@example.org", "Olena", "Koval", "member", "uk"),
-    ("mehmet.yilmaz@example.org", "Mehmet", "Yılmaz", "member", "tr"),
-    ("thomas.brinkmann@example.org", "Thomas", "Brinkmann", "member", "de"),
+    (ADMIN_EMAIL, "Demo", "Admin", "superuser", "de", ()),
+    ("integration@beckum.example", "Miriam", "Adler", "manager", "de", ("beckum",)),
+    ("integration@borken.example", "Jonas", "Hegemann", "manager", "de", ("borken",)),
+    ("amal.haddad@example.org", "Amal", "Haddad", "member", "ar", ("beckum",)),
+    ("petra.wessel@example.org", "Petra", "Wessel", "member", "de", ("beckum",)),
+    ("olena.koval@example.org", "Olena", "Koval", "member", "uk", ("beckum",)),
+    ("mehmet.yilmaz@example.org", "Mehmet", "Yılmaz", "member", "tr", ("beckum",)),
+    ("thomas.brinkmann@example.org", "Thomas", "Brinkmann", "member", "de", ("beckum", "borken")),
 ]
 
 
 def _people() -> dict[str, object]:
     User = get_user_model()
-    managers = Group.objects.get(name=INTEGRATION_MANAGERS)
-    members = Group.objects.get(name=NETWORK_MEMBERS)
     people = {}
-    for email, first, last, role, language in PEOPLE:
+    for email, first, last, role, language, _towns in PEOPLE:
         user, created = User.objects.get_or_create(
             email=email,
             defaults={"first_name": first, "last_name": last, "preferred_language": language},
@@ -80,13 +79,19 @@ def _people() -> dict[str, object]:
             user.set_password(DEMO_PASSWORD)
         user.is_superuser = user.is_staff = role == "superuser"
         user.save()
-        if role == "manager":
-            user.groups.add(managers, members)
-        elif role == "member":
-            user.groups.add(members)
         _verify_email(user)
         people[email] = user
     return people
+
+
+def _give_roles(people: dict[str, object], sites: dict[str, Site]) -> None:
+    """Each person's role in the towns they belong to (see :data:`PEOPLE`)."""
+    for email, _first, _last, role, _language, towns in PEOPLE:
+        for town in towns:
+            if role == "manager":
+                make_manager(people[email], sites[town])
+            elif role == "member":
+                make_network_member(people[email], sites[town])
 
 
 def _verify_email(user) -> None:
@@ -371,6 +376,7 @@ def load_core(port: int = 80) -> Demo:
         config.save()
         NavigationSettings.for_site(site).save()
 
+    _give_roles(people, {"beckum": beckum, "borken": borken})
     demo = Demo(beckum, borken, beckum_home, borken_home, people)
     demo.add_to_menu(beckum, beckum_home, 0, label="")
     demo.add_to_menu(borken, borken_home, 0, label="")

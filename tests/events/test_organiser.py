@@ -5,26 +5,24 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 
 from events import registrations as engine
 from events.models import ConferencePage, Registration
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, NETWORK_MEMBERS, ensure_roles
+from treffpunkt.accounts.roles import make_manager, make_network_member
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
 
 
 @pytest.fixture
-def people(make_user, staff):
-    ensure_roles()
+def people(site, make_user, staff):
     member = make_user("member2@example.org")
-    member.groups.add(Group.objects.get(name=NETWORK_MEMBERS))
+    make_network_member(member, site)
     coordinator = make_user("coordinator@example.org")
-    coordinator.groups.add(Group.objects.get(name=NETWORK_MEMBERS))
+    make_network_member(coordinator, site)
     manager = make_user("manager@example.org", is_staff=True)
-    manager.groups.add(Group.objects.get(name=INTEGRATION_MANAGERS))
+    make_manager(manager, site)
     return {
         "outsider": make_user("outsider@example.org"),
         "member": member,

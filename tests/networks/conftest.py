@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
@@ -23,7 +22,7 @@ from networks.models import (
     WorkingGroupIndexPage,
     WorkingGroupPage,
 )
-from treffpunkt.accounts.roles import NETWORK_MEMBERS
+from treffpunkt.accounts.roles import ensure_site_roles
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +44,7 @@ class Network:
 
 def build_network(site, slug_prefix: str = "") -> Network:
     n = Network()
+    n.site = site
     home = site.root_page.specific
     n.page = publish(
         home,
@@ -146,8 +146,9 @@ def network(site) -> Network:
 
 
 @pytest.fixture
-def network_members_group(db):
-    return Group.objects.get_or_create(name=NETWORK_MEMBERS)[0]
+def network_members_group(site):
+    """The network members of the test's site (Beckum)."""
+    return ensure_site_roles(site).members
 
 
 @pytest.fixture

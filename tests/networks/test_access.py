@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 
 from networks.models import GroupPost, Membership
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, ensure_roles
+from treffpunkt.accounts.roles import make_manager
 
 from .conftest import HOST
 
@@ -182,9 +181,8 @@ def test_committee_report(client, settings, network, people, role, expected):
 
 def test_integration_manager_sees_the_report(client, settings, network, make_user):
     settings.REQUIRE_MFA_FOR_PUBLISHERS = False
-    ensure_roles()
     manager = make_user("manager@example.org")
-    manager.groups.add(Group.objects.get(name=INTEGRATION_MANAGERS))
+    make_manager(manager, network.site)
     client.force_login(manager)
     response = client.get("/admin/networks/report/", **HOST)
     assert response.status_code == 200

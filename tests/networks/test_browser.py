@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client
 from wagtail.documents import get_document_model
@@ -14,7 +13,7 @@ from wagtail.models import Locale, Page, Site
 from networks.models import Membership
 from tests.conftest import make_site
 from tests.helpers import assert_no_axe_violations
-from treffpunkt.accounts.roles import NETWORK_MEMBERS
+from treffpunkt.accounts.roles import ensure_site_roles
 
 from .conftest import build_network
 
@@ -55,7 +54,7 @@ def test_member_joins_coordinator_approves_member_reads_documents(
     browser, live_server, local_network, make_user
 ):
     network = local_network
-    members = Group.objects.get_or_create(name=NETWORK_MEMBERS)[0]
+    members = off_loop(lambda: ensure_site_roles(network.site).members)
     coordinator = make_user("coordinator@example.org", first_name="Petra", last_name="Wessel")
     applicant = make_user("amal@example.org", first_name="Amal", last_name="Haddad")
     for person in (coordinator, applicant):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,9 +11,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_delete
+        from wagtail.models import Site
 
         from .personal_data import forget_on_any_deletion
-        from .roles import ensure_roles
+        from .roles import ensure_roles, home_page_saved, site_saved
 
         pre_delete.connect(
             forget_on_any_deletion, sender=get_user_model(), dispatch_uid="accounts_forget"
@@ -21,3 +22,6 @@ class AccountsConfig(AppConfig):
 
         # After every migrate, so that the roles also get the permissions of new apps.
         post_migrate.connect(ensure_roles, sender=self)
+        # Every site is a town with its own roles, in every language of its pages.
+        post_save.connect(site_saved, sender=Site, dispatch_uid="treffpunkt-site-roles")
+        post_save.connect(home_page_saved, dispatch_uid="treffpunkt-home-translation-roles")

@@ -74,3 +74,43 @@ class User(AbstractUser):
         return GroupPagePermission.objects.filter(
             group__user=self, permission__codename="publish_page"
         ).exists()
+
+
+class SiteRoles(models.Model):
+    """The two roles of one town (one Wagtail site): its integration managers and its
+    network members, each a Django group, and the collection its images and documents
+    live in. Rights are per town: a person may be a member in two towns and manage one.
+
+    :mod:`treffpunkt.accounts.roles` makes a row for every site and is the only reader.
+    """
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="roles", verbose_name=_("site")
+    )
+    managers = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="managed_site",
+        verbose_name=_("integration managers"),
+    )
+    members = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="member_site",
+        verbose_name=_("network members"),
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collection"),
+    )
+
+    class Meta:
+        verbose_name = _("roles of a site")
+        verbose_name_plural = _("roles of the sites")
+
+    def __str__(self) -> str:
+        return str(self.site)

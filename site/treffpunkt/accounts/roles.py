@@ -1,13 +1,42 @@
-"""The two roles with accounts: integration manager (Wagtail editor) and network member."""
+"""Who may do what, per town: the one owner of the access rules every app asks.
+
+Each Wagtail site is a town and a tenant. It has two roles, each a Django group made by
+:func:`ensure_site_roles` and linked to the site by :class:`~.models.SiteRoles`:
+
+- its **integration managers**: Wagtail editors of that site's page tree (every language),
+  of its collection of images and documents, and of everything the apps keep for that
+  site (registrations, subscribers, memberships, chat rooms, meetings, reports);
+- its **network members**: people of that town's network (they may join its working
+  groups, enter its network chat room, see its network-only meetings).
+
+A person may be a member in two towns and manage one: rights are per town. Superusers
+manage every town. Apps never read these groups themselves; they call
+:func:`is_manager`, :func:`is_network_member`, :func:`managed_sites` and the query helpers
+below, and scope every admin list through :func:`pages_in_sites_q` / ``site__in``.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+
+if TYPE_CHECKING:
+    from wagtail.models import Site
+
+log = logging.getLogger(__name__)
+
+#: names the per-site groups start with ("Integrationsmanagement – Beckum")
 INTEGRATION_MANAGERS = "Integrationsmanagement"
 NETWORK_MEMBERS = "Netzwerkmitglieder"
 
-#: apps whose models integration managers may add, change and delete in the admin
+#: apps whose models integration managers may add, change and delete in the admin; every
+#: list and form of these apps is scoped to the manager's sites (see each app's admin).
+#: Images and documents are granted per collection (the site's own), never per model, and
+#: sites, redirects and users stay with the superusers.
 MANAGED_APPS = [
     "core",
     "networks",
@@ -15,9 +44,6 @@ MANAGED_APPS = [
     "meetings",
     "newsletter",
     "chat",
-    "wagtailimages",
-    "wagtaildocs",
-    "wagtailredirects",
     "wagtail_localize",
 ]
 PAGE_PERMISSIONS = [
@@ -28,45 +54,314 @@ PAGE_PERMISSIONS = [
     "unlock_page",
     "bulk_delete_page",
 ]
+COLLECTION_PERMISSIONS = [
+    "add_image",
+    "change_image",
+    "choose_image",
+    "add_document",
+    "change_document",
+    "choose_document",
+]
+
+_MANAGED_CACHE = "_treffpunkt_managed_site_ids"
+_MEMBER_CACHE = "_treffpunkt_member_site_ids"
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _site_id(site) -> int | None:
+    return getattr(site, "pk", site)
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def managed_site_ids(user) -> frozenset[int]:
+    """The ids of the sites ``user`` manages (every site for superusers), once per user
+    object (a request's user asks many times)."""
+    if not _signed_in(user):
+        return frozenset()
+    cached = getattr(user, _MANAGED_CACHE, None)
+    if cached is None:
+        from wagtail.models import Site
+
+        from .models import SiteRoles
+
+        if user.is_superuser:
+            cached = frozenset(Site.objects.values_list("pk", flat=True))
+        else:
+            cached = frozenset(
+                SiteRoles.objects.filter(managers__user=user).values_list("site_id", flat=True)
+            )
+        setattr(user, _MANAGED_CACHE, cached)
+    return cached
+
+
+def member_site_ids(user) -> frozenset[int]:
+    """The ids of the sites in whose network ``user`` is a member (managers are members of
+    the network they manage)."""
+    if not _signed_in(user):
+        return frozenset()
+    cached = getattr(user, _MEMBER_CACHE, None)
+    if cached is None:
+        from .models import SiteRoles
+
+        cached = managed_site_ids(user) | frozenset(
+            SiteRoles.objects.filter(members__user=user).values_list("site_id", flat=True)
+        )
+        setattr(user, _MEMBER_CACHE, cached)
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached answers (after the user's groups changed)."""
+    for name in (_MANAGED_CACHE, _MEMBER_CACHE):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def is_manager(user, site: Site | int | None) -> bool:
+    """Whether ``user`` manages ``site`` (superusers manage every site). Without a site
+    only superusers count: a manager is always a manager *of* a town."""
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    return site is not None and _site_id(site) in managed_site_ids(user)
+
+
+def manages_any(user) -> bool:
+    """Whether ``user`` manages at least one site."""
+    return bool(managed_site_ids(user))
+
+
+def is_network_member(user, site: Site | int | None) -> bool:
+    """Whether ``user`` belongs to the network of ``site``: its members and managers, and
+    superusers. Without a site: a member of any town's network."""
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    ids = member_site_ids(user)
+    return bool(ids) if site is None else _site_id(site) in ids
+
+
+def managed_sites(user) -> QuerySet[Site]:
+    """The sites ``user`` manages, for admin lists and choice fields."""
+    from wagtail.models import Site
+
+    return Site.objects.filter(pk__in=managed_site_ids(user)).order_by("site_name", "hostname")
+
+
+def managers_of(site: Site) -> QuerySet:
+    """The people who manage ``site`` (without superusers)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(is_active=True, groups__managed_site__site=site).distinct()
+    )
+
+
+def managers_q(site: Site | int, prefix: str = "") -> Q:
+    """A filter on users: the managers of ``site`` and superusers."""
+    return Q(**{f"{prefix}groups__managed_site__site": _site_id(site)}) | Q(
+        **{f"{prefix}is_superuser": True}
+    )
+
+
+def network_members_q(site: Site, prefix: str = "") -> Q:
+    """A filter on users: the members and managers of ``site``'s network and superusers
+    (``prefix`` is the path from the queried model to the user, e.g. ``"user__"``)."""
+    return (
+        Q(**{f"{prefix}groups__member_site__site": site})
+        | Q(**{f"{prefix}groups__managed_site__site": site})
+        | Q(**{f"{prefix}is_superuser": True})
+    )
+
+
+def network_members_of(site: Site) -> QuerySet:
+    """Everyone who belongs to the network of ``site`` (the query of
+    :func:`is_network_member`)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(is_active=True).filter(network_members_q(site)).distinct()
+    )
+
+
+# --- pages and objects of a site ---------------------------------------------------------
+
+
+def site_root_paths(sites: Iterable[Site | int]) -> list[str]:
+    """Tree paths of the sites' root pages in every language (a translated home page is a
+    sibling of the default one, so the site's pages lie below any of them)."""
+    from wagtail.models import Page, Site
+
+    ids = [_site_id(s) for s in sites]
+    keys = Site.objects.filter(pk__in=ids).values("root_page__translation_key")
+    return list(Page.objects.filter(translation_key__in=keys).values_list("path", flat=True))
+
+
+def pages_in_sites_q(sites: Iterable[Site | int], prefix: str = "") -> Q:
+    """A filter for pages of ``sites`` (``prefix`` leads from the model to the page, e.g.
+    ``"working_group__"``); matches nothing for no sites."""
+    query = Q(pk__in=[])
+    if prefix:
+        query = Q(**{f"{prefix}pk__in": []})
+    for path in site_root_paths(sites):
+        query |= Q(**{f"{prefix}path__startswith": path})
+    return query
+
+
+def site_of_page(page) -> int | None:
+    """The id of the site a page belongs to, in any language (from Wagtail's cached list
+    of site root paths, which holds every translation of each site's root)."""
+    from wagtail.models import Site
+
+    url_path = page.url_path
+    best = None
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path) and (
+            best is None or len(root.root_path) > len(best.root_path)
+        ):
+            best = root
+    return best.site_id if best is not None else None
+
+
+def manages_page(user, page) -> bool:
+    """Whether ``page`` lies in a site ``user`` manages."""
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    site_id = site_of_page(page)
+    return site_id is not None and site_id in managed_site_ids(user)
+
+
+# --- making the roles --------------------------------------------------------------------
+
+
+def make_manager(user, site: Site) -> None:
+    """Give ``user`` the integration management of ``site``."""
+    user.groups.add(ensure_site_roles(site).managers)
+    forget(user)
+
+
+def make_network_member(user, site: Site) -> None:
+    """Make ``user`` a member of the network of ``site``."""
+    user.groups.add(ensure_site_roles(site).members)
+    forget(user)
+
+
+def _group(name: str) -> Group:
+    group, _ = Group.objects.get_or_create(name=name[:150])
+    return group
+
+
+def _manager_permissions() -> QuerySet[Permission]:
+    return Permission.objects.filter(
+        content_type__app_label__in=MANAGED_APPS
+    ) | Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+def ensure_site_roles(site: Site):
+    """The :class:`~.models.SiteRoles` of ``site``, made with its groups, page permissions
+    on the site's root in every language, and its own collection, if missing."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    from .models import SiteRoles
+
+    roles = SiteRoles.objects.filter(site=site).select_related("managers", "members").first()
+    town = site.site_name or site.hostname
+    if roles is None:
+        roles = SiteRoles.objects.create(
+            site=site,
+            managers=_group(f"{INTEGRATION_MANAGERS} – {town} ({site.pk})"),
+            members=_group(f"{NETWORK_MEMBERS} – {town} ({site.pk})"),
+        )
+    roles.managers.permissions.add(*_manager_permissions())
+    page_perms = list(
+        Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
+        )
+    )
+    for page in Page.objects.filter(translation_key=site.root_page.translation_key):
+        for perm in page_perms:
+            GroupPagePermission.objects.get_or_create(
+                group=roles.managers, page=page, permission=perm
+            )
+    if roles.collection_id is None:
+        root = Collection.get_first_root_node()
+        if root is not None:
+            roles.collection = root.add_child(name=town[:255])
+            roles.save(update_fields=["collection"])
+    if roles.collection_id is not None:
+        for perm in Permission.objects.filter(
+            content_type__app_label__in=["wagtailimages", "wagtaildocs"],
+            codename__in=COLLECTION_PERMISSIONS,
+        ):
+            GroupCollectionPermission.objects.get_or_create(
+                group=roles.managers, collection_id=roles.collection_id, permission=perm
+            )
+    return roles
+
+
+def site_collection(site: Site | None):
+    """The collection of ``site`` (for uploads that belong to a town), or None."""
+    if site is None:
+        return None
+    from .models import SiteRoles
+
+    roles = SiteRoles.objects.filter(site=site).select_related("collection").first()
+    return roles.collection if roles is not None else None
+
+
+def _retire_shared_groups(roles_by_site: list) -> None:
+    """Before towns were tenants, one "Integrationsmanagement" and one
+    "Netzwerkmitglieder" group served every site. Their people keep what they had (each
+    gets the role in every site, logged, for a superuser to narrow down) and the shared
+    groups go, so no right spans towns unseen."""
+    for name, attribute in ((INTEGRATION_MANAGERS, "managers"), (NETWORK_MEMBERS, "members")):
+        shared = Group.objects.filter(name=name).first()
+        if shared is None:
+            continue
+        people = list(shared.user_set.all())
+        for roles in roles_by_site:
+            getattr(roles, attribute).user_set.add(*people)
+        if people:
+            log.warning(
+                "The shared group %r was split per site; its %d people now have the role in "
+                "every site. Remove them from the towns they do not serve.",
+                name,
+                len(people),
+            )
+        shared.delete()
 
 
 def ensure_roles(sender=None, **kwargs) -> None:
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+    """The roles of every site (after every migrate, and when a site is saved)."""
+    from wagtail.models import Page, Site
 
-    managers, _ = Group.objects.get_or_create(name=INTEGRATION_MANAGERS)
-    Group.objects.get_or_create(name=NETWORK_MEMBERS)
+    if Page.get_first_root_node() is None:
+        return
+    roles_by_site = [ensure_site_roles(site) for site in Site.objects.select_related("root_page")]
+    if roles_by_site:
+        _retire_shared_groups(roles_by_site)
 
-    admin_perms = (
-        Permission.objects.filter(content_type__app_label__in=MANAGED_APPS)
-        | Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
-        | Permission.objects.filter(
-            content_type__app_label="wagtailcore", codename__in=["add_site", "change_site"]
-        )
-    )
-    managers.permissions.add(*admin_perms)
 
-    root = Page.get_first_root_node()
-    if root is not None:
-        for codename in PAGE_PERMISSIONS:
-            perm = Permission.objects.filter(
-                content_type__app_label="wagtailcore", codename=codename
-            ).first()
-            if perm:
-                GroupPagePermission.objects.get_or_create(
-                    group=managers, page=root, permission=perm
-                )
-    collection = Collection.get_first_root_node()
-    if collection is not None:
-        for codename in [
-            "add_image",
-            "change_image",
-            "choose_image",
-            "add_document",
-            "change_document",
-            "choose_document",
-        ]:
-            perm = Permission.objects.filter(codename=codename).first()
-            if perm:
-                GroupCollectionPermission.objects.get_or_create(
-                    group=managers, collection=collection, permission=perm
-                )
+def site_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new site gets its roles at once."""
+    if not raw:
+        ensure_site_roles(instance)
+
+
+def home_page_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new translation of a site's home page is managed by that site's managers."""
+    from wagtail.models import Page, Site
+
+    if raw or not created or not isinstance(instance, Page) or instance.depth != 2:
+        return
+    for site in Site.objects.filter(root_page__translation_key=instance.translation_key):
+        ensure_site_roles(site)

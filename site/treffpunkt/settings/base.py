@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "treffpunkt.core.pagecache.PageCacheMiddleware",
     "treffpunkt.core.middleware.SiteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a town's site settings only for that town's managers (towns are tenants)
+    "treffpunkt.accounts.scope.SiteSettingsScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

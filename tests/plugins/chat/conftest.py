@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from networks.models import Membership, NetworkPage, WorkingGroupIndexPage, WorkingGroupPage
 from plugins.chat.models import Room
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, NETWORK_MEMBERS
+from treffpunkt.accounts.roles import ensure_site_roles
 
 
 @pytest.fixture
@@ -56,8 +56,9 @@ def fresh_channel_layer():
 
 
 @pytest.fixture
-def network_members_group(db) -> Group:
-    return Group.objects.get_or_create(name=NETWORK_MEMBERS)[0]
+def network_members_group(site) -> Group:
+    """The network members of the test's site (Beckum)."""
+    return ensure_site_roles(site).members
 
 
 @pytest.fixture
@@ -80,9 +81,9 @@ def outsider(make_user):
 
 
 @pytest.fixture
-def manager(make_user, network_members_group):
+def manager(site, make_user, network_members_group):
     person = make_user("integration@beckum.example", first_name="Miriam", last_name="Adler")
-    person.groups.add(Group.objects.get_or_create(name=INTEGRATION_MANAGERS)[0])
+    person.groups.add(ensure_site_roles(site).managers)
     person.groups.add(network_members_group)
     return person
 

@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 import recurrence
 from dateutil import rrule
-from django.contrib.auth.models import Group
 
 from networks.models import Membership, NetworkPage, WorkingGroupIndexPage, WorkingGroupPage
 from plugins.meetings.models import MeetingIndexPage, MeetingSeriesPage, Visibility
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, NETWORK_MEMBERS, ensure_roles
+from treffpunkt.accounts.roles import ensure_site_roles
 
 
 def weekly(interval: int = 1, **kwargs) -> recurrence.Recurrence:
@@ -27,9 +26,10 @@ def second_tuesday(**kwargs) -> recurrence.Recurrence:
 
 
 @pytest.fixture
-def roles(db):
-    ensure_roles()
-    return Group.objects.get(name=NETWORK_MEMBERS), Group.objects.get(name=INTEGRATION_MANAGERS)
+def roles(site):
+    """The network members and the integration managers of the test's site."""
+    site_roles = ensure_site_roles(site)
+    return site_roles.members, site_roles.managers
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plugins.newsletter.models import Mailing, NewsletterPage, Subscriber
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, NETWORK_MEMBERS, ensure_roles
+from treffpunkt.accounts.roles import make_manager, make_network_member
 
 from .conftest import add_subscribers, make_issue
 
@@ -19,18 +18,16 @@ HOST = {"HTTP_HOST": "beckum.test"}
 
 
 @pytest.fixture
-def manager(make_user):
-    ensure_roles()
+def manager(site, make_user):
     person = make_user("integration@beckum.example", is_staff=False)
-    person.groups.add(Group.objects.get(name=INTEGRATION_MANAGERS))
+    make_manager(person, site)
     return person
 
 
 @pytest.fixture
-def member(make_user):
-    ensure_roles()
+def member(site, make_user):
     person = make_user("mitglied@example.org")
-    person.groups.add(Group.objects.get(name=NETWORK_MEMBERS))
+    make_network_member(person, site)
     return person
 
 
