@@ -83,12 +83,11 @@ def setup_data() -> tuple[int, list[str]]:
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from wagtail.models import Page, Site
 
     from plugins.chat.models import Message, Room
-    from treffpunkt.accounts.roles import NETWORK_MEMBERS
+    from treffpunkt.accounts.roles import ensure_site_roles
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -100,7 +99,7 @@ def setup_data() -> tuple[int, list[str]]:
         )
     room, _ = Room.objects.get_or_create(site=site, kind="network", defaults={"title": "Bench"})
     Message.objects.filter(room=room).delete()
-    members = Group.objects.get_or_create(name=NETWORK_MEMBERS)[0]
+    members = ensure_site_roles(site).members  # the network members of this town
     User = get_user_model()
     cookies = []
     for n in range(CLIENTS):
