@@ -104,6 +104,9 @@ RULES: dict[str, Rule] = {
     "accounts:dashboard": Rule(SIGNED_IN, _town_path("/konto/"), ok=(200,)),
     "accounts:profile": Rule(SIGNED_IN, _town_path("/konto/profil/")),
     "accounts:delete": Rule(SIGNED_IN, _town_path("/konto/loeschen/")),
+    "accounts:download_data": Rule(
+        SIGNED_IN, _town_path("/konto/meine-daten.json"), private=("registrant", "subscriber")
+    ),
     # events: organiser tools and the registrant's token links
     "events:registrations": Rule(
         MANAGER, _town_path("/veranstaltungen/{event}/anmeldungen/"), private=("registrant",)
