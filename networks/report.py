@@ -1,37 +1,25 @@
 """The committee report: what happened per action field in a period, on one site.
 
 The network's own measures and working groups are built in; other apps and plugins add
-sections through :data:`networks.signals.report_sections`.
+sections through :data:`treffpunkt.signals.report_sections`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
+from treffpunkt.reports import ReportRow, ReportSection
+from treffpunkt.signals import report_sections
+
 from .charts import progress_bars
 from .models import ActionField, GroupPost, Indicator, Measure, Membership, WorkingGroupPage
-from .signals import report_sections
 
-
-@dataclass
-class ReportRow:
-    title: str
-    date: dt.date | None = None
-    detail: str = ""
-    url: str = ""
-
-
-@dataclass
-class ReportSection:
-    title: str
-    rows: list[ReportRow] = field(default_factory=list)
-    order: int = 50
+__all__ = ["FieldReport", "ReportRow", "ReportSection", "build_report", "report_pdf"]
 
 
 @dataclass
@@ -131,28 +119,20 @@ def build_report(site: Site, start: dt.date, end: dt.date) -> list[FieldReport]:
 
 # --- PDF ---------------------------------------------------------------------------------
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
 
 def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldReport]) -> bytes:
-    """The same report as a PDF (fpdf2), with DejaVu for umlauts and other scripts."""
-    from fpdf import FPDF
+    """The same report as a PDF, set by the core's PDF helper (any script, Arabic shaped)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
 
-    pdf = FPDF(format="A4")
+    from treffpunkt.core.pdf import TEXT, document
+
+    pdf = document(rtl=get_language() in settings.RTL_LANGUAGES)
     pdf.set_auto_page_break(auto=True, margin=15)
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        pdf.add_font("body", "", str(regular))
-        pdf.add_font("body", "B", str(bold))
-        family = "body"
+    family = TEXT
 
-        def text(value: str) -> str:
-            return value
-    else:  # pragma: no cover - make test installs the fonts
-        family = "helvetica"
-
-        def text(value: str) -> str:
-            return value.encode("latin-1", "replace").decode("latin-1")
+    def text(value: str) -> str:
+        return value
 
     def write(height: float, value: str) -> None:
         pdf.multi_cell(0, height, value, new_x="LMARGIN", new_y="NEXT")

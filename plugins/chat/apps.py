@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from treffpunkt.plugins import PluginConfig
+from treffpunkt.plugins import ALL_PERMISSIONS, PluginConfig
 
 
 class ChatConfig(PluginConfig):
@@ -13,6 +13,10 @@ class ChatConfig(PluginConfig):
     requires = ">=0.1,<1"
     default_enabled = True
     url_prefix = "chat"
+    # chat messages and rooms never show on public pages
+    page_cache_ignore = ("chat",)
+    role_permissions = {"managers": ALL_PERMISSIONS}
+    dashboard_panels = ("plugins.chat.receivers.chat_panel",)
     default_settings = {
         "MAX_MESSAGE_LENGTH": 2000,
         "RATE_LIMIT_MESSAGES": 10,

@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from networks.signals import membership_changed
-from treffpunkt.signals import account_deleted, dashboard_panels, personal_data_export
+from treffpunkt.signals import account_deleted, personal_data_export
 
 from .broadcast import user_group
 
@@ -70,7 +70,6 @@ def on_user_saved(sender, instance, created, update_fields=None, **kwargs) -> No
         recheck_connections(instance.pk)
 
 
-@receiver(dashboard_panels, dispatch_uid="chat_dashboard_panel")
 def chat_panel(sender, request, **kwargs):
     """The dashboard's chat box: rooms with unread messages and new mentions."""
     from django.utils.translation import gettext as _

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from treffpunkt.calendar import CalendarKind
-from treffpunkt.plugins import PluginConfig
+from treffpunkt.plugins import ALL_PERMISSIONS, PluginConfig
 
 
 class MeetingsConfig(PluginConfig):
@@ -16,6 +16,10 @@ class MeetingsConfig(PluginConfig):
     url_prefix = "treffen"
     default_settings = {"INVITATION_DAYS_BEFORE": 3}
     calendar_kinds = (CalendarKind("meeting", _("Meeting"), _("Meetings")),)
+    page_cache_ignore = ("meetings.delivery", "meetings.feedtoken", "meetings.notificationoptout")
+    role_permissions = {"managers": ALL_PERMISSIONS}
+    dashboard_panels = ("plugins.meetings.receivers.meetings_panel",)
+    report_sections = ("plugins.meetings.receivers.meetings_report_section",)
 
     def ready(self) -> None:
         super().ready()

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from treffpunkt.accounts.dashboard import DashboardPanel
 from treffpunkt.calendar import CalendarEntry
 from treffpunkt.calendar.signals import calendar_entries, ical_components
-from treffpunkt.signals import account_deleted, dashboard_panels, personal_data_export
+from treffpunkt.signals import account_deleted, personal_data_export
 
 from . import access, ical, schedule, services
 from .models import (
     AgendaItem,
     Delivery,
     FeedToken,
+    MeetingSeriesPage,
     NotificationOptOut,
     Occurrence,
     Rsvp,
@@ -106,7 +107,6 @@ def meeting_components(sender, user=None, filters=None, **kwargs) -> list:
     return ical.components_for(list(series), base_url=sender.root_url, online_ids=taking_part)
 
 
-@receiver(dashboard_panels)
 def meetings_panel(sender, request, **kwargs) -> DashboardPanel | None:
     user = request.user
     series = list(access.participating_series(sender, user))
@@ -200,3 +200,41 @@ def export_person(sender, user, **kwargs) -> dict | None:
             "personal_feed": feed,
         },
     }
+
+
+def meetings_report_section(sender, start, end, action_field=None, **kwargs):
+    """The committee report's "Meetings" section: per series, dates held and minutes.
+
+    Declared in ``MeetingsConfig.report_sections``. Series count towards the action field
+    of their working group; series of no group (or a group of no field) towards "Other".
+    """
+    from treffpunkt.reports import ReportRow, ReportSection
+
+    series = MeetingSeriesPage.objects.live().in_site(sender).select_related("working_group")
+    if action_field is None:
+        series = series.filter(working_group__action_field__isnull=True)
+    else:
+        series = series.filter(working_group__action_field=action_field)
+    period_start = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    period_end = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    held: dict[int, list] = {}
+    for info in schedule.expand_many(list(series), period_start, period_end):
+        if not info.cancelled and info.start < timezone.now():
+            held.setdefault(info.series.pk, []).append(info)
+    rows = []
+    for dates in held.values():
+        minutes = sum(
+            1 for d in dates if d.row is not None and d.row.minutes_published_at is not None
+        )
+        rows.append(
+            ReportRow(
+                title=dates[0].series.title,
+                date=dates[-1].local_start.date(),
+                detail=_("%(held)d dates held, minutes for %(minutes)d")
+                % {"held": len(dates), "minutes": minutes},
+                url=dates[0].series.full_url or "",
+            )
+        )
+    if not rows:
+        return None
+    return ReportSection(_("Meetings"), sorted(rows, key=lambda r: r.title), order=30)

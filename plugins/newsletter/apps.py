@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from treffpunkt.plugins import PluginConfig
+from treffpunkt.plugins import ALL_PERMISSIONS, PluginConfig
 
 
 class NewsletterConfig(PluginConfig):
@@ -15,6 +15,9 @@ class NewsletterConfig(PluginConfig):
     requires = ">=0.1,<1"
     default_enabled = True
     url_prefix = "newsletter"
+    page_cache_ignore = ("newsletter.subscriber", "newsletter.delivery")
+    role_permissions = {"managers": ALL_PERMISSIONS}
+    report_sections = ("plugins.newsletter.receivers.newsletter_report_section",)
     default_settings = {
         # deliveries a worker claims at once (one SMTP connection carries a batch)
         "BATCH_SIZE": 200,

@@ -72,3 +72,44 @@ def export_person(sender, user, emails, **kwargs) -> dict | None:
             ]
         },
     }
+
+
+def newsletter_report_section(sender, start, end, action_field=None, **kwargs):
+    """The committee report's "Newsletter" section: the sends finished in the period.
+
+    Declared in ``NewsletterConfig.report_sections``. A newsletter belongs to no action
+    field, so the section is part of the report's "Other".
+    """
+    import datetime as dt
+
+    from django.db.models import Count, Q
+    from django.utils.translation import gettext as _
+
+    from treffpunkt.reports import ReportRow, ReportSection
+
+    from .models import Delivery, Mailing
+
+    if action_field is not None:
+        return None
+    period_start = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    period_end = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    mailings = (
+        Mailing.objects.filter(
+            site=sender,
+            status=Mailing.Status.FINISHED,
+            finished_at__gte=period_start,
+            finished_at__lt=period_end,
+        )
+        .select_related("page")
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)))
+        .order_by("finished_at")
+    )
+    rows = [
+        ReportRow(
+            title=m.page.title,
+            date=timezone.localdate(m.finished_at),
+            detail=_("sent to %(count)d addresses") % {"count": m.sent},
+        )
+        for m in mailings
+    ]
+    return ReportSection(_("Newsletter"), rows, order=60) if rows else None

@@ -19,7 +19,8 @@ dashboard_panels = SiteSignal()
 
 Sender: the ``Site``. Arguments: ``request`` (the ``HttpRequest``; ``request.user`` is
 authenticated). Return: a ``DashboardPanel`` (see :mod:`treffpunkt.accounts.dashboard`), a
-list of them, or None. Panels are shown ordered by their ``order``.
+list of them, or None. Panels are shown ordered by their ``order``. A plugin names its
+receivers in ``PluginConfig.dashboard_panels``.
 """
 
 account_deleted = PersonSignal()
@@ -53,4 +54,20 @@ account, lower case). Return: ``None`` (nothing held) or a dict ``{"section": st
 anything ``json.dumps`` takes with Django's JSON encoder (lists of dicts of str, numbers,
 bools, dates and datetimes). Include only the person's own data: never other people's names
 or addresses, never secrets such as tokens of links that act on their behalf.
+"""
+
+report_sections = SiteSignal()
+"""Sections for the committee report (what happened per action field in a period).
+
+Sender: the ``Site``. Arguments: ``start`` and ``end`` (``datetime.date``, both days
+included), ``action_field`` (a ``networks.models.ActionField``, or ``None``: the report's
+last part, "Other", for what belongs to no field). Sent once per action field of the site
+and once with ``None``. Return: a :class:`treffpunkt.reports.ReportSection`, a list of
+them, or ``None``. A section has a ``title`` (a heading), ``rows`` (a list of
+:class:`treffpunkt.reports.ReportRow`: ``title``, ``date`` (a ``date`` or ``None``),
+``detail`` (plain text), ``url`` (optional)) and an ``order``: sections are sorted by it
+below the field's measures; networks' working groups are 20, meetings 30, the newsletter
+60. Return only what happened on the given site within the period. The report is shown to
+integration managers (staff), so private meetings may be listed by title and date.
+A plugin names its receivers in ``PluginConfig.report_sections``.
 """

@@ -182,3 +182,119 @@ async def test_websocket_route_refused_where_disabled(site, other_site, dummy):
     communicator, connected, _ = await connect(b"beckum.test")
     assert connected
     await communicator.disconnect()
+
+
+# --- what a plugin declares and the core reads (PluginConfig attributes) -------------------
+
+
+def test_required_setting_missing_is_a_clear_start_up_error(dummy, settings):
+    assert dummy.required_settings == ("HOST_NAME",)
+
+    class NeedsMore(type(dummy)):
+        required_settings = ("HOST_NAME", "API_KEY")
+
+    with pytest.raises(
+        ImproperlyConfigured, match=r"Plugin 'dummy' needs the setting\(s\) API_KEY"
+    ):
+        NeedsMore("treffpunkt_dummy", dummy.module)
+    settings.PLUGINS_CONFIG = {"dummy": {"HOST_NAME": "Beckum", "API_KEY": "x"}}
+    NeedsMore("treffpunkt_dummy", dummy.module)  # all there: starts
+
+
+def test_page_cache_ignores_what_plugins_declare_and_nothing_else(dummy, settings):
+    from django.apps import apps as django_apps
+
+    from treffpunkt.core import pagecache
+
+    greeting = django_apps.get_model("dummy", "Greeting")
+    dummy_page = django_apps.get_model("dummy", "DummyPage")
+    assert pagecache._ignored(greeting)  # declared by the dummy plugin
+    assert not pagecache._ignored(dummy_page)
+    for label in ("chat.message", "newsletter.subscriber", "meetings.feedtoken"):
+        assert pagecache._ignored(django_apps.get_model(label))  # declared by the plugins
+    assert not pagecache._ignored(django_apps.get_model("newsletter.newsletterpage"))
+    assert not any(
+        name.split(".")[0] in {"chat", "newsletter", "meetings"}
+        for name in settings.PAGE_CACHE_IGNORE
+    )  # the core's setting names no plugin
+
+
+def test_roles_get_the_permissions_plugins_declare(site, dummy):
+    from treffpunkt.accounts.roles import MANAGED_APPS, ensure_site_roles
+
+    roles = ensure_site_roles(site)
+
+    def granted(group):
+        return set(group.permissions.values_list("content_type__app_label", "codename"))
+
+    managers, members = granted(roles.managers), granted(roles.members)
+    assert {("dummy", "add_greeting"), ("dummy", "change_dummypage")} <= managers
+    assert ("meetings", "change_meetingseriespage") in managers
+    assert ("newsletter", "add_topic") in managers and ("chat", "delete_message") in managers
+    assert ("dummy", "view_greeting") in members and ("dummy", "add_greeting") not in members
+    assert not {"meetings", "newsletter", "chat"} & set(MANAGED_APPS)
+
+
+def test_calendar_offers_the_kind_a_plugin_declares_where_it_is_on(client, site, other_site, dummy):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from treffpunkt.calendar import entries_between, kind_choices
+
+    page = _dummy_page(site)
+    page.meets_at = timezone.now() + dt.timedelta(days=2)
+    page.save_revision().publish()
+    now = timezone.now()
+    week = (now, now + dt.timedelta(days=7))
+    assert [e.title for e in entries_between(site, None, *week, {"kind": "dummy"})] == ["Dummy"]
+    assert entries_between(site, None, *week, {"kind": "meeting"}) == []
+    assert ("dummy", "Dummy date") in kind_choices(site)
+    PluginSettings.set_enabled(site, "dummy", False)
+    site.refresh_from_db()
+    assert ("dummy", "Dummy date") not in kind_choices(site)
+    assert entries_between(site, None, *week) == []
+
+
+def test_report_takes_the_sections_a_plugin_declares(site, dummy):
+    import datetime as dt
+
+    from django.apps import apps as django_apps
+
+    from networks.report import build_report
+
+    django_apps.get_model("dummy", "Greeting").objects.create(site=site, text="Merhaba!")
+    today = dt.date.today()
+    reports = build_report(site, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    other = reports[-1]
+    assert other.action_field is None
+    assert [(s.title, [r.title for r in s.rows]) for s in other.sections] == [
+        ("Greetings", ["Merhaba!"])
+    ]
+    PluginSettings.set_enabled(site, "dummy", False)
+    site.refresh_from_db()
+    reports = build_report(site, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    assert all(r.action_field is not None for r in reports)  # "Other" is empty: left out
+
+
+def test_template_content_adds_links_to_core_pages_where_the_plugin_is_on(
+    client, site, other_site, dummy, user
+):
+    PluginSettings.set_enabled(other_site, "dummy", False)
+    beckum = client.get("/suche/", HTTP_HOST="beckum.test").content.decode()
+    borken = client.get("/suche/", HTTP_HOST="borken.test").content.decode()
+    assert '<li><a href="/dummy/hello/">Dummy hello</a></li>' in beckum
+    assert "Dummy hello" not in borken
+    client.force_login(user)
+    dashboard = client.get("/konto/", HTTP_HOST="beckum.test").content.decode()
+    assert f"Dummy settings of {user.get_username()}" in dashboard
+    assert "Dummy greeting" in dashboard  # the declared dashboard panel
+    dashboard = client.get("/konto/", HTTP_HOST="borken.test").content.decode()
+    assert "Dummy settings of" not in dashboard and "Dummy greeting" not in dashboard
+
+
+def test_unknown_template_slot_is_a_programming_error(site):
+    from treffpunkt.plugins.templates import render_slot
+
+    with pytest.raises(ValueError, match="Unknown template slot"):
+        render_slot("sidebar", {}, site)

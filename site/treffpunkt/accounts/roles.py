@@ -41,11 +41,11 @@ MANAGED_APPS = [
     "core",
     "networks",
     "events",
-    "meetings",
-    "newsletter",
-    "chat",
     "wagtail_localize",
 ]
+#: the role keys of ``PluginConfig.role_permissions``: the per-site groups of SiteRoles
+#: (plugins declare the permissions on their own models there; MANAGED_APPS names none)
+ROLES = ("managers", "members")
 PAGE_PERMISSIONS = [
     "add_page",
     "change_page",
@@ -281,7 +281,8 @@ def ensure_site_roles(site: Site):
             managers=_group(f"{INTEGRATION_MANAGERS} – {town} ({site.pk})"),
             members=_group(f"{NETWORK_MEMBERS} – {town} ({site.pk})"),
         )
-    roles.managers.permissions.add(*_manager_permissions())
+    roles.managers.permissions.add(*_manager_permissions(), *plugin_permissions("managers"))
+    roles.members.permissions.add(*plugin_permissions("members"))
     page_perms = list(
         Permission.objects.filter(
             content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
@@ -365,3 +366,18 @@ def home_page_saved(sender, instance, created, raw=False, **kwargs) -> None:
         return
     for site in Site.objects.filter(root_page__translation_key=instance.translation_key):
         ensure_site_roles(site)
+
+
+def plugin_permissions(role: str) -> QuerySet[Permission]:
+    """The permissions the installed plugins declare for ``role`` (one of ``ROLES``)."""
+    from treffpunkt.plugins import ALL_PERMISSIONS, registry
+
+    wanted = Q(pk__in=[])
+    for plugin, (key, codenames) in registry.declared("role_permissions"):
+        if key != role:
+            continue
+        in_plugin = Q(content_type__app_label=plugin.label)
+        wanted |= (
+            in_plugin if codenames == ALL_PERMISSIONS else in_plugin & Q(codename__in=codenames)
+        )
+    return Permission.objects.filter(wanted)

@@ -13,7 +13,8 @@ calendar, an event, a working group. Those answers are kept in the cache (Redis 
 - Any change to site content (a page published, an organisation edited, a registration
   taking a place, a site setting saved) starts a new generation: every stored page is
   rendered again on its next visit. `PAGE_CACHE_IGNORE` names the apps and models whose
-  changes never show on public pages (chat messages, newsletter deliveries, sessions...).
+  changes never show on public pages (sessions, admin logs...); plugins declare theirs in
+  `PluginConfig.page_cache_ignore` (chat messages, newsletter deliveries...).
 - Changes that come in crowds (sign-ups during a rush on a festival) renew the pages at
   once and then at most every `PAGE_CACHE_SETTLE` seconds: during a rush of 60 sign-ups a
   second the event page is rendered once in that time, not 60 times, and the places left it
@@ -25,6 +26,7 @@ calendar, an event, a working group. Those answers are kept in the cache (Redis 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
@@ -122,8 +124,17 @@ def _renew_if_settled(found: dict) -> int:
 
 def _ignored(model) -> bool:
     ignore = {label.lower() for label in getattr(settings, "PAGE_CACHE_IGNORE", ())}
+    ignore |= _declared_by_plugins()
     meta = model._meta
     return meta.app_label.lower() in ignore or meta.label_lower in ignore
+
+
+@functools.cache
+def _declared_by_plugins() -> frozenset[str]:
+    """What plugins declare in ``PluginConfig.page_cache_ignore`` (fixed per process)."""
+    from treffpunkt.plugins import registry
+
+    return frozenset(label.lower() for _plugin, label in registry.declared("page_cache_ignore"))
 
 
 def _on_change(sender, **kwargs) -> None:

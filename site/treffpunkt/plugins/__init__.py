@@ -6,6 +6,6 @@ entry-point group ``treffpunkt.plugins``. Each Wagtail ``Site`` switches plugins
 its "Plugins" site setting (see :mod:`treffpunkt.plugins.models`).
 """
 
-from .base import PluginConfig
+from .base import ALL_PERMISSIONS, PluginConfig
 
-__all__ = ["PluginConfig"]
+__all__ = ["ALL_PERMISSIONS", "PluginConfig"]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.utils.module_loading import import_string
 
 from .base import PluginConfig
 
@@ -87,3 +88,28 @@ def gate_page_types(plugin: PluginConfig) -> None:
             return site is None or is_enabled(_label, site)
 
         model.can_create_at = classmethod(can_create_at)
+
+
+def declared(attribute: str, site: Site | None = None) -> list[tuple[PluginConfig, object]]:
+    """(plugin, value) for each declared value of ``attribute`` (a tuple or dict field of
+    ``PluginConfig``); with a site, only plugins switched on for it."""
+    found = []
+    for plugin in all_plugins():
+        if site is not None and not is_enabled(plugin.label, site):
+            continue
+        value = getattr(plugin, attribute, None)
+        if not value:
+            continue
+        items = value.items() if isinstance(value, dict) else value
+        found.extend((plugin, item) for item in items)
+    return found
+
+
+def connect_declared_receivers(plugin: PluginConfig) -> None:
+    """Connect the functions a plugin names in ``dashboard_panels``/``report_sections``."""
+    from treffpunkt import signals
+
+    for attribute in ("dashboard_panels", "report_sections"):
+        signal = getattr(signals, attribute)
+        for path in getattr(plugin, attribute, ()):
+            signal.connect(import_string(path), dispatch_uid=f"{plugin.label}:{path}")

@@ -137,6 +137,7 @@ READINESS_MAX_TASK_AGE: int = env.int("READINESS_MAX_TASK_AGE", default=300)
 # content change renders them again at once (treffpunkt/core/pagecache.py).
 PAGE_CACHE_SECONDS: int = env.int("PAGE_CACHE_SECONDS", default=60)
 # Apps and models whose changes never show on public pages: they leave the cache alone.
+# Plugins declare their own in PluginConfig.page_cache_ignore.
 PAGE_CACHE_IGNORE = [
     "sessions",
     "admin",
@@ -148,12 +149,6 @@ PAGE_CACHE_IGNORE = [
     "mfa",
     "wagtailadmin",
     "wagtailsearch",
-    "chat",
-    "newsletter.subscriber",
-    "newsletter.delivery",
-    "meetings.delivery",
-    "meetings.feedtoken",
-    "meetings.notificationoptout",
 ]
 # Models whose changes come in crowds: they renew the cached pages at once, then at most
 # every so many seconds (see treffpunkt.core.pagecache).

@@ -16,6 +16,8 @@ from .base import BUILTIN_PLUGINS, PLUGINS_EXCLUDE, env, installed_apps  # noqa:
 # path above was set: find them again.
 PLUGIN_APPS = plugin_app_names(BUILTIN_PLUGINS, PLUGINS_EXCLUDE)  # noqa: F405
 INSTALLED_APPS = installed_apps(PLUGIN_APPS)
+# The dummy plugin declares a required setting (PluginConfig.required_settings).
+PLUGINS_CONFIG = {"dummy": {"HOST_NAME": "Beckum"}, **PLUGINS_CONFIG}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env.str(

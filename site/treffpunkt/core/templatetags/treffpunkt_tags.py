@@ -125,3 +125,15 @@ def content_language_attrs(context) -> str:
         return ""
     direction = "rtl" if source_language in settings.RTL_LANGUAGES else "ltr"
     return format_html(' lang="{}" dir="{}"', source_language, direction)
+
+
+@register.simple_tag(takes_context=True)
+def plugin_content(context, slot: str) -> str:
+    """What plugins add to a slot of a core page (see treffpunkt.plugins.templates)."""
+    from treffpunkt.plugins.templates import render_slot
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return ""
+    return render_slot(slot, context.flatten(), site)
