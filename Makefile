@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) site/manage.py
-STAMP := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# Two locks: requirements.lock holds what a deployment runs, requirements-dev.lock adds the
+# tools for tests, lint and benchmarks (what `make setup` installs here).
+STAMP := $(VENV)/.installed-$(shell cksum requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/site:$(CURDIR)
@@ -19,10 +21,10 @@ help:
 	@echo "make test   set up and run every test (PostgreSQL, SQLite, browser, lint)"
 	@echo "make bench  run the benchmarks and write bench/results/"
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip sync --quiet -p $(PY) requirements.lock
+	$(VENV)/bin/uv pip sync --quiet -p $(PY) requirements-dev.lock
 	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
@@ -42,8 +44,10 @@ run: setup
 demo: setup
 	$(MANAGE) migrate --no-input -v0 && $(MANAGE) load_demo --port $(PORT)
 
+# Both locks from pyproject.toml; versions already locked stay unless pyproject asks otherwise.
 lock:
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -p $(PY) -o requirements.lock --no-header
+	$(VENV)/bin/uv pip compile pyproject.toml -p $(PY) -o requirements.lock --no-header
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -p $(PY) -o requirements-dev.lock --no-header
 
 services:
 	bin/test-services
@@ -57,10 +61,15 @@ test: setup
 
 # bin/test-services writes the addresses it found or started (yours, if you set DATABASE_URL,
 # REDIS_URL or CHROMIUM) to var/test-services.env.
+# Coverage of the source (pyproject.toml [tool.coverage]) is measured on the PostgreSQL run,
+# which runs every test; the run fails below COVERAGE_FLOOR, set conservatively (not measured
+# on a full run yet); raise it to the measured figure when there is one.
+COVERAGE_FLOOR ?= 75
 test-pg:
 	set -a && . var/test-services.env && set +a && \
 	DATABASE_URL=$$TEST_DATABASE_URL REDIS_TEST_URL=$$TEST_REDIS_URL REDIS_URL= \
-	  $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup $(PYTEST_ARGS)
+	  $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup \
+	  --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
 # The SQLite smoke run: the core, the plugin machinery and the registration engine (whose
 # capacity must hold under concurrency on SQLite too); everything else runs on PostgreSQL.

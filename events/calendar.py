@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from treffpunkt.calendar import CalendarEntry, clean_filters
+from treffpunkt.calendar import CalendarEntry, clean_filters, declared_kinds
 from treffpunkt.calendar.signals import calendar_entries, calendar_page, ical_components
+from treffpunkt.core.languages import has_language
 
 #: the kinds of entries events/ contributes (declared in EventsConfig.calendar_kinds)
 EVENT_KINDS = ("event", "conference", "festival")
@@ -49,13 +50,7 @@ def site_events(site: Site, filters: dict | None = None, user=None) -> QuerySet:
         key = group.translation_key if group else None
         qs = qs.filter(working_group__translation_key=key)
     if "language" in filters:
-        code = filters["language"]
-        qs = qs.filter(
-            Q(languages=code)
-            | Q(languages__startswith=f"{code},")
-            | Q(languages__endswith=f",{code}")
-            | Q(languages__contains=f",{code},")
-        )
+        qs = qs.filter(has_language(filters["language"]))
     if filters.get("kind") == "conference":
         qs = qs.filter(conferencepage__isnull=False)
     elif filters.get("kind") == "festival":
@@ -90,6 +85,7 @@ def _in_language(events: list, language: str) -> list:
 
 
 def _entry(event, site: Site) -> CalendarEntry:
+    kind = _kind(event)
     return CalendarEntry(
         uid=event.ical_uid,
         title=event.title,
@@ -99,8 +95,8 @@ def _entry(event, site: Site) -> CalendarEntry:
         all_day=event.all_day,
         location=", ".join(p for p in (event.location_name, event.address) if p),
         summary=event.intro,
-        kind=_kind(event),
-        kind_label=str(_kind_label(event)),
+        kind=kind,
+        kind_label=str(_kind_labels().get(kind, kind)),
         cancelled=event.cancelled,
         action_field_ids=tuple(f.pk for f in event.action_fields.all()),
         languages=tuple(event.language_list),
@@ -109,19 +105,12 @@ def _entry(event, site: Site) -> CalendarEntry:
 
 
 def _kind(event) -> str:
-    if hasattr(event, "conferencepage"):
-        return "conference"
-    if hasattr(event, "festivalpage"):
-        return "festival"
-    return "event"
+    """The page type's own kind (``EventPage.kind``), known without loading the subtype."""
+    return getattr(event.specific_class, "kind", "event")
 
 
-def _kind_label(event):
-    from django.utils.translation import gettext_lazy as _
-
-    return {"conference": _("Conference"), "festival": _("Encounter festival")}.get(
-        _kind(event), _("Event")
-    )
+def _kind_labels() -> dict:
+    return {kind.key: kind.label for kind in declared_kinds()}
 
 
 def _events_between(

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,10 +25,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-languages_validator = RegexValidator(
-    r"^([a-z]{2,3})(,[a-z]{2,3})*$",
-    _("Enter language codes separated by commas, e.g. de,ar,tr."),
-)
+from treffpunkt.core.languages import languages_field, split_languages
 
 #: fields whose change makes calendar programs fetch the event again (SEQUENCE is raised)
 ICAL_FIELDS = (
@@ -102,13 +99,7 @@ class EventPage(RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="events",
     )
-    languages = models.CharField(
-        _("languages spoken"),
-        max_length=100,
-        blank=True,
-        validators=[languages_validator],
-        help_text=_("Language codes separated by commas, e.g. de,ar,tr."),
-    )
+    languages = languages_field(_("languages spoken"), max_length=100)
     interpretation = models.CharField(
         _("interpretation offered"),
         max_length=200,
@@ -235,7 +226,7 @@ class EventPage(RoutablePageMixin, Page):
 
     @property
     def language_list(self) -> list[str]:
-        return [code for code in (self.languages or "").split(",") if code]
+        return split_languages(self.languages)
 
     @cached_property
     def registration_event(self) -> EventPage:
@@ -251,6 +242,14 @@ class EventPage(RoutablePageMixin, Page):
             .first()
         )
         return source or self
+
+    def kind_context(self, event: EventPage, forms: dict) -> dict:
+        """What a page of this kind adds to its public page's context.
+
+        ``event`` is the same event in the default language (it holds the registrations);
+        ``forms`` holds bound forms to show again (``helper_form``, ``contribution_form``).
+        """
+        return {"sessions": list(self.programme.select_related("speaker"))}
 
     def signup_state(self, now: datetime | None = None) -> str:
         """'off', 'cancelled', 'not_yet', 'closed', 'past' or 'open'."""
@@ -418,6 +417,14 @@ class ConferencePage(EventPage):
     class Meta:
         verbose_name = _("conference")
 
+    def kind_context(self, event: EventPage, forms: dict) -> dict:
+        sessions = list(self.programme.select_related("speaker", "speaker__photo"))
+        return {
+            "sessions": sessions,
+            "speakers": list({s.speaker.pk: s.speaker for s in sessions if s.speaker}.values()),
+            "workshops": list(event.workshops.all()) if isinstance(event, ConferencePage) else [],
+        }
+
 
 class Workshop(Orderable):
     conference = ParentalKey(ConferencePage, on_delete=models.CASCADE, related_name="workshops")
@@ -455,6 +462,23 @@ class FestivalPage(EventPage):
 
     class Meta:
         verbose_name = _("encounter festival")
+
+    def kind_context(self, event: EventPage, forms: dict) -> dict:
+        from .forms import ContributionForm, HelperForm
+
+        festival = event if isinstance(event, FestivalPage) else self
+        context = super().kind_context(event, forms)
+        context["festival"] = festival
+        context["shifts"] = list(festival.shifts.all())
+        if context["shifts"]:
+            context["helper_form"] = forms.get("helper_form") or HelperForm(
+                festival=festival, prefix="helper"
+            )
+        if festival.contributions_enabled:
+            context["contribution_form"] = forms.get("contribution_form") or ContributionForm(
+                prefix="contribution"
+            )
+        return context
 
     @path("mithelfen/")
     def helper_route(self, request):

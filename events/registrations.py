@@ -247,10 +247,32 @@ def _place(
     registration.status = S.WAITING
 
 
+@dataclass(frozen=True)
+class SignupRequest:
+    """What one sign-up asks for, checked and normalised by :func:`sign_up`."""
+
+    email: str  # stripped and lower-case
+    kind: str
+    name: str
+    party_size: int
+    user: object | None  # only when signed in with this very address
+    trusted: bool  # no mail confirmation needed
+    language: str
+    answers: dict
+    workshop: Workshop | None
+    shift: HelperShift | None
+    contribution_kind: str
+    contribution_text: str
+    now: datetime
+    hold: bool = True  # False: no place until the address is confirmed (see sign_up)
+
+
 # --- the public operations -------------------------------------------------------------
 
 
-def sign_up(
+# The public entry point keeps keyword arguments (every caller names them); it checks them
+# and hands the engine one SignupRequest.
+def sign_up(  # noqa: PLR0913
     event: EventPage,
     *,
     email: str,
@@ -292,25 +314,25 @@ def sign_up(
             "party_size",
         )
     _retry_when_locked(lambda: _check_open(event, now))
+    request = SignupRequest(
+        email=email,
+        kind=kind,
+        name=name.strip(),
+        party_size=party_size,
+        user=user if trusted else None,
+        trusted=trusted,
+        language=language,
+        answers=answers or {},
+        workshop=workshop,
+        shift=shift,
+        contribution_kind=contribution_kind,
+        contribution_text=contribution_text,
+        now=now,
+        hold=hold,
+    )
     return retry_once(  # a lost connection: once more, unless this sign-up was stored
         _retry_when_locked,
-        lambda: _sign_up_locked(
-            event,
-            email=email,
-            kind=kind,
-            name=name,
-            party_size=party_size,
-            user=user if trusted else None,
-            trusted=trusted,
-            language=language,
-            answers=answers,
-            workshop=workshop,
-            shift=shift,
-            contribution_kind=contribution_kind,
-            contribution_text=contribution_text,
-            now=now,
-            hold=hold,
-        ),
+        lambda: _sign_up_locked(event, request),
         stored=lambda: _stored_sign_up(event, email, now, trusted),
     )
 
@@ -326,36 +348,20 @@ def _stored_sign_up(event, email: str, now: datetime, trusted: bool) -> Registra
     return found
 
 
-def _sign_up_locked(
-    event,
-    *,
-    email,
-    kind,
-    name,
-    party_size,
-    user,
-    trusted,
-    language,
-    answers,
-    workshop,
-    shift,
-    contribution_kind,
-    contribution_text,
-    now,
-    hold=True,
-) -> Registration:
+def _sign_up_locked(event, req: SignupRequest) -> Registration:
     with transaction.atomic():
         event = _lock(event)
         promoted: list[int] = []
+        email, kind, party_size, now = req.email, req.kind, req.party_size, req.now
         # One query for both: is this person signed up already, and how many places are taken.
         same_person = Q(email=email, status__in=ACTIVE)
         if kind == K.HELPER:
-            same_person &= Q(kind=K.HELPER, shift=shift)
+            same_person &= Q(kind=K.HELPER, shift=req.shift)
         elif kind == K.CONTRIBUTION:
             same_person = Q(pk__in=[])
         else:
             same_person &= Q(kind__in=ATTENDEE_KINDS)
-        bucket = _bucket_for(event, kind, shift=shift)
+        bucket = _bucket_for(event, kind, shift=req.shift)
         place_q = (bucket.q() if bucket else Q(pk__in=[])) & Q(status__in=PLACE_TAKING)
         held_q = place_q & Q(email_confirmed=False)
         stats = Registration.objects.filter(event=event).aggregate(
@@ -383,45 +389,45 @@ def _sign_up_locked(
             event=event,
             kind=kind,
             email=email,
-            name=name.strip(),
+            name=req.name,
             party_size=party_size,
-            user=user,
-            language=language,
-            answers=answers or {},
-            shift=shift,
-            contribution_kind=contribution_kind,
-            contribution_text=contribution_text,
-            email_confirmed=trusted,
-            hold_expires_at=None if trusted else now + timedelta(minutes=hold_minutes()),
+            user=req.user,
+            language=req.language,
+            answers=req.answers,
+            shift=req.shift,
+            contribution_kind=req.contribution_kind,
+            contribution_text=req.contribution_text,
+            email_confirmed=req.trusted,
+            hold_expires_at=None if req.trusted else now + timedelta(minutes=hold_minutes()),
             created_at=now,
-            confirmed_at=now if trusted else None,
+            confirmed_at=now if req.trusted else None,
         )
         _place(event, registration, bucket, taken=stats["taken"] or 0)
         if registration.status == S.HELD and not (
-            hold and _may_hold(bucket, stats["unconfirmed"] or 0, party_size)
+            req.hold and _may_hold(bucket, stats["unconfirmed"] or 0, party_size)
         ):
             registration.status = S.WAITING  # a place only once the address is confirmed
             registration.deferred = True
         registration.save()
-        if workshop is not None:
+        if req.workshop is not None:
             child = Registration(
                 event=event,
                 kind=K.WORKSHOP,
                 parent=registration,
-                workshop=workshop,
+                workshop=req.workshop,
                 email=email,
                 name=registration.name,
                 party_size=1,
                 user=registration.user,
-                language=language,
-                email_confirmed=trusted,
+                language=req.language,
+                email_confirmed=req.trusted,
                 hold_expires_at=registration.hold_expires_at,
                 created_at=now,
                 confirmed_at=registration.confirmed_at,
             )
-            _place(event, child, _bucket_for(event, K.WORKSHOP, workshop=workshop))
+            _place(event, child, _bucket_for(event, K.WORKSHOP, workshop=req.workshop))
             child.save()
-        _after_commit(registration.pk, "confirm" if not trusted else "status")
+        _after_commit(registration.pk, "confirm" if not req.trusted else "status")
         for pk in promoted:
             _after_commit(pk, "promoted")
     return registration

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import calendar as pycalendar
-import csv
-import io
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -25,6 +24,8 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.calendar import build_feed, entries_between
+from treffpunkt.core.access import LoginRequired, require_login
+from treffpunkt.core.exports import csv_response, xlsx_response
 
 from . import challenge
 from . import registrations as engine
@@ -34,6 +35,7 @@ from .models import ConferencePage, EventPage, FestivalPage, Registration
 from .ratelimit import allow_signup, mark_attack, may_hold, under_attack
 
 S = Registration.Status
+log = logging.getLogger(__name__)
 
 
 # --- calendar --------------------------------------------------------------------------
@@ -53,78 +55,91 @@ def _aware(day: date) -> datetime:
 
 def calendar_context(request, index_page) -> dict:
     """What the calendar page shows: filters, list or month view, upcoming or past."""
+    site = Site.find_for_request(request)
+    form, data, filters = _calendar_filters(request, site)
+    view = "month" if request.GET.get("ansicht") == "monat" else "list"
+    past = request.GET.get("vergangen") == "1"
+    context = {"filter_form": form, "view": view, "past": past}
+    query = {k: v for k, v in request.GET.items() if k in ("kind", "action_field", "language")}
+    context["filter_query"] = urlencode(query)
+    context.update(_feed_links(site, filters))
+    if view == "month":
+        month = _month(request.GET.get("monat")) or timezone.localdate().replace(day=1)
+        context.update(_month_view(site, request.user, month, filters))
+    else:
+        entries = _list_entries(site, request.user, data, filters, past=past)
+        context["entries"] = Paginator(entries, 20).get_page(request.GET.get("seite"))
+    return context
+
+
+def _calendar_filters(request, site) -> tuple:
+    """The filter form of the calendar, its cleaned data and the filters it sets."""
     from networks.models import ActionField
 
-    site = Site.find_for_request(request)
     action_fields = list(
         ActionField.objects.filter(locale__language_code=settings.LANGUAGE_CODE).filter(
             Q(site=site) | Q(site__isnull=True)
         )
     )
     form = CalendarFilterForm(request.GET or None, action_fields=action_fields, site=site)
-    filters = {}
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    for key in ("kind", "action_field", "language"):
-        if data.get(key):
-            filters[key] = data[key]
-    view = "month" if request.GET.get("ansicht") == "monat" else "list"
-    past = request.GET.get("vergangen") == "1"
-    today = timezone.localdate()
-    context = {"filter_form": form, "view": view, "past": past}
-    query = {k: v for k, v in request.GET.items() if k in ("kind", "action_field", "language")}
-    context["filter_query"] = urlencode(query)
+    filters = {key: data[key] for key in ("kind", "action_field", "language") if data.get(key)}
+    return form, data, filters
+
+
+def _feed_links(site, filters: dict) -> dict:
+    """The feed that matches the filters, as an https and a webcal address."""
     feed_path = "/kalender.ics"
     if filters.get("action_field"):
         feed_path = f"/kalender/handlungsfeld/{filters['action_field']}.ics"
-    context["feed_url"] = site.root_url + feed_path if site else feed_path
-    context["webcal_url"] = (
-        context["feed_url"].replace("https://", "webcal://").replace("http://", "webcal://")
-    )
-    user = request.user
-    if view == "month":
-        month = _month(request.GET.get("monat")) or today.replace(day=1)
-        last_day = pycalendar.monthrange(month.year, month.month)[1]
-        start, end = _aware(month), _aware(month.replace(day=last_day)) + timedelta(days=1)
-        entries = entries_between(site, user, start, end, filters)
-        weeks = []
-        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
-            days = []
-            for day in week:
-                day_start, day_end = _aware(day), _aware(day) + timedelta(days=1)
-                days.append(
-                    {
-                        "date": day,
-                        "in_month": day.month == month.month,
-                        "today": day == today,
-                        "entries": [e for e in entries if e.start < day_end and e.end > day_start],
-                    }
-                )
-            weeks.append(days)
-        previous = (month - timedelta(days=1)).replace(day=1)
-        following = month.replace(day=last_day) + timedelta(days=1)
-        context.update(
-            month=month,
-            weeks=weeks,
-            previous_month=f"{previous:%Y-%m}",
-            next_month=f"{following:%Y-%m}",
-            weekdays=[pycalendar.day_abbr[i] for i in range(7)],
-        )
-        return context
+    feed_url = site.root_url + feed_path if site else feed_path
+    webcal_url = feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
+    return {"feed_url": feed_url, "webcal_url": webcal_url}
+
+
+def _month_view(site, user, month: date, filters: dict) -> dict:
+    """The weeks of one month, each day with the entries that touch it."""
+    today = timezone.localdate()
+    last_day = pycalendar.monthrange(month.year, month.month)[1]
+    start, end = _aware(month), _aware(month.replace(day=last_day)) + timedelta(days=1)
+    entries = entries_between(site, user, start, end, filters)
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        days = []
+        for day in week:
+            day_start, day_end = _aware(day), _aware(day) + timedelta(days=1)
+            days.append(
+                {
+                    "date": day,
+                    "in_month": day.month == month.month,
+                    "today": day == today,
+                    "entries": [e for e in entries if e.start < day_end and e.end > day_start],
+                }
+            )
+        weeks.append(days)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = month.replace(day=last_day) + timedelta(days=1)
+    return {
+        "month": month,
+        "weeks": weeks,
+        "previous_month": f"{previous:%Y-%m}",
+        "next_month": f"{following:%Y-%m}",
+        "weekdays": [pycalendar.day_abbr[i] for i in range(7)],
+    }
+
+
+def _list_entries(site, user, data: dict, filters: dict, *, past: bool) -> list:
+    """The list view: upcoming entries (a year ahead) or past ones (newest first)."""
+    today = timezone.localdate()
     if past:
         start = _aware(data.get("start") or today - timedelta(days=365))
         end = min(_aware((data.get("end") or today) + timedelta(days=1)), timezone.now())
-        entries = list(reversed(entries_between(site, user, start, end, filters)))
-    else:
-        start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
-        end = (
-            _aware(data["end"] + timedelta(days=1))
-            if data.get("end")
-            else start + timedelta(days=366)
-        )
-        entries = entries_between(site, user, start, end, filters) if end > start else []
-    paginator = Paginator(entries, 20)
-    context["entries"] = paginator.get_page(request.GET.get("seite"))
-    return context
+        return list(reversed(entries_between(site, user, start, end, filters)))
+    start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
+    end = (
+        _aware(data["end"] + timedelta(days=1)) if data.get("end") else start + timedelta(days=366)
+    )
+    return entries_between(site, user, start, end, filters) if end > start else []
 
 
 # --- event pages and sign-up -------------------------------------------------------------
@@ -155,27 +170,9 @@ def _event_context(
         "can_manage": _can_manage(request.user, event),
         "site_root": site.root_url if site else "",
     }
-    if isinstance(event, FestivalPage) or hasattr(event, "festivalpage"):
-        festival = event if isinstance(event, FestivalPage) else event.festivalpage
-        context["festival"] = festival
-        context["shifts"] = list(festival.shifts.all())
-        if context["shifts"]:
-            context["helper_form"] = helper_form or HelperForm(festival=festival, prefix="helper")
-        if festival.contributions_enabled:
-            context["contribution_form"] = contribution_form or ContributionForm(
-                prefix="contribution"
-            )
-    if isinstance(page, ConferencePage) or hasattr(page, "conferencepage"):
-        conference = page if isinstance(page, ConferencePage) else page.conferencepage
-        context["sessions"] = list(conference.programme.select_related("speaker", "speaker__photo"))
-        context["speakers"] = list(
-            {s.speaker.pk: s.speaker for s in context["sessions"] if s.speaker}.values()
-        )
-        context["workshops"] = (
-            list(event.specific.workshops.all()) if hasattr(event.specific, "workshops") else []
-        )
-    elif hasattr(page, "programme"):
-        context["sessions"] = list(page.programme.select_related("speaker"))
+    # each kind of event page adds its own (programme, speakers, workshops, shifts...)
+    forms_ = {"helper_form": helper_form, "contribution_form": contribution_form}
+    context.update(page.specific.kind_context(event.specific, forms_))
     return context
 
 
@@ -251,7 +248,7 @@ def _guarded(request, form) -> str | None:
 def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
     if not form.is_valid():
         return _render_event(request, page, status=400, **{form_key: form})
-    problem = _guarded(request, form)
+    problem, code = _guarded(request, form), "refused"
     if problem is None:
         event_id = page.registration_event.pk
         solved = challenge.verify(
@@ -261,11 +258,12 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
         try:
             registration = call(form, hold)
         except engine.SignupError as error:
-            problem = error.message
+            problem, code = error.message, error.code
         else:
             if getattr(registration, "deferred", False):
                 mark_attack(event_id)  # holds are being refused: ask for the challenge
     if problem is not None:
+        log.info("sign-up refused", extra={"event_id": page.pk, "form": form_key, "code": code})
         form.add_error(None, problem)
         return _render_event(request, page, status=400, **{form_key: form})
     _signup_result(request, page, registration)
@@ -392,6 +390,7 @@ def confirm_view(request, token: str):
     try:
         registration = engine.confirm(token)
     except engine.SignupError as error:
+        log.info("confirmation refused", extra={"code": error.code})
         return _token_page(
             request, None, error=error.message, status=400 if error.code == "bad_token" else 410
         )
@@ -409,6 +408,7 @@ def cancel_view(request, token: str):
         try:
             registration = engine.cancel(token)
         except engine.SignupError as error:
+            log.info("cancellation refused", extra={"code": error.code})
             return _token_page(request, registration, error=error.message, status=409)
         return _token_page(request, registration, done="cancelled")
     return _token_page(request, registration)
@@ -464,23 +464,18 @@ def _can_manage(user, event: EventPage) -> bool:
 
 
 def _managed_event(request, page_id: int) -> EventPage:
-    if not request.user.is_authenticated:
-        raise _LoginRequired
+    require_login(request.user)
     event = get_object_or_404(EventPage, pk=page_id).registration_event
     if not _can_manage(request.user, event):
         raise PermissionDenied
     return event
 
 
-class _LoginRequired(Exception):
-    pass
-
-
 def organiser(view):
     def wrapped(request, page_id: int, *args, **kwargs):
         try:
             event = _managed_event(request, page_id)
-        except _LoginRequired:
+        except LoginRequired:
             return redirect_to_login(request.get_full_path())
         return view(request, event, *args, **kwargs)
 
@@ -578,43 +573,18 @@ def _export_rows(event: EventPage) -> list[list]:
     return rows
 
 
-def _safe_cell(value):
-    # Spreadsheets run cells that start with these as formulas (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @organiser
 def export_csv(request, event: EventPage):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([label for _key, label in EXPORT_COLUMNS])
-    for row in _export_rows(event):
-        writer.writerow([_safe_cell(v) for v in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.csv"'
-    return response
+    headers = [label for _key, label in EXPORT_COLUMNS]
+    return csv_response(f"anmeldungen-{event.slug}", headers, _export_rows(event))
 
 
 @organiser
 def export_xlsx(request, event: EventPage):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Anmeldungen"
-    sheet.append([label for _key, label in EXPORT_COLUMNS])
-    for row in _export_rows(event):
-        sheet.append([_safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    headers = [label for _key, label in EXPORT_COLUMNS]
+    return xlsx_response(
+        f"anmeldungen-{event.slug}", headers, _export_rows(event), sheet_title="Anmeldungen"
     )
-    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.xlsx"'
-    return response
 
 
 @organiser
@@ -623,10 +593,6 @@ def check_in_view(request, event: EventPage, public_id):
         return redirect("events:registrations", page_id=event.pk)
     registration = get_object_or_404(Registration, event=event, public_id=public_id)
     engine.check_in(registration, attended=request.POST.get("attended") != "0")
-    if request.htmx:
-        return TemplateResponse(
-            request, "events/includes/checkin_button.html", {"r": registration, "event": event}
-        )
     return redirect(f"{request.path.rsplit('/checkin/', 1)[0]}/#r-{registration.public_id}")
 
 

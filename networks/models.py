@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,17 +27,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from treffpunkt.core.blocks import body_blocks
-
-#: language codes separated by commas, e.g. "de,ar,tr"
-languages_validator = RegexValidator(
-    r"^([a-z]{2,3})(,[a-z]{2,3})*$",
-    _("Enter language codes separated by commas, e.g. de,ar,tr."),
-)
-
-
-def split_languages(value: str) -> list[str]:
-    return [code for code in (value or "").split(",") if code]
-
+from treffpunkt.core.languages import languages_field, split_languages
 
 # --- action fields ------------------------------------------------------------------------
 
@@ -136,13 +125,7 @@ class Organisation(ClusterableModel, index.Indexed):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    languages = models.CharField(
-        _("languages offered"),
-        max_length=200,
-        blank=True,
-        validators=[languages_validator],
-        help_text=_("Language codes separated by commas, e.g. de,ar,tr."),
-    )
+    languages = languages_field(_("languages offered"))
     services = models.TextField(_("services"), max_length=3000, blank=True)
     action_fields = ParentalManyToManyField(
         ActionField, verbose_name=_("action fields"), blank=True, related_name="organisations"
@@ -211,13 +194,7 @@ class ContactPerson(Orderable):
     role = models.CharField(_("role"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    languages = models.CharField(
-        _("languages spoken"),
-        max_length=200,
-        blank=True,
-        validators=[languages_validator],
-        help_text=_("Language codes separated by commas, e.g. de,ar,tr."),
-    )
+    languages = languages_field(_("languages spoken"))
     action_fields = ParentalManyToManyField(
         ActionField,
         verbose_name=_("responsible for"),

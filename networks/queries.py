@@ -17,6 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
 from treffpunkt.calendar import upcoming
+from treffpunkt.core.languages import has_language, split_languages
 
 from .forms import language_name
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     Membership,
     Organisation,
     WorkingGroupPage,
-    split_languages,
 )
 
 
@@ -93,10 +93,6 @@ def directory_languages(site: Site) -> list[tuple[str, str]]:
     return sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
 
 
-def _language_q(prefix: str, code: str) -> Q:
-    return Q(**{f"{prefix}languages__regex": rf"(^|,){code}(,|$)"})
-
-
 def _words_q(query: str, fields: list[str]) -> Q | None:
     words = query.split()[:8]
     if not words:
@@ -127,9 +123,7 @@ def organisations(
             | Exists(contacts.filter(action_fields__translation_key=key))
         )
     if language:
-        qs = qs.filter(
-            _language_q("", language) | Exists(contacts.filter(_language_q("", language)))
-        )
+        qs = qs.filter(has_language(language) | Exists(contacts.filter(has_language(language))))
     for word in q.split()[:8]:
         qs = qs.filter(
             Q(name__icontains=word)

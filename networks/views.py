@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -19,6 +16,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Site
 
 from treffpunkt.accounts.roles import site_of_page
+from treffpunkt.core.access import LoginRequired, require_login
+from treffpunkt.core.exports import csv_response, xlsx_response
 
 from . import queries, services
 from .charts import indicator_chart
@@ -125,14 +124,9 @@ def working_group_leave(request, group: WorkingGroupPage):
 
 
 def _require_member(request, group: WorkingGroupPage) -> None:
-    if not request.user.is_authenticated:
-        raise _LoginRequired
+    require_login(request.user)
     if not is_member(request.user, group):
         raise PermissionDenied(_("This area is for members of the working group only."))
-
-
-class _LoginRequired(Exception):
-    pass
 
 
 def _space_url(group: WorkingGroupPage) -> str:
@@ -142,7 +136,7 @@ def _space_url(group: WorkingGroupPage) -> str:
 def working_group_space(request, group: WorkingGroupPage):
     try:
         _require_member(request, group)
-    except _LoginRequired:
+    except LoginRequired:
         return redirect_to_login(_space_url(group))
     return _render_space(request, group)
 
@@ -212,7 +206,7 @@ def working_group_post(request, group: WorkingGroupPage):
         return refused
     try:
         _require_member(request, group)
-    except _LoginRequired:
+    except LoginRequired:
         return redirect_to_login(_space_url(group))
     form = PostForm(request.POST)
     if not form.is_valid():
@@ -231,7 +225,7 @@ def working_group_upload(request, group: WorkingGroupPage):
         return refused
     try:
         _require_member(request, group)
-    except _LoginRequired:
+    except LoginRequired:
         return redirect_to_login(_space_url(group))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -429,43 +423,12 @@ def export_rows(measure_list) -> list[list[str]]:
     return rows
 
 
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def measures_export(request, page, kind: str) -> HttpResponse:
     site = _site(request)
     _form, filters = _measure_filters(request, site)
     headers = [str(h) for h in EXPORT_HEADERS]
-    rows = [[_safe_cell(c) for c in row] for row in export_rows(queries.measures(site, **filters))]
+    rows = export_rows(queries.measures(site, **filters))
     filename = f"massnahmen-{site.hostname}"
     if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        # The BOM makes Excel read the file as UTF-8.
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Measures")[:31]
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        return csv_response(filename, headers, rows)
+    return xlsx_response(filename, headers, rows, sheet_title=_("Measures"))

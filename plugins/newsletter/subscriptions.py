@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from treffpunkt.core.exports import safe_cell
+
 from .models import Subscriber, Topic
 
 #: bump when the consent wording below changes; each subscriber records the version agreed to
@@ -230,23 +232,66 @@ def import_csv(site, data: bytes | str, *, source: str, dry_run: bool = True) ->
     if not source:
         report.errors.append(_("Say where the consent of these people was given."))
         return report
+    reader = _csv_reader(data, report)
+    if reader is None:
+        return report
+    planned = _plan_import(site, reader, report)
+    if not report.errors and not dry_run:
+        _save_import(site, planned, source)
+    return report
+
+
+def _csv_reader(data: bytes | str, report: ImportReport) -> csv.DictReader | None:
+    """A reader with lower-case column names, or None (and an error) for an unusable file."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             report.errors.append(_("The file is not UTF-8 text (save it as CSV UTF-8)."))
-            return report
-    sample = data[:2048]
+            return None
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(data[:2048], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(data), dialect=dialect)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "email" not in header:
         report.errors.append(_("The first line must name the columns; one must be “email”."))
-        return report
+        return None
     reader.fieldnames = header
+    return reader
+
+
+def _row_problem(line: int, email: str, language: str, unknown: list[str], seen: set) -> str:
+    """Why a row cannot be imported, or "" when it can."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _("Line %(line)s: “%(email)s” is not an email address.") % {
+            "line": line,
+            "email": email[:80],
+        }
+    if language not in LANGUAGE_CODES:
+        return _("Line %(line)s: unknown language “%(language)s”.") % {
+            "line": line,
+            "language": language[:10],
+        }
+    if unknown:
+        return _("Line %(line)s: unknown topic “%(topic)s”.") % {"line": line, "topic": unknown[0]}
+    if email in seen:
+        return _("Line %(line)s: “%(email)s” appears twice.") % {"line": line, "email": email}
+    return ""
+
+
+LEFT_BEFORE = (
+    Subscriber.Status.UNSUBSCRIBED,
+    Subscriber.Status.BOUNCED,
+    Subscriber.Status.COMPLAINED,
+)
+
+
+def _plan_import(site, reader: csv.DictReader, report: ImportReport) -> list[tuple]:
+    """Check every row into the report; returns (email, language, topics) of the new ones."""
     topics = {t.name.lower(): t for t in Topic.objects.filter(site=site)}
     existing = dict(Subscriber.objects.filter(site=site).values_list("email", "status"))
     seen: set[str] = set()
@@ -258,46 +303,24 @@ def import_csv(site, data: bytes | str, *, source: str, dry_run: bool = True) ->
         email = (row.get("email") or "").strip().lower()
         language = (row.get("language") or "").strip().lower() or settings.LANGUAGE_CODE
         names = [n.strip() for n in (row.get("topics") or "").split("|") if n.strip()]
-        try:
-            validate_email(email)
-        except ValidationError:
-            report.errors.append(
-                _("Line %(line)s: “%(email)s” is not an email address.")
-                % {"line": line, "email": email[:80]}
-            )
-            continue
-        if language not in LANGUAGE_CODES:
-            report.errors.append(
-                _("Line %(line)s: unknown language “%(language)s”.")
-                % {"line": line, "language": language[:10]}
-            )
-            continue
         unknown = [n for n in names if n.lower() not in topics]
-        if unknown:
-            report.errors.append(
-                _("Line %(line)s: unknown topic “%(topic)s”.") % {"line": line, "topic": unknown[0]}
-            )
-            continue
-        if email in seen:
-            report.errors.append(
-                _("Line %(line)s: “%(email)s” appears twice.") % {"line": line, "email": email}
-            )
+        problem = _row_problem(line, email, language, unknown, seen)
+        if problem:
+            report.errors.append(problem)
             continue
         seen.add(email)
         status = existing.get(email)
         if status == Subscriber.Status.CONFIRMED:
             report.already.append(email)
-        elif status in (
-            Subscriber.Status.UNSUBSCRIBED,
-            Subscriber.Status.BOUNCED,
-            Subscriber.Status.COMPLAINED,
-        ):
+        elif status in LEFT_BEFORE:
             report.left_before.append(email)
         else:
             report.created.append(email)
             planned.append((email, language, [topics[n.lower()] for n in names]))
-    if report.errors or dry_run:
-        return report
+    return planned
+
+
+def _save_import(site, planned: list[tuple], source: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         Subscriber.objects.filter(
@@ -325,7 +348,6 @@ def import_csv(site, data: bytes | str, *, source: str, dry_run: bool = True) ->
                 for topic in chosen
             ]
         )
-    return report
 
 
 def export_csv(site) -> str:
@@ -348,19 +370,14 @@ def export_csv(site) -> str:
     for s in rows.iterator(chunk_size=2000):
         writer.writerow(
             [
-                _safe_cell(s.email),
+                safe_cell(s.email),
                 s.language,
-                "|".join(_safe_cell(t.name) for t in s.topics.all()),
+                "|".join(safe_cell(t.name) for t in s.topics.all()),
                 s.status,
                 s.created_at.isoformat(),
                 s.consent_at.isoformat() if s.consent_at else "",
                 s.consent_text_version,
-                _safe_cell(s.consent_source),
+                safe_cell(s.consent_source),
             ]
         )
     return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    # Spreadsheet programs run cells starting with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

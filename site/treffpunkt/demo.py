@@ -9,7 +9,6 @@ The people are invented; organisations and facts are the towns' own.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
@@ -28,8 +27,6 @@ from treffpunkt.core.models import (
     NavigationSettings,
     SiteConfiguration,
 )
-
-log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "treffpunkt-demo"  # noqa: S105 - the demo password the README names
 ADMIN_EMAIL = "admin@treffpunkt.example"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import logging
-
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Site
@@ -9,7 +7,6 @@ from wagtail.models import Site
 from treffpunkt.calendar import upcoming
 
 register = template.Library()
-log = logging.getLogger(__name__)
 
 
 @register.simple_tag(takes_context=True)

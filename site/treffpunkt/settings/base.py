@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 
+from treffpunkt.core.logs import logging_config
 from treffpunkt.plugins.discovery import plugin_app_names  # noqa: F401 (test settings use it)
 
 # site/treffpunkt/settings/base.py -> repository root
@@ -54,7 +55,6 @@ PLUGIN_APPS: list[str] = plugin_app_names(BUILTIN_PLUGINS, PLUGINS_EXCLUDE)
 def installed_apps(plugin_apps: list[str]) -> list[str]:
     """Core apps, then the plugins, then what they build on (templates of earlier apps win)."""
     return [
-        "daphne",
         "treffpunkt.core",
         "treffpunkt.accounts",
         "treffpunkt.plugins",
@@ -79,7 +79,6 @@ def installed_apps(plugin_apps: list[str]) -> list[str]:
         "wagtail",
         "modelcluster",
         "taggit",
-        "django_htmx",
         "django_tasks",
         "django_tasks_db",
         "django_rq",
@@ -124,7 +123,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "treffpunkt.plugins.middleware.PluginURLMiddleware",
     "treffpunkt.accounts.middleware.RequireStaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -370,6 +368,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("tr", "Türkçe"),
 ]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from a third party in the admin
 WAGTAILEMBEDS_FINDERS: list = []  # no request to a third party: embeds are off
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -390,12 +389,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# Plain lines, or JSON lines with LOG_FORMAT=json; the apps log at INFO, the rest at
+# LOG_LEVEL (treffpunkt/core/logs.py).
+LOGGING = logging_config(
+    env.str("LOG_FORMAT", default="plain"), env.str("LOG_LEVEL", default="WARNING")
+)
 
 # SENTRY_DSN: optional error reporting (Sentry or a compatible service such as GlitchTip).
 # Unset: nothing is sent anywhere. What is sent is described in treffpunkt/core/errorreporting.py.
