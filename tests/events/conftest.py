@@ -112,25 +112,18 @@ def conference(make_event) -> ConferencePage:
     return conference
 
 
-@pytest.fixture(autouse=True)
-def _commit_callbacks_run_at_once(request, monkeypatch):
-    """Tests inside one transaction never commit: run the engine's after-commit mails at once.
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run what the engine defers to after the commit (its mails), as a real commit would.
 
-    Tests with ``transaction=True`` (the rush, the browser) commit for real and keep Django's
-    own behaviour.
+    A test inside one transaction never commits: ``with commit(): engine.sign_up(...)``.
+    Tests with ``transaction=True`` (the rush, the browser) commit for real.
     """
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        return
-    import events.registrations as engine
 
-    monkeypatch.setattr(engine, "_after_commit", _send_now)
+    def _commit():
+        return django_capture_on_commit_callbacks(execute=True)
 
-
-def _send_now(registration_id: int, mail: str) -> None:
-    from events.tasks import send_registration_mail
-
-    send_registration_mail.enqueue(registration_id, mail)
+    return _commit
 
 
 @pytest.fixture

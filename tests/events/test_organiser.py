@@ -130,7 +130,7 @@ def test_message_to_all_registrants(client, event, staff):
     assert mail.outbox == []
 
 
-def test_contribution_approval_by_the_organiser(client, festival, staff):
+def test_contribution_approval_by_the_organiser(client, festival, staff, commit):
     offer = engine.sign_up(
         festival,
         kind="contribution",
@@ -140,11 +140,12 @@ def test_contribution_approval_by_the_organiser(client, festival, staff):
     )
     engine.confirm(offer.token)
     client.force_login(staff)
-    client.post(
-        f"/veranstaltungen/{festival.pk}/anmeldungen/beitrag/{offer.public_id}/",
-        {"approve": "1"},
-        **HOST,
-    )
+    with commit():
+        client.post(
+            f"/veranstaltungen/{festival.pk}/anmeldungen/beitrag/{offer.public_id}/",
+            {"approve": "1"},
+            **HOST,
+        )
     offer.refresh_from_db()
     assert offer.status == Registration.Status.CONFIRMED
     assert "angenommen" in mail.outbox[-1].subject
