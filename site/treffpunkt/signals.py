@@ -2,7 +2,8 @@
 
 Two kinds:
 
-* :class:`~treffpunkt.plugins.signals.SiteSignal` (``dashboard_panels``): sent with a Wagtail
+* :class:`~treffpunkt.plugins.signals.SiteSignal` (``dashboard_panels``,
+  ``report_sections``): sent with a Wagtail
   ``Site`` as sender; receivers in a plugin run only where that plugin is enabled.
 * :class:`~treffpunkt.plugins.signals.PersonSignal` (``account_deleted``,
   ``personal_data_export``): about one person, who may have left data on every site of the
