@@ -145,10 +145,11 @@ def test_get_of_the_mail_link_confirms_nothing(client, festival):
     assert registration.email_confirmed
 
 
-def test_the_typed_name_reaches_the_typed_address_only_plain_and_short(client, festival):
+def test_the_typed_name_reaches_the_typed_address_only_plain_and_short(client, festival, commit):
     name = "Visit https://evil.example/win now 0800 123456 " + "and more " * 20
     post = {"email": "victim@example.org", "name": name[:120], "party_size": "1"}
-    client.post(signup_url(festival), post, **HOST)
+    with commit():
+        client.post(signup_url(festival), post, **HOST)
     body = mail.outbox[0].body
     assert "evil.example" not in body and "://" not in body.splitlines()[0]
     assert "0800" not in body
