@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from wagtail.models import Site
 from treffpunkt.accounts.roles import site_of_page
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.exports import csv_response, xlsx_response
+from treffpunkt.core.ratelimit import allow
 
 from . import queries, services
 from .charts import indicator_chart
@@ -97,6 +99,16 @@ def working_group_join(request, group: WorkingGroupPage):
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Your message is too long (at most 1000 characters)."))
+        return redirect(group.url)
+    # each request mails the coordinators: request-and-withdraw loops end here
+    if not allow(
+        request,
+        "join",
+        f"{request.user.pk}:{group.translation_key}",
+        per_ip=getattr(settings, "NETWORKS_JOIN_RATE_IP", (20, 3600)),
+        per_target=getattr(settings, "NETWORKS_JOIN_RATE_GROUP", (3, 86400)),
+    ):
+        messages.error(request, _("Too many requests. Please try again later."))
         return redirect(group.url)
     try:
         services.request_to_join(request.user, group, form.cleaned_data["message"])

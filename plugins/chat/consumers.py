@@ -182,6 +182,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self._broadcast_update(message)
 
     def _edit(self, content):
+        services.check_event_rate(self.user, "edit")
         message = services.edit_message(self.user, content.get("id"), content.get("text"))
         if message.room_id != self.room.pk:
             raise services.ChatError(_("This message does not exist."), code="not_found")
@@ -208,6 +209,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await database_sync_to_async(services.mark_read)(self.user, self.room, content.get("id"))
 
     async def _on_typing(self, content) -> None:
+        try:
+            await database_sync_to_async(services.check_event_rate)(self.user, "typing")
+        except services.ChatError:
+            return  # beyond the limit typing events are dropped silently
         await self.channel_layer.group_send(
             room_group(self.room.pk),
             {"type": "chat.typing", "user": {"id": self.user.pk, "name": self.user.display_name}},

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from treffpunkt.core.converters import bounded_int
+from treffpunkt.core.ratelimit import hit
 
 from . import formatting
 from .access import can_access, can_moderate, room_members
@@ -89,19 +90,31 @@ def _check_may_write(user, room: Room) -> None:
         )
 
 
+def check_event_rate(user, kind: str) -> None:
+    """Typing and edit events are limited like messages (counted in the cache, shared by
+    every process with Redis): a client cannot flood a room with them."""
+    limit, seconds = setting("RATE_LIMIT_MESSAGES"), setting("RATE_LIMIT_SECONDS")
+    if not hit(f"chat:{kind}:{user.pk}", limit, seconds):
+        _too_fast(limit, seconds)
+
+
 def _check_rate(user) -> None:
     limit, seconds = setting("RATE_LIMIT_MESSAGES"), setting("RATE_LIMIT_SECONDS")
     since = timezone.now() - dt.timedelta(seconds=seconds)
     if Message.objects.filter(author=user, created_at__gte=since).count() >= limit:
-        raise ChatError(
-            ngettext(
-                "You are sending messages too fast: at most %(limit)d in %(seconds)d seconds. Please wait a moment.",
-                "You are sending messages too fast: at most %(limit)d in %(seconds)d seconds. Please wait a moment.",
-                limit,
-            )
-            % {"limit": limit, "seconds": seconds},
-            code="rate_limited",
+        _too_fast(limit, seconds)
+
+
+def _too_fast(limit: int, seconds: int) -> None:
+    raise ChatError(
+        ngettext(
+            "You are sending messages too fast: at most %(limit)d in %(seconds)d seconds. Please wait a moment.",
+            "You are sending messages too fast: at most %(limit)d in %(seconds)d seconds. Please wait a moment.",
+            limit,
         )
+        % {"limit": limit, "seconds": seconds},
+        code="rate_limited",
+    )
 
 
 def _mentions(room: Room, author, text: str) -> tuple[set[str], list]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
+
+from treffpunkt.core.ratelimit import allow
 
 from . import subscriptions
 from .forms import PreferencesForm, SubscribeForm
@@ -21,12 +25,25 @@ def _invalid(request: HttpRequest, error: subscriptions.TokenError, status: int 
     )
 
 
+def _allowed(request: HttpRequest, email: str) -> bool:
+    """Nobody fills a stranger's inbox with confirmation mails: per IP and per address."""
+    return allow(
+        request,
+        "newsletter",
+        email,
+        per_ip=getattr(settings, "NEWSLETTER_SUBSCRIBE_RATE_IP", (10, 3600)),
+        per_target=getattr(settings, "NEWSLETTER_SUBSCRIBE_RATE_EMAIL", (3, 86400)),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     site = Site.find_for_request(request)
     if request.method == "POST":
         form = SubscribeForm(request.POST, site=site)
-        if form.is_valid():
+        if form.is_valid() and not _allowed(request, form.cleaned_data["email"]):
+            form.add_error(None, _("Too many attempts. Please try again later."))
+        elif form.is_valid():
             if not form.cleaned_data.get("website"):
                 try:
                     subscriptions.subscribe(

@@ -333,3 +333,18 @@ def test_oversized_upload_is_refused(client, network, people, settings):
     assert response.status_code == 400
     assert "zu groß (höchstens 20 MB)" in response.content.decode()
     assert not get_document_model().objects.exists()
+
+
+def test_request_and_withdraw_loops_stop_mailing_the_coordinators(
+    client, network, people, smtp_settings, commit
+):
+    """Each join request mails the coordinators: three a day per person and group."""
+    client.force_login(people["outsider"])
+    for _round in range(6):
+        with commit():
+            client.post(network.group.url + "beitreten/", {"message": "Hallo"}, **HOST)
+        with commit():
+            client.post(network.group.url + "verlassen/", **HOST)
+    assert len(smtp_settings.to("coordinator@example.org")) == 3
+    response = client.post(network.group.url + "beitreten/", {"message": ""}, follow=True, **HOST)
+    assert "Zu viele Anfragen" in response.content.decode()

@@ -337,3 +337,16 @@ def test_dashboard_shows_the_chat_panel(client, network_room, member, other_memb
     PluginSettings.set_enabled(site, "chat", False)
     html = get(client, member, reverse("accounts:dashboard")).content.decode()
     assert "Netzwerk Beckum" not in html
+
+
+@pytest.mark.django_db
+def test_typing_and_edit_events_are_limited_like_messages(member):
+    """Over the websocket, typing and edit events count in the cache: 10 in 10 seconds."""
+    from plugins.chat import services
+
+    for _event in range(10):
+        services.check_event_rate(member, "typing")
+    with pytest.raises(services.ChatError) as refused:
+        services.check_event_rate(member, "typing")
+    assert refused.value.code == "rate_limited"
+    services.check_event_rate(member, "edit")  # counted apart

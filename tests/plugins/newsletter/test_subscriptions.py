@@ -220,3 +220,27 @@ def test_housekeeping_command_deletes_stale_sign_ups(site):
     call_command("newsletter_tick", stdout=out)
     assert "deleted 1" in out.getvalue()
     assert not Subscriber.objects.exists()
+
+
+def test_the_form_mails_a_third_party_address_only_a_few_times(
+    client, site, django_capture_on_commit_callbacks
+):
+    """25 posts for one stranger's address no longer mean 25 mails (3 a day), and one IP
+    cannot cycle through addresses without end (10 an hour)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(25):
+            form = {"email": "victim@example.org", "language": "de", "consent": "on"}
+            client.post("/newsletter/", form, REMOTE_ADDR="10.0.0.1", **HOST)
+    assert len(mail.outbox) == 3
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(25):
+            form = {"email": f"p{n}@example.org", "language": "de", "consent": "on"}
+            client.post("/newsletter/", form, REMOTE_ADDR="10.0.0.2", **HOST)
+    assert len(mail.outbox) == 10
+    form = {"email": "late@example.org", "language": "de", "consent": "on"}
+    response = client.post("/newsletter/", form, REMOTE_ADDR="10.0.0.2", **HOST)
+    assert "Zu viele Versuche" in response.content.decode()
+    # another visitor (another IP) is not affected
+    response = client.post("/newsletter/", form, REMOTE_ADDR="10.0.0.3", **HOST)
+    assert response.status_code == 302
