@@ -25,9 +25,14 @@ def _site_of(series: MeetingSeriesPage):
 
 def can_view(series: MeetingSeriesPage, user) -> bool:
     """Whether ``user`` may see the series, its dates and its agenda (a Wagtail view
-    restriction on the page, or above it, applies to all of them)."""
+    restriction on the page, or above it, applies to all of them; a translation is asked
+    as its series)."""
     if not may_view(series, user):
         return False
+    source = series.schedule_source()
+    if source is not series and not may_view(source, user):
+        return False
+    series = source
     if series.visibility == Visibility.PUBLIC:
         return True
     return can_participate(series, user)
@@ -35,6 +40,7 @@ def can_view(series: MeetingSeriesPage, user) -> bool:
 
 def can_participate(series: MeetingSeriesPage, user) -> bool:
     """Whether ``user`` may answer, add agenda items and read minutes and tasks."""
+    series = series.schedule_source()
     if not _signed_in(user):
         return False
     site = _site_of(series)
@@ -50,6 +56,7 @@ def can_participate(series: MeetingSeriesPage, user) -> bool:
 
 def can_host(series: MeetingSeriesPage, user) -> bool:
     """Whether ``user`` may change dates, order the agenda and write the minutes."""
+    series = series.schedule_source()
     if not _signed_in(user):
         return False
     if roles.is_manager(user, _site_of(series)):

@@ -9,6 +9,7 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from urllib.parse import urlsplit
 
 import icalendar
 from django.core.cache import cache
@@ -49,12 +50,12 @@ def series_components(
     """``online``: whether the feed's reader may have the series' online link."""
     components: list[icalendar.Event] = []
     url = base_url + series.url if base_url and series.url_path else ""
-    for segment in schedule.segments(series, history):
-        planned_rows = [
-            r
-            for r in rows
-            if not r.is_extra and segment.covers(r.original_start.astimezone(schedule.TZ).date())
-        ]
+    segs = schedule.segments(series, history)
+    for segment in segs:
+        starts = set(segment.all_starts())
+        # EXDATE and RECURRENCE-ID name dates of this VEVENT's rule, nothing else; a row
+        # whose date the rule no longer has is shown to the hosts (schedule.orphaned_rows)
+        planned_rows = [r for r in rows if not r.is_extra and r.original_start in starts]
         # extra dates belong to the current rule's VEVENT, whatever day they fall on
         extras = (
             sorted(
@@ -64,7 +65,7 @@ def series_components(
             if segment.is_current
             else []
         )
-        first = segment.first_start()
+        first = min(starts) if starts else None
         if first is None and not extras:
             continue
         master = _base_event(series, segment, url, online)
@@ -73,10 +74,7 @@ def series_components(
             first = extras[0].original_start.astimezone(schedule.TZ)
             rdates = extras[1:]
         else:
-            rrule = schedule.rrule_params(segment.rule, segment.start_time)
-            if segment.until is not None:
-                rrule = _cut(rrule, segment)
-            master.add("rrule", icalendar.vRecur.from_ical(rrule))
+            master.add("rrule", icalendar.vRecur.from_ical(segment.rrule_text()))
             rdates = extras
         master.add("dtstart", first)
         master.add("dtend", schedule.end_of(first, segment))
@@ -96,13 +94,26 @@ def series_components(
                 continue
             if not (row.is_extra or row.status == OccurrenceStatus.MOVED or row.location):
                 continue
-            components.append(_override(series, segment, row, url))
+            own = segment
+            if row.is_extra:  # an extra date has the place of the rule on its day
+                own = schedule.segment_at(segs, row.original_start.astimezone(schedule.TZ).date())
+            components.append(_override(series, segment, row, url, own or segment, online))
     return components
 
 
-def _override(series, segment: schedule.Segment, row: Occurrence, url: str) -> icalendar.Event:
-    """The VEVENT of one changed date: same UID, RECURRENCE-ID = the planned start."""
-    override = _base_event(series, segment, url)
+def _override(
+    series,
+    segment: schedule.Segment,
+    row: Occurrence,
+    url: str,
+    own: schedule.Segment,
+    online: bool = False,
+) -> icalendar.Event:
+    """The VEVENT of one changed date: same UID, RECURRENCE-ID = the planned start; ``own``
+    is the segment whose place applies on its day."""
+    override = _base_event(series, own, url, online)
+    override.pop("UID", None)
+    override.add("uid", segment.uid)
     override.add("recurrence-id", row.original_start.astimezone(schedule.TZ))
     start = (row.start or row.original_start).astimezone(schedule.TZ)
     end = row.end.astimezone(schedule.TZ) if row.end else schedule.end_of(start, segment)
@@ -115,17 +126,13 @@ def _override(series, segment: schedule.Segment, row: Occurrence, url: str) -> i
     return override
 
 
-def _cut(rrule: str, segment: schedule.Segment) -> str:
-    """A past segment's rule ends the day before the edit took effect."""
-    if "COUNT=" in rrule:
-        return rrule  # a counted rule ends by itself; the edit day cuts it below too
-    parts = [p for p in rrule.split(";") if not p.startswith("UNTIL=")]
-    limit = min(d for d in (schedule.rule_until(segment.rule), segment.until) if d is not None)
-    until = dt.datetime.combine(limit, segment.start_time, tzinfo=schedule.TZ)
-    return ";".join([*parts, "UNTIL=" + until.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")])
-
-
-def _rows_and_history(series_list: Sequence) -> tuple[dict, dict]:
+def _rows_and_history(
+    series_list: Sequence, base_url: str = "", domain: str | None = None
+) -> tuple[dict, dict]:
+    domain = domain or urlsplit(base_url).hostname
+    if domain:  # the UIDs' domain: the site's, known to the caller (no query per series)
+        for series in series_list:
+            series._ical_domain = domain  # noqa: SLF001
     ids = [s.pk for s in series_list]
     rows: dict[int, list] = defaultdict(list)
     for row in Occurrence.objects.filter(series_id__in=ids).only(
@@ -147,11 +154,14 @@ def _rows_and_history(series_list: Sequence) -> tuple[dict, dict]:
 
 
 def components_for(
-    series_list: Sequence, base_url: str = "", online_ids: Collection[int] = ()
+    series_list: Sequence,
+    base_url: str = "",
+    online_ids: Collection[int] = (),
+    domain: str | None = None,
 ) -> list[icalendar.Event]:
     """Components of many series with two queries in all; the online link only for the
     series in ``online_ids`` (those the reader takes part in)."""
-    rows, history = _rows_and_history(series_list)
+    rows, history = _rows_and_history(series_list, base_url, domain)
     found: list[icalendar.Event] = []
     for s in series_list:
         found.extend(series_components(s, rows[s.pk], history[s.pk], base_url, s.pk in online_ids))
@@ -167,6 +177,8 @@ def _version(
         series.title,
         series.url_path,
         series.sequence,
+        series.valid_from,
+        series.count_held,
         series.last_published_at,
         series.latest_revision_id,
         [(h.pk, h.until) for h in history],
@@ -184,7 +196,7 @@ def feed(
     """A whole calendar of series; each series' VEVENTs are cached by a version key, so a
     warm feed only checks its rows (two queries) and joins cached text. The online link
     only for the series in ``online_ids`` (a separate cache entry, never shared)."""
-    rows, history = _rows_and_history(series_list)
+    rows, history = _rows_and_history(series_list, base_url)
     keys = {
         s.pk: f"meetings:ics:{s.pk}:{int(s.pk in online_ids)}:"
         f"{_version(s, rows[s.pk], history[s.pk], base_url)}"

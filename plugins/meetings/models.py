@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -82,8 +83,22 @@ class MeetingSeriesPage(Page):
         related_name="+",
         help_text=_("Empty: the network as a whole hosts this meeting."),
     )
-    #: dates before this day follow the rules kept in ``history`` (edits apply to the future)
+    changes_from = models.DateField(
+        _("apply schedule changes from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Changes of time, place or repetition apply from this day on. Empty: from the "
+            "next date. Dates before it stay as they were."
+        ),
+    )
+    #: dates before this day follow the rules kept in ``history`` (edits apply to the future);
+    #: always a date of the current rule, so that its weekday and fortnight stay the same
     valid_from = models.DateField(null=True, blank=True, editable=False)
+    #: dates held under earlier rules: a counted rule ("12 dates") has COUNT minus these left
+    count_held = models.PositiveIntegerField(default=0, editable=False)
+    #: the stable, globally unique part of this series' iCalendar UIDs
+    ical_uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     #: raised on every change a calendar app must notice (RFC 5545 SEQUENCE)
     sequence = models.PositiveIntegerField(default=0, editable=False)
 
@@ -93,6 +108,7 @@ class MeetingSeriesPage(Page):
                 FieldPanel("first_date"),
                 FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
                 FieldPanel("recurrence"),
+                FieldPanel("changes_from"),
             ],
             heading=_("When"),
         ),
@@ -101,6 +117,8 @@ class MeetingSeriesPage(Page):
         FieldPanel("description"),
     ]
     search_fields = Page.search_fields + [index.SearchField("description")]
+    # a copy is another series (a translation shares the source's dates and UIDs)
+    exclude_fields_in_copy = ["ical_uuid", "valid_from", "count_held"]
     parent_page_types = ["meetings.MeetingIndexPage"]
     subpage_types: list[str] = []
     template = "meetings/meeting_series_page.html"
@@ -129,15 +147,19 @@ class MeetingSeriesPage(Page):
         if errors:
             raise ValidationError(errors)
 
-    # --- saving: edits of the schedule apply from today on --------------------------------
+    # --- saving: edits of the schedule apply from the next date on ------------------------
 
     SCHEDULE_FIELDS = ("first_date", "start_time", "end_time", "recurrence", "location")
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if self.pk and (update_fields is None or set(update_fields) & set(self.SCHEDULE_FIELDS)):
-            from .schedule import split_history_if_changed
+        from .schedule import anchor_rule, split_history_if_changed
 
+        update_fields = kwargs.get("update_fields")
+        schedule_saved = update_fields is None or set(update_fields) & set(self.SCHEDULE_FIELDS)
+        if schedule_saved:
+            anchor_rule(self)
+        # A translation shows its source's dates: only the source's edits split the series.
+        if self.pk and schedule_saved and self.schedule_source() is self:
             split_history_if_changed(self)
         result = super().save(*args, **kwargs)
         from .schedule import rekey_future_rows
@@ -180,23 +202,82 @@ class MeetingSeriesPage(Page):
         today = dt.datetime.now(schedule.TZ).date()
         context["upcoming"] = schedule.dates_for(self, today, today + dt.timedelta(days=180))[:12]
         context["can_host"] = access.can_host(self, request.user)
+        if context["can_host"]:
+            # exceptions, agenda or RSVPs of dates an edit of the rule removed
+            context["orphaned"] = schedule.orphaned_rows(self)
         context["can_participate"] = access.can_participate(self, request.user)
         context["rule_text"] = schedule.rule_text(self)
         return context
 
     # --- iCalendar ----------------------------------------------------------------------
 
-    def ical_uid(self) -> str:
-        return f"meeting-series-{self.pk}@treffpunkt"
+    def ical_uid(self, domain: str | None = None) -> str:
+        """``<uuid>@<the site's domain>``: stable, and unique across installations."""
+        return f"{self.schedule_source().ical_uuid}@{domain or self.ical_domain()}"
+
+    def ical_domain(self) -> str:
+        domain = getattr(self, "_ical_domain", None)
+        if domain is None:
+            site = self.schedule_source().get_site()
+            domain = site.hostname if site is not None else "treffpunkt.invalid"
+            self._ical_domain = domain
+        return domain
+
+    def schedule_source(self) -> MeetingSeriesPage:
+        """The page whose dates, exceptions and history every language shows.
+
+        Translations of a series (wagtail-localize aliases or translated copies) are other
+        pages; the dates belong to the series, so they are kept on its page in the site's
+        default language (or, for an alias, the page it mirrors).
+        """
+        cached = getattr(self, "_schedule_source", None)
+        if cached is not None:
+            return cached
+        source = self
+        if self.alias_of_id:
+            source = MeetingSeriesPage.objects.filter(pk=self.alias_of_id).first() or self
+        elif self.locale_id and not _is_default_locale(self.locale_id):
+            source = (
+                MeetingSeriesPage.objects.filter(
+                    translation_key=self.translation_key,
+                    locale__language_code=settings.LANGUAGE_CODE,
+                ).first()
+                or self
+            )
+        self._schedule_source = source
+        return source
+
+
+_DEFAULT_LOCALE: dict[int, bool] = {}
+
+
+def _is_default_locale(locale_id: int) -> bool:
+    """Whether a locale is the site's default language (remembered: locales never change
+    their language, and feeds ask this for every series)."""
+    known = _DEFAULT_LOCALE.get(locale_id)
+    if known is None:
+        from wagtail.models import Locale
+
+        code = Locale.objects.filter(pk=locale_id).values_list("language_code", flat=True).first()
+        known = code == settings.LANGUAGE_CODE
+        if code is not None:
+            _DEFAULT_LOCALE[locale_id] = known
+    return known
 
 
 class SeriesHistory(models.Model):
-    """A rule a series followed before it was edited; it covers [first_date, until]."""
+    """A rule a series followed before it was edited; it covers [first_date, until].
+
+    ``first_date`` is a date of the rule (its DTSTART); ``count`` the number of dates the
+    rule had left from there when it was current (None: not a counted rule).
+    """
 
     series = models.ForeignKey(MeetingSeriesPage, on_delete=models.CASCADE, related_name="history")
     rule = models.TextField()  # the serialized django-recurrence rule (RRULE line)
     first_date = models.DateField()
     until = models.DateField()
+    count = models.PositiveIntegerField(null=True, blank=True)
+    ical_uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     start_time = models.TimeField()
     end_time = models.TimeField()
     location = models.CharField(max_length=200, blank=True)

@@ -63,7 +63,7 @@ def meeting_entries(sender, start, end, user, filters=None, **kwargs) -> list[Ca
         if s.pk not in per_series:
             per_series[s.pk] = (
                 reverse("plugins:meetings:date", args=[s.pk, KEY_SLOT]),
-                s.ical_uid(),
+                s.ical_uid(sender.hostname),
             )
         url, uid = per_series[s.pk]
         entries.append(

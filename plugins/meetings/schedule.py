@@ -28,7 +28,12 @@ HORIZON_DAYS = 366 * 5
 
 @dataclass
 class Segment:
-    """One rule with the times it applies to: [first_date, until] (until inclusive)."""
+    """One rule with the times it applies to: [first_date, until] (until inclusive).
+
+    ``first_date`` is the rule's DTSTART: a date of the rule, so that weekday, day of the
+    month and the parity of an interval are those of the series. ``count`` is how many
+    dates the rule has from there (a counted rule's total minus the dates held before).
+    """
 
     uid: str
     rule: recurrence.Rule
@@ -38,6 +43,7 @@ class Segment:
     end_time: dt.time
     location: str
     is_current: bool
+    count: int | None = None
 
     def limit(self) -> dt.datetime | None:
         """The last naive local moment a date of this segment may start."""
@@ -54,14 +60,16 @@ class Segment:
             dtstart=dtstart,
             interval=self.rule.interval or 1,
             wkst=self.rule.wkst,
-            count=self.rule.count,
-            until=None if self.rule.count else self.limit(),
+            count=self.count,
+            until=None if self.count else self.limit(),
             cache=True,
             **kwargs,
         )
 
     def local_starts(self, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
         """Aware starts of the rule's dates whose start lies in [start, end)."""
+        if self.count == 0:
+            return []
         naive_from = start.astimezone(TZ).replace(tzinfo=None)
         naive_to = end.astimezone(TZ).replace(tzinfo=None)
         limit = self.limit()
@@ -73,6 +81,8 @@ class Segment:
         ]
 
     def first_start(self) -> dt.datetime | None:
+        if self.count == 0:
+            return None
         first = self.dateutil_rule().after(
             dt.datetime.combine(self.first_date, dt.time.min), inc=True
         )
@@ -80,6 +90,28 @@ class Segment:
         if first is None or (limit is not None and first > limit):
             return None
         return first.replace(tzinfo=TZ)
+
+    def all_starts(self) -> list[dt.datetime]:
+        """Every date of the segment (an open-ended rule: those within the horizon)."""
+        start = dt.datetime.combine(self.first_date, dt.time.min, tzinfo=TZ)
+        end = self.until or self.first_date + dt.timedelta(days=HORIZON_DAYS)
+        stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=TZ)
+        return self.local_starts(start, stop)
+
+    def rrule_text(self) -> str:
+        """The RRULE of this segment as a feed publishes it.
+
+        A current counted rule gives the dates it has left (COUNT); an earlier segment
+        ends at its last date (UNTIL), so calendar apps show none of its dates after the
+        edit (a counted rule would otherwise count on).
+        """
+        if self.is_current:
+            return rrule_params(self.rule, self.start_time, count=self.count)
+        starts = self.all_starts()
+        text = rrule_params(self.rule, self.start_time, count=None, until=False)
+        last = starts[-1] if starts else dt.datetime.combine(self.first_date, self.start_time)
+        last = last.replace(tzinfo=TZ) if last.tzinfo is None else last
+        return text + ";UNTIL=" + last.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
     def covers(self, day: dt.date) -> bool:
         return day >= self.first_date and (self.until is None or day <= self.until)
@@ -154,21 +186,36 @@ def rule_until(rule: recurrence.Rule) -> dt.date | None:
     return until
 
 
-def rrule_params(rule: recurrence.Rule, start_time: dt.time | None = None) -> str:
-    """The RRULE value as RFC 5545 writes it; UNTIL is the last date's start in UTC."""
+_RULE_COUNT = object()
+
+
+def rrule_params(
+    rule: recurrence.Rule,
+    start_time: dt.time | None = None,
+    *,
+    count=_RULE_COUNT,
+    until: bool = True,
+) -> str:
+    """The RRULE value as RFC 5545 writes it; UNTIL is the last date's start in UTC.
+
+    ``count`` replaces the rule's COUNT (the dates a segment has left); ``until=False``
+    leaves the rule's end out (the caller adds its own).
+    """
+    if count is _RULE_COUNT:
+        count = rule.count
     text = recurrence.serialize(
         recurrence.Rule(
             rule.freq,
             interval=rule.interval,
             wkst=rule.wkst,
-            count=rule.count,
+            count=count,
             **{p: getattr(rule, p) for p in recurrence.Rule.byparams},
         )
     )
     text = text.removeprefix("RRULE:")
-    until = rule_until(rule)
-    if until is not None and rule.count is None:
-        local = dt.datetime.combine(until, start_time or dt.time(23, 59, 59), tzinfo=TZ)
+    end = rule_until(rule) if until else None
+    if end is not None and count is None:
+        local = dt.datetime.combine(end, start_time or dt.time(23, 59, 59), tzinfo=TZ)
         text += ";UNTIL=" + local.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return text
 
@@ -204,7 +251,7 @@ def rule_problem(
 
 
 def rule_text(series) -> str:
-    rule = the_rule(series.recurrence)
+    rule = the_rule(series.schedule_source().recurrence)
     return rule.to_text() if rule else ""
 
 
@@ -212,26 +259,28 @@ def rule_text(series) -> str:
 
 
 def current_segment(series) -> Segment | None:
-    rule = the_rule(series.recurrence)
+    source = series.schedule_source()
+    rule = the_rule(source.recurrence)
     if rule is None:
         return None
-    first = max(series.first_date, series.valid_from or series.first_date)
+    first = max(source.first_date, source.valid_from or source.first_date)
     return Segment(
         uid=series.ical_uid(),
         rule=rule,
         first_date=first,
         until=None,
-        start_time=series.start_time,
-        end_time=series.end_time,
-        location=series.location,
+        start_time=source.start_time,
+        end_time=source.end_time,
+        location=source.location,
         is_current=True,
+        count=max(rule.count - source.count_held, 0) if rule.count else None,
     )
 
 
 def history_segment(series, history) -> Segment:
     rule = recurrence.deserialize(history.rule).rrules[0]
     return Segment(
-        uid=f"{series.ical_uid()}-h{history.pk}",
+        uid=f"{history.ical_uuid}@{series.ical_domain()}",
         rule=rule,
         first_date=history.first_date,
         until=history.until,
@@ -239,17 +288,38 @@ def history_segment(series, history) -> Segment:
         end_time=history.end_time,
         location=history.location,
         is_current=False,
+        count=history.count,
     )
 
 
 def segments(series, history: Iterable | None = None) -> list[Segment]:
     if history is None:
-        history = series.history.all()
+        history = series.schedule_source().history.all()
     found = [history_segment(series, h) for h in history]
     current = current_segment(series)
     if current is not None:
         found.append(current)
     return found
+
+
+def segment_for(segments_: Sequence[Segment], day: dt.date) -> Segment | None:
+    return next((s for s in segments_ if s.covers(day)), None)
+
+
+def segment_at(segments_: Sequence[Segment], day: dt.date) -> Segment | None:
+    """The segment whose place and times apply on ``day`` (for extra dates, which may fall
+    between or before the rule's dates): the covering one, else the nearest before it."""
+    found = segment_for(segments_, day)
+    if found is not None or not segments_:
+        return found
+    earlier = [s for s in segments_ if s.first_date <= day]
+    return earlier[-1] if earlier else segments_[0]
+
+
+def _extra(series, row, segs: Sequence[Segment]) -> DateInfo:
+    at = segment_at(segs, row.original_start.astimezone(TZ).date())
+    location = at.location if at is not None else series.schedule_source().location
+    return _apply(DateInfo(series, row.original_start, row.start, row.end, location), row)
 
 
 # --- expansion -----------------------------------------------------------------------------
@@ -296,12 +366,13 @@ def expand(
     original or actual start is near the range); passing them avoids a query per series.
     """
     if rows is None:
-        rows = list(series.occurrences.all())
+        rows = list(series.schedule_source().occurrences.all())
     by_original = {row.original_start: row for row in rows}
     found: dict[dt.datetime, DateInfo] = {}
     # A date moved into the range may come from outside it: widen the rule's window.
     margin = dt.timedelta(days=1)
-    for segment in segments(series, history):
+    segs = segments(series, history)
+    for segment in segs:
         for planned in segment.local_starts(start - margin, end + margin):
             if not segment.covers(planned.date()):
                 continue
@@ -311,16 +382,10 @@ def expand(
     for row in by_original.values():
         # extra dates, and moved dates whose planned start lies far outside the range
         if row.is_extra and row.start and row.end:
-            found[row.original_start] = _apply(
-                DateInfo(series, row.original_start, row.start, row.end, series.location), row
-            )
+            found[row.original_start] = _extra(series, row, segs)
         elif row.start and row.end and row.status == "moved":
             segment = next(
-                (
-                    s
-                    for s in segments(series, history)
-                    if s.covers(row.original_start.astimezone(TZ).date())
-                ),
+                (s for s in segs if s.covers(row.original_start.astimezone(TZ).date())),
                 None,
             )
             if segment is not None and row.original_start in segment.local_starts(
@@ -343,7 +408,8 @@ def expand_many(series_list: Sequence, start: dt.datetime, end: dt.datetime) -> 
     """Dates of many series in [start, end) with two queries in all, sorted by start."""
     from .models import Occurrence, SeriesHistory
 
-    ids = [s.pk for s in series_list]
+    sources = {s.pk: s.schedule_source().pk for s in series_list}
+    ids = set(sources.values())
     rows: dict[int, list] = defaultdict(list)
     for row in Occurrence.objects.filter(series_id__in=ids):
         rows[row.series_id].append(row)
@@ -352,7 +418,8 @@ def expand_many(series_list: Sequence, start: dt.datetime, end: dt.datetime) -> 
         history[h.series_id].append(h)
     found: list[DateInfo] = []
     for series in series_list:
-        found.extend(expand(series, start, end, rows[series.pk], history[series.pk]))
+        source = sources[series.pk]
+        found.extend(expand(series, start, end, rows[source], history[source]))
     return sorted(found, key=lambda d: (d.start, d.series.pk))
 
 
@@ -377,12 +444,14 @@ def find_date(series, key: str) -> DateInfo | None:
         return None
     start = dt.datetime.combine(day, dt.time.min, tzinfo=TZ)
     end = start + dt.timedelta(days=1)
-    rows = list(series.occurrences.filter(original_start__gte=start, original_start__lt=end))
+    rows = list(
+        series.schedule_source().occurrences.filter(
+            original_start__gte=start, original_start__lt=end
+        )
+    )
     for row in rows:
         if row.is_extra:
-            return _apply(
-                DateInfo(series, row.original_start, row.start, row.end, series.location), row
-            )
+            return _extra(series, row, segments(series))
     for segment in segments(series):
         if not segment.covers(day):
             continue
@@ -396,6 +465,24 @@ def find_date(series, key: str) -> DateInfo | None:
 # --- editing the schedule --------------------------------------------------------------
 
 
+def anchor_rule(series) -> None:
+    """Give a rule without anchor the weekday or day of the month of the first date.
+
+    "Every 2 weeks" without a weekday, or "monthly" without a day, would otherwise take
+    its day from wherever the rule is restarted; saved anchored, it never drifts.
+    """
+    rule = the_rule(series.recurrence)
+    if rule is None or not series.first_date:
+        return
+    has_day = bool(rule.byday or rule.bymonthday or rule.byyearday or rule.byweekno)
+    if has_day:
+        return
+    if rule.freq == dateutil.rrule.WEEKLY:
+        rule.byday = [recurrence.Weekday(series.first_date.weekday())]
+    elif rule.freq == dateutil.rrule.MONTHLY and not rule.bysetpos:
+        rule.bymonthday = [series.first_date.day]
+
+
 def _schedule_of(values: dict) -> tuple:
     return (
         values["first_date"],
@@ -406,68 +493,161 @@ def _schedule_of(values: dict) -> tuple:
     )
 
 
-def split_history_if_changed(series) -> None:
-    """Before a changed schedule is saved: keep the old rule for the dates before today.
+def next_start_after(segment: Segment, moment: dt.datetime) -> dt.datetime | None:
+    """The first date of the segment that starts after ``moment``."""
+    if segment.count == 0:
+        return None
+    naive = moment.astimezone(TZ).replace(tzinfo=None)
+    found = segment.dateutil_rule().after(naive, inc=False)
+    limit = segment.limit()
+    if found is None or (limit is not None and found > limit):
+        return None
+    return found.replace(tzinfo=TZ)
 
-    Called from ``MeetingSeriesPage.save``. Past dates keep their times, place and rows;
-    the edited rule applies from today on (``valid_from``), and SEQUENCE goes up so that
-    calendar apps take the change.
+
+def change_day(old_segment: Segment, chosen: dt.date | None) -> dt.date:
+    """The day an edit takes effect: the chosen day, never before the next date."""
+    now = timezone.now()
+    upcoming = next_start_after(old_segment, now)
+    # no date ahead: tomorrow (a date today may have begun, and stays as it was)
+    tomorrow = timezone.localdate(timezone=TZ) + dt.timedelta(days=1)
+    earliest = upcoming.date() if upcoming is not None else tomorrow
+    return max(chosen, earliest) if chosen else earliest
+
+
+def _first_on_pattern(rule: recurrence.Rule, anchor: dt.date, start_time, day: dt.date):
+    """The first date on or after ``day`` of ``rule`` counted from ``anchor`` (its DTSTART).
+
+    Counting from the old anchor keeps the weekday, the day of the month and the
+    parity of an interval ("every second Thursday") of the series.
+    """
+    probe = Segment("", rule, anchor, None, start_time, start_time, "", True, None)
+    first = probe.dateutil_rule().after(dt.datetime.combine(day, dt.time.min), inc=True)
+    limit = probe.limit()
+    if first is None or (limit is not None and first > limit):
+        return None
+    return first.date()
+
+
+def split_history_if_changed(series) -> None:
+    """Before a changed schedule is saved: the dates before the change day stay as they were.
+
+    Called from ``MeetingSeriesPage.save``. The change applies from ``changes_from`` (never
+    before the next date; default: the next date). The old rule is kept for the dates
+    before that day (:class:`SeriesHistory`, ending there); the edited rule goes on from its
+    first date on or after that day counted from the old rule's start, so weekday,
+    day of the month and fortnight stay; a counted rule keeps its total. SEQUENCE goes up so
+    that calendar apps take the change.
     """
     from .models import MeetingSeriesPage, SeriesHistory
 
+    chosen = series.changes_from
+    series.changes_from = None  # used once: the next edit chooses again
     old_page = MeetingSeriesPage.objects.filter(pk=series.pk).first()
     if old_page is None:
         return
-    # A revision may carry stale copies of these two: the database has the truth.
+    # A revision may carry stale copies of these: the database has the truth.
     series.sequence = max(series.sequence, old_page.sequence)
     series.valid_from = old_page.valid_from
+    series.count_held = old_page.count_held
     fields = ("first_date", "start_time", "end_time", "recurrence", "location")
     old = {f: getattr(old_page, f) for f in fields}
     new = {f: getattr(series, f) for f in fields}
     if _schedule_of(old) == _schedule_of(new):
         return
     series.sequence = old_page.sequence + 1
-    today = timezone.localdate(timezone=TZ)
+    old_page._schedule_source = old_page  # noqa: SLF001 - its own dates, not a translation's
     old_segment = current_segment(old_page)
-    if old_segment is None or old_segment.first_date >= today:
-        return  # nothing of the old rule has happened yet
-    past = old_segment.local_starts(
+    if old_segment is None:
+        return
+    day = change_day(old_segment, chosen)
+    held = old_segment.local_starts(
         dt.datetime.combine(old_segment.first_date, dt.time.min, tzinfo=TZ),
-        dt.datetime.combine(today, dt.time.min, tzinfo=TZ),
+        dt.datetime.combine(day, dt.time.min, tzinfo=TZ),
     )
-    if past:
-        SeriesHistory.objects.create(
-            series=series,
-            rule=recurrence.serialize(old_segment.rule),
-            first_date=old_segment.first_date,
-            until=today - dt.timedelta(days=1),
-            start_time=old_segment.start_time,
-            end_time=old_segment.end_time,
-            location=old_segment.location,
-        )
-    series.valid_from = today
-    series._rekey_from = today  # noqa: SLF001 - read once by rekey_future_rows after saving
+    new_rule = the_rule(series.recurrence) or old_segment.rule
+    if not held:
+        # Nothing of the old rule happens before the change day: the new rule replaces it,
+        # but never reaches back before that day.
+        since = None
+        if old_segment.first_date < day:
+            since = day
+        elif old_page.valid_from is not None:
+            since = old_page.valid_from
+        if since is not None:
+            series.valid_from = (
+                _first_on_pattern(new_rule, old_segment.first_date, series.start_time, since)
+                or since
+            )
+        series._rekey_from = day  # noqa: SLF001 - read once by rekey_future_rows
+        return
+    SeriesHistory.objects.create(
+        series=series,
+        rule=recurrence.serialize(old_segment.rule),
+        first_date=old_segment.first_date,
+        until=day - dt.timedelta(days=1),
+        count=old_segment.count,
+        start_time=old_segment.start_time,
+        end_time=old_segment.end_time,
+        location=old_segment.location,
+    )
+    series.count_held = old_page.count_held + len(held)
+    series.valid_from = (
+        _first_on_pattern(new_rule, old_segment.first_date, series.start_time, day) or day
+    )
+    series._rekey_from = day  # noqa: SLF001 - read once by rekey_future_rows after saving
 
 
 def rekey_future_rows(series) -> None:
-    """After an edit: future rows follow their date to the new time on the same day."""
+    """After an edit: rows of dates from the change day follow their date to its new time
+    on the same day. A row whose day is no longer a date of the series stays as it is and
+    is shown to the hosts (:func:`orphaned_rows`)."""
     from .models import Occurrence
 
     since = getattr(series, "_rekey_from", None)
     if since is None:
         return
     del series._rekey_from
+    series._schedule_source = series  # noqa: SLF001 - the saved page is its own source
     segment = current_segment(series)
     if segment is None:
         return
     start = dt.datetime.combine(since, dt.time.min, tzinfo=TZ)
     for row in Occurrence.objects.filter(series=series, original_start__gte=start, is_extra=False):
         day = row.original_start.astimezone(TZ).date()
+        if not segment.covers(day):
+            continue
         day_start = dt.datetime.combine(day, dt.time.min, tzinfo=TZ)
         planned = segment.local_starts(day_start, day_start + dt.timedelta(days=1))
         if planned and planned[0] != row.original_start:
-            row.original_start = planned[0]
-            row.save(update_fields=["original_start"])
+            taken = Occurrence.objects.filter(series=series, original_start=planned[0])
+            if not taken.exists():
+                row.original_start = planned[0]
+                row.save(update_fields=["original_start"])
+
+
+def orphaned_rows(series, rows: Sequence | None = None, history: Iterable | None = None):
+    """Rows of dates the series no longer has (its rule was changed): for the hosts to see.
+
+    An exception, agenda or RSVPs made for such a date are never dropped silently.
+    """
+    source = series.schedule_source()
+    if rows is None:
+        rows = list(source.occurrences.filter(is_extra=False))
+    segs = segments(series, history)
+    found = []
+    for row in rows:
+        if row.is_extra:
+            continue
+        local = row.original_start.astimezone(TZ)
+        segment = segment_for(segs, local.date())
+        day_start = dt.datetime.combine(local.date(), dt.time.min, tzinfo=TZ)
+        planned = (
+            segment.local_starts(day_start, day_start + dt.timedelta(days=1)) if segment else []
+        )
+        if row.original_start not in planned:
+            found.append(row)
+    return found
 
 
 def as_local(value: dt.datetime) -> dt.datetime:

@@ -53,8 +53,9 @@ def row_for(info: schedule.DateInfo, *, lock: bool = False) -> Occurrence:
     """The database row of a date, made when something is first attached to it."""
     if info.row is not None and not lock:
         return info.row
+    # the row belongs to the series (its source page), whatever language it was opened in
     row, _created = Occurrence.objects.get_or_create(
-        series=info.series, original_start=info.original_start
+        series=info.series.schedule_source(), original_start=info.original_start
     )
     if lock:
         row = Occurrence.objects.select_for_update().get(pk=row.pk)
@@ -98,8 +99,11 @@ def _clean_text(value: str | None, label: str, max_length: int, required: bool =
 
 def _bump_series_sequence(series: MeetingSeriesPage) -> None:
     # update() rather than save(): a date's change is not a new revision of the page.
-    MeetingSeriesPage.objects.filter(pk=series.pk).update(sequence=F("sequence") + 1)
-    series.refresh_from_db(fields=["sequence"])
+    source = series.schedule_source()
+    MeetingSeriesPage.objects.filter(pk=source.pk).update(sequence=F("sequence") + 1)
+    source.refresh_from_db(fields=["sequence"])
+    if source is not series:
+        series.sequence = source.sequence
 
 
 def _notify_change(row: Occurrence) -> None:
@@ -168,7 +172,7 @@ def add_extra_date(series, user, start, end, location: str = "") -> Occurrence:
     try:
         with transaction.atomic():
             row = Occurrence.objects.create(
-                series=series,
+                series=series.schedule_source(),
                 original_start=start,
                 is_extra=True,
                 start=start,

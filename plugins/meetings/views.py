@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
@@ -26,14 +26,28 @@ from .forms import (
 from .models import FeedToken, MeetingSeriesPage, NotificationKind, NotificationOptOut, Rsvp
 
 
+def _live_series(request, series_id: int) -> MeetingSeriesPage | None:
+    """The live series page with this id (in any language) whose series is on this site."""
+    site = Site.find_for_request(request)
+    page = (
+        MeetingSeriesPage.objects.live()
+        .select_related("working_group", "locale")
+        .filter(pk=series_id)
+        .first()
+    )
+    if page is None:
+        return None
+    # a translation lives in another page tree: the series (its source) is what is on the site
+    source = page.schedule_source()
+    if not MeetingSeriesPage.objects.live().in_site(site).filter(pk=source.pk).exists():
+        return None
+    return page
+
+
 def _series(request, series_id: int) -> MeetingSeriesPage:
     """The series, if it is live on this site and the visitor may see it; else 404."""
-    site = Site.find_for_request(request)
-    series = get_object_or_404(
-        MeetingSeriesPage.objects.live().in_site(site).select_related("working_group"),
-        pk=series_id,
-    )
-    if not access.can_view(series, request.user):
+    series = _live_series(request, series_id)
+    if series is None or not access.can_view(series, request.user):
         raise Http404
     return series
 
@@ -44,8 +58,7 @@ def _refuse(request, error: services.MeetingError) -> None:
 
 
 def date_detail(request, series_id: int, key: str):
-    site = Site.find_for_request(request)
-    series = MeetingSeriesPage.objects.live().in_site(site).filter(pk=series_id).first()
+    series = _live_series(request, series_id)
     if series is not None and not access.can_view(series, request.user):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

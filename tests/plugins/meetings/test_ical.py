@@ -136,14 +136,14 @@ def test_history_segment_round_trips(make_series, people):
 def test_feed_needs_constant_queries(make_series, django_assert_max_num_queries):
     few = [make_series(title=f"S{n}") for n in range(2)]
     with django_assert_max_num_queries(2):
-        ical.components_for(few)
+        ical.components_for(few, domain="example.org")
     many = few + [make_series(title=f"T{n}") for n in range(10)]
     Occurrence.objects.create(
         series=many[-1], original_start=local(2027, 1, 12, 17), status=OccurrenceStatus.CANCELLED
     )
     MeetingSeriesPage.objects.filter(pk=many[-1].pk).update(sequence=F("sequence") + 1)
     with django_assert_max_num_queries(2):
-        ical.components_for(many)
+        ical.components_for(many, domain="example.org")
 
 
 def test_cached_feed_equals_the_built_one_and_follows_changes(make_series, people):

@@ -184,10 +184,11 @@ def _edit_rule(make_series):
     )
     series.save_revision().publish()
     series.refresh_from_db()
-    assert series.valid_from == dt.date(2026, 6, 1)
+    # the edit applies from the next date (9 June); the new rule's first date from then on
+    assert series.valid_from == dt.date(2026, 6, 10)
     assert series.sequence == 1
     history = SeriesHistory.objects.get(series=series)
-    assert history.until == dt.date(2026, 5, 31)
+    assert history.until == dt.date(2026, 6, 8)
     dates = schedule.expand(series, local(2026, 1, 1), local(2026, 9, 1))
     assert [(d.start.date(), d.local_start.hour) for d in dates] == [
         (dt.date(2026, 1, 13), 17),

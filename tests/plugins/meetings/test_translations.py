@@ -1,0 +1,110 @@
+"""Every language shows the same dates: exceptions belong to the series, not to one
+translation of its page (issue 12, finding 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from freezegun import freeze_time
+from wagtail.models import Locale
+
+from plugins.meetings import schedule, services
+from plugins.meetings.models import MeetingSeriesPage, Occurrence, Visibility
+
+from .conftest import weekly
+
+TZ = schedule.TZ
+HOST = {"HTTP_HOST": "beckum.test"}
+LANGUAGES = ["en", "ar", "uk", "tr"]
+pytestmark = pytest.mark.django_db
+
+
+def local(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=TZ)
+
+
+@pytest.fixture
+def series_in_every_language(make_series, people):
+    """A public series with a cancelled, a moved and an extra date, and its pages in four
+    more languages: two translated copies, two aliases (as the demo's synchronised tree)."""
+    with freeze_time("2026-12-01 10:00:00+01:00"):
+        series = make_series(
+            title="Sprachcafé",
+            first_date=dt.date(2026, 12, 3),
+            start_time=dt.time(18),
+            end_time=dt.time(19, 30),
+            recurrence=weekly(),
+            visibility=Visibility.PUBLIC,
+        )
+        host = people["manager"]
+        services.cancel_date(series, "2026-12-24", host, "Heiligabend")
+        services.move_date(
+            series, "2026-12-31", host, local(2026, 12, 30, 18), local(2026, 12, 30, 19, 30)
+        )
+        services.add_extra_date(series, host, local(2026, 12, 12, 11), local(2026, 12, 12, 13))
+    pages = {"de": series}
+    for code in LANGUAGES:
+        locale, _created = Locale.objects.get_or_create(language_code=code)
+        if code in ("en", "ar"):
+            page = series.copy_for_translation(locale, copy_parents=True)
+            page.title = f"Sprachcafé ({code})"
+            page.save_revision().publish()
+        else:
+            parent = series.get_parent().specific.copy_for_translation(
+                locale, copy_parents=True, alias=True
+            )
+            page = series.create_alias(parent=parent, update_locale=locale)
+        pages[code] = MeetingSeriesPage.objects.get(pk=page.pk)
+    return pages
+
+
+def _dates(page) -> list[tuple]:
+    return [
+        (d.original_start, d.start, d.end, d.status, d.is_extra)
+        for d in schedule.dates_for(page, dt.date(2026, 12, 1), dt.date(2027, 2, 1))
+    ]
+
+
+def test_every_language_has_the_series_dates_and_exceptions(series_in_every_language):
+    german = _dates(series_in_every_language["de"])
+    assert ("cancelled" in {d[3] for d in german}) and ("moved" in {d[3] for d in german})
+    assert any(d[4] for d in german)
+    for code in LANGUAGES:
+        assert _dates(series_in_every_language[code]) == german, code
+
+
+def test_translated_series_pages_show_the_exceptions_and_their_date_links_answer(
+    client, series_in_every_language
+):
+    with freeze_time("2026-12-01 10:00:00+01:00"):
+        for code in ["de", *LANGUAGES]:
+            page = series_in_every_language[code]
+            response = client.get(page.url, **HOST)
+            assert response.status_code == 200, (code, page.url)
+            html = response.content.decode()
+            if code != "de":
+                assert page.url.startswith(f"/{code}/")
+            assert "<del>" in html, code  # the cancelled 24 December
+            links = {
+                key: f"/treffen/{page.pk}/{key}/"
+                for key in ("2026-12-10", "2026-12-24", "2026-12-31", "2026-12-12")
+            }
+            for key, path in links.items():
+                assert path in html, (code, key)
+                prefix = "" if code == "de" else f"/{code}"
+                answer = client.get(prefix + path, **HOST)
+                assert answer.status_code == 200, (code, key)
+                assert answer.headers["Content-Language"] == code
+            assert client.get(prefix + f"/treffen/{page.pk}/2026-12-11/", **HOST).status_code == 404
+
+
+def test_a_host_acting_on_a_translated_date_changes_the_series(series_in_every_language, people):
+    with freeze_time("2026-12-01 10:00:00+01:00"):
+        english = series_in_every_language["en"]
+        row = services.cancel_date(english, "2027-01-07", people["manager"], "Ferien")
+    assert row.series_id == series_in_every_language["de"].pk
+    for code in ["de", *LANGUAGES]:
+        statuses = {d[0]: d[3] for d in _dates(series_in_every_language[code])}
+        assert statuses[local(2027, 1, 7, 18)] == "cancelled", code
+    assert not Occurrence.objects.filter(series=english).exists()
