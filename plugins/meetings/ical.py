@@ -21,11 +21,18 @@ from .models import Occurrence, OccurrenceStatus, SeriesHistory
 PRODID = "-//Treffpunkt//Meetings//DE"
 
 
+def segment_uid(series, segment: schedule.Segment) -> str:
+    """The series' UID for its current rule; an earlier rule's own UUID, same domain."""
+    if not segment.uid:
+        return series.ical_uid()
+    return f"{segment.uid}@{series.ical_domain()}"
+
+
 def _base_event(
     series, segment: schedule.Segment, url: str, online: bool = False
 ) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", segment.uid)
+    event.add("uid", segment_uid(series, segment))
     event.add("summary", series.title)
     # DTSTAMP: when this description last changed (stable, so a feed is byte-for-byte cacheable)
     event.add("dtstamp", series.last_published_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
@@ -113,7 +120,7 @@ def _override(
     is the segment whose place applies on its day."""
     override = _base_event(series, own, url, online)
     override.pop("UID", None)
-    override.add("uid", segment.uid)
+    override.add("uid", segment_uid(series, segment))
     override.add("recurrence-id", row.original_start.astimezone(schedule.TZ))
     start = (row.start or row.original_start).astimezone(schedule.TZ)
     end = row.end.astimezone(schedule.TZ) if row.end else schedule.end_of(start, segment)

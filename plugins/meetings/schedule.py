@@ -35,7 +35,7 @@ class Segment:
     dates the rule has from there (a counted rule's total minus the dates held before).
     """
 
-    uid: str
+    uid: str  # "" for the current rule, else the earlier rule's UUID (see ical.segment_uid)
     rule: recurrence.Rule
     first_date: dt.date
     until: dt.date | None
@@ -265,7 +265,7 @@ def current_segment(series) -> Segment | None:
         return None
     first = max(source.first_date, source.valid_from or source.first_date)
     return Segment(
-        uid=series.ical_uid(),
+        uid="",  # the series' own UID (ical.segment_uid; made only where a feed needs it)
         rule=rule,
         first_date=first,
         until=None,
@@ -280,7 +280,7 @@ def current_segment(series) -> Segment | None:
 def history_segment(series, history) -> Segment:
     rule = recurrence.deserialize(history.rule).rrules[0]
     return Segment(
-        uid=f"{history.ical_uuid}@{series.ical_domain()}",
+        uid=str(history.ical_uuid),
         rule=rule,
         first_date=history.first_date,
         until=history.until,
