@@ -15,7 +15,7 @@ def distinct_uuids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0001_initial'),
+        ('meetings', '0002_deleted_accounts'),
     ]
 
     operations = [
