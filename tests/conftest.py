@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from wagtail.models import Page, Site
 
 from treffpunkt.core.models import HomePage, SiteConfiguration
@@ -27,6 +28,45 @@ def make_site(hostname: str, title: str, theme: str = "neutral", default: bool =
     config.theme, config.town_name = theme, title
     config.save()
     return site
+
+
+def _record_second_factor(client, user) -> None:
+    """Write into the client's session what allauth records after a sign-in with password
+    and TOTP (treffpunkt.accounts.mfa reads it)."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = user_id_to_str(user)
+    session.save()
+
+
+_django_force_login = Client.force_login
+
+
+def force_login_password_only(client, user) -> None:
+    """A session that signed in with the password only (no second factor passed)."""
+    _django_force_login(client, user)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login`` stands for a completed sign-in, which for staff includes the
+    second factor; tests of the second factor itself use ``force_login_password_only`` or
+    sign in through allauth's forms."""
+
+    def force_login(self, user, backend=None):
+        _django_force_login(self, user, backend)
+        _record_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

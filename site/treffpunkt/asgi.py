@@ -10,15 +10,17 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from treffpunkt.accounts.mfa import WebsocketMFAGate  # noqa: E402
+from treffpunkt.core.origin import ExactOriginValidator  # noqa: E402
 from treffpunkt.plugins.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
+        # the Origin must be exactly the site's own; staff sockets need the second factor too
+        "websocket": ExactOriginValidator(
+            AuthMiddlewareStack(WebsocketMFAGate(URLRouter(websocket_urlpatterns())))
         ),
     }
 )

@@ -1,19 +1,24 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog, set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from treffpunkt.accounts import views as account_views
 from treffpunkt.core import (
     converters,  # noqa: F401 - registers <id:>, <day:>, <token:>
     privatefiles,
 )
 from treffpunkt.core import views as core_views
+from treffpunkt.core import webhooks
 from treffpunkt.plugins.urls import plugin_urlpatterns
 
 urlpatterns = [
+    # Wagtail's login and password reset are replaced by allauth's (one login, one second factor)
+    path("admin/login/", account_views.admin_login),
+    re_path(r"^admin/password_reset/", account_views.admin_password_reset),
     path("admin/", include(wagtailadmin_urls)),
     # Documents are private files: this view replaces Wagtail's at the same address (the
     # same checks first), sending them from private storage (see core/privatefiles.py).
@@ -24,8 +29,9 @@ urlpatterns = [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
-    # Delivery providers report bounces and complaints here (see the newsletter plugin).
-    path("anymail/", include("anymail.urls")),
+    # Delivery providers report bounces and complaints here (see the newsletter plugin); only
+    # with ANYMAIL_WEBHOOK_SECRET set, and only with its credentials (treffpunkt.core.webhooks).
+    path("anymail/", include(webhooks.urlpatterns())),
     path("", include("networks.urls_root")),
     path("", include("events.urls_root")),
 ]

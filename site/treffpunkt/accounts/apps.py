@@ -9,10 +9,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.mfa.models import Authenticator
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_delete
         from wagtail.models import Site
 
+        from .mfa import record_totp_activation
         from .personal_data import forget_on_any_deletion
         from .roles import ensure_roles, home_page_saved, site_saved
 
@@ -25,3 +28,14 @@ class AccountsConfig(AppConfig):
         # Every site is a town with its own roles, in every language of its pages.
         post_save.connect(site_saved, sender=Site, dispatch_uid="treffpunkt-site-roles")
         post_save.connect(home_page_saved, dispatch_uid="treffpunkt-home-translation-roles")
+        user_logged_in.connect(_remember_address, dispatch_uid="remember_login_address")
+        post_save.connect(
+            record_totp_activation, sender=Authenticator, dispatch_uid="record_totp_activation"
+        )
+
+
+def _remember_address(sender, request=None, user=None, **kwargs):
+    if request is not None and user is not None and request.META.get("REMOTE_ADDR"):
+        from .adapter import remember_address
+
+        remember_address(request, user)

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
@@ -63,3 +65,20 @@ def download_data(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def admin_login(request, *args, **kwargs):
+    """Wagtail's own login is closed: every sign-in goes through allauth (and its second
+    factor). The admin's login URL sends people there, keeping where they wanted to go."""
+    target = reverse("account_login")
+    wanted = request.GET.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target += "?" + urlencode({"next": wanted})
+    return HttpResponseRedirect(target)
+
+
+def admin_password_reset(request, *args, **kwargs):
+    """Wagtail's password reset is closed too: allauth's is rate limited per IP and address."""
+    return HttpResponseRedirect(reverse("account_reset_password"))

@@ -286,17 +286,33 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "treffpunkt.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Treffpunkt] "
-# allauth's rate limits are on by default; these make the limits explicit and a bit stricter.
+# Login throttling that an attacker cannot turn against the owner (treffpunkt.accounts.adapter):
+# failed logins per account *and* address; per address and per account from anywhere, but not
+# from an address the account has signed in from before. Password resets per address and IP.
+ACCOUNT_ADAPTER = "treffpunkt.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login": "60/m/ip",
+    "login_failed": "5/5m/key",
+    "login_failed_ip": "30/10m/ip",
+    "login_failed_account": "20/h/key",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "10/h/ip,3/h/key",
 }
+# The client address that allauth's per-IP limits count: uvicorn already puts the real client
+# into REMOTE_ADDR for requests from FORWARDED_ALLOW_IPS (see the Procfile), so both stay at
+# "trust no header" unless another server in front rewrites nothing (README, "Proxies").
+ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER: str | None = (
+    env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
+)
 # Staff who can publish must use TOTP before they reach the Wagtail admin. The demo
 # (`make run`) switches this off so that a first look needs no authenticator app.
 REQUIRE_MFA_FOR_PUBLISHERS: bool = env.bool("REQUIRE_MFA_FOR_PUBLISHERS", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Every login goes through allauth: Wagtail's login and password reset are not used.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 MFA_TOTP_ISSUER = "Treffpunkt"
 
 # Languages: German is the source; every public page is offered in these.
