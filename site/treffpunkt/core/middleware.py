@@ -1,7 +1,10 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
+from django.utils.cache import patch_cache_control
 from wagtail.models import Site
 
 from treffpunkt.themes import current_theme
@@ -71,3 +74,50 @@ class SiteMiddleware:
             return self.get_response(request)
         finally:
             current_theme.reset(token)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with a nonce for public and member pages (``script-src 'self' 'nonce-…'``,
+    no ``'unsafe-inline'``), and the inline scripts the Wagtail admin needs under
+    ``/admin/`` (where a nonce would switch ``'unsafe-inline'`` off, so none is sent)."""
+
+    ADMIN_PREFIX = "/admin/"
+
+    def get_policy_parts(self, request, response, report_only: bool = False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(self.ADMIN_PREFIX):
+            parts.replace = {
+                **(parts.replace or {}),
+                "script-src": [SELF, UNSAFE_INLINE],
+            }
+        return parts
+
+
+PRIVATE = "private, no-store"
+
+
+def is_personal(request) -> bool:
+    """Whether an answer belongs to one person: anything a signed-in person gets, and
+    anything reached through a personal link (a token in the URL: confirmation and
+    cancellation of a sign-up, certificates, personal calendar feeds, newsletter settings)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "token" in match.kwargs
+
+
+class PrivateCacheControlMiddleware:
+    """``Cache-Control: private, no-store`` on every personal answer (exports, dashboard,
+    account pages, private spaces, registrations, token links), so that no shared cache or
+    browser history keeps a copy. Runs inside the page cache, which then stores none of them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if is_personal(request):
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.pop("Expires", None)
+        return response

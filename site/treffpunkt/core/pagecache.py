@@ -10,6 +10,9 @@ calendar, an event, a working group. Those answers are kept in the cache (Redis 
   no session, queued no message and asked for no private caching.
 - Forms stay usable: the CSRF tokens in a stored page are replaced, on every hit, by tokens
   of the visitor's own CSRF cookie (which is set when missing).
+- Nonces stay single-use: the Content-Security-Policy header is not stored; a stored page
+  that carries the CSP nonce of the answer it was rendered for gets, on every hit, a fresh
+  nonce in its HTML, which the CSP middleware then puts into the header of this answer.
 - Any change to site content (a page published, an organisation edited, a registration
   taking a place, a site setting saved) starts a new generation: every stored page is
   rendered again on its next visit. `PAGE_CACHE_IGNORE` names the apps and models whose
@@ -46,7 +49,14 @@ WAITING_KEY = "treffpunkt:pagecache:waiting"
 HEADER = "X-Page-Cache"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 # Headers that belong to one answer only; the middlewares above set them again on a hit.
-_SKIPPED_HEADERS = {"set-cookie", "content-length", "date", HEADER.lower()}
+_SKIPPED_HEADERS = {
+    "set-cookie",
+    "content-length",
+    "date",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    HEADER.lower(),
+}
 
 
 def seconds() -> int:
@@ -203,7 +213,7 @@ class PageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, key, SETTLED_KEY, WAITING_KEY])
         current = _renew_if_settled(found)
         entry = found.get(key)
-        if entry is not None and entry[0] == current:
+        if entry is not None and entry[0] == current and len(entry) == 6:
             return self._replay(request, entry)
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
@@ -214,12 +224,19 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _SKIPPED_HEADERS
             ]
-            cache.set(key, (current, response.status_code, headers, content, has_form), timeout)
+            nonce = getattr(request, "_csp_nonce", None)  # set by django-csp once the page used it
+            nonce = nonce.encode() if isinstance(nonce, str) and nonce.encode() in content else None
+            entry = (current, response.status_code, headers, content, has_form, nonce)
+            cache.set(key, entry, timeout)
             response[HEADER] = "miss"
         return response
 
     def _replay(self, request, entry) -> HttpResponse:
-        _generation, status, headers, content, has_form = entry
+        _generation, status, headers, content, has_form, nonce = entry
+        fresh = getattr(request, "csp_nonce", None)
+        if nonce and fresh is not None:
+            # a fresh nonce for this answer (django-csp adds it to the header it writes)
+            content = content.replace(nonce, str(fresh).encode())
         if has_form:
             # each form gets a fresh token of this visitor's secret; get_token() also has
             # CsrfViewMiddleware set the cookie when the visitor has none yet

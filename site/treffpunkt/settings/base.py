@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 from treffpunkt.core.logs import logging_config
 from treffpunkt.plugins.discovery import plugin_app_names  # noqa: F401 (test settings use it)
@@ -109,7 +110,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "treffpunkt.core.badinput.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "treffpunkt.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # a town's site settings only for that town's managers (towns are tenants)
     "treffpunkt.accounts.scope.SiteSettingsScopeMiddleware",
+    "treffpunkt.core.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -395,7 +397,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        # a fresh nonce per answer, no 'unsafe-inline' (the admin keeps it: core/middleware.py)
+        "script-src": ["'self'", NONCE],
         "connect-src": ["'self'", "ws:", "wss:"],
         "font-src": ["'self'", "data:"],
         "frame-ancestors": ["'self'"],
