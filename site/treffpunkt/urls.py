@@ -10,9 +10,9 @@ from treffpunkt.accounts import views as account_views
 from treffpunkt.core import (
     converters,  # noqa: F401 - registers <id:>, <day:>, <token:>
     privatefiles,
+    webhooks,
 )
 from treffpunkt.core import views as core_views
-from treffpunkt.core import webhooks
 from treffpunkt.plugins.urls import plugin_urlpatterns
 
 urlpatterns = [

@@ -14,13 +14,12 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.contrib.auth.models import Group
 from wagtail.models import Locale
 
 from events import registrations as engine
 from tests.conftest import PASSWORD, force_login_password_only
 from tests.events.conftest import add_event
-from treffpunkt.accounts.roles import INTEGRATION_MANAGERS, ensure_roles
+from treffpunkt.accounts.roles import make_manager
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
@@ -48,9 +47,8 @@ def event(site):
 @pytest.fixture
 def manager(make_user, site):
     """An integration manager (not staff): publishes pages and opens registrations."""
-    ensure_roles()
     person = make_user("integration@beckum.example", first_name="Ina", last_name="Grote")
-    person.groups.add(Group.objects.get(name=INTEGRATION_MANAGERS))
+    make_manager(person, site)
     return person
 
 

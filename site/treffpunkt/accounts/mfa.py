@@ -21,7 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .roles import INTEGRATION_MANAGERS
+from .roles import manages_any
 
 #: the URL names a staff member may open before passing the second factor
 OPEN_BEFORE_SECOND_FACTOR = frozenset(
@@ -45,7 +45,7 @@ def required() -> bool:
 def needs_second_factor(user) -> bool:
     """Whether ``user`` can publish or reach other people's personal data.
 
-    Any of: superuser, staff, access to the Wagtail admin, the integration managers' group,
+    Any of: superuser, staff, access to the Wagtail admin, manager of any site,
     or a page permission through one of their groups (which lets them open an event's
     registrations)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -59,7 +59,7 @@ def needs_second_factor(user) -> bool:
         user.is_superuser
         or user.is_staff
         or user.has_perm("wagtailadmin.access_admin")
-        or user.groups.filter(name=INTEGRATION_MANAGERS).exists()
+        or manages_any(user)
         or GroupPagePermission.objects.filter(group__user=user).exists()
     )
     user._treffpunkt_needs_mfa = needed
