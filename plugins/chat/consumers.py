@@ -140,8 +140,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await database_sync_to_async(services.heartbeat)(self.channel_name)
             await self.send_json({"type": "pong"})
             return
-        # Access is checked again for every action: membership may have ended meanwhile.
-        if not await database_sync_to_async(can_access)(self.user, self.room):
+        # Access is checked again for every action: membership may have ended meanwhile, so
+        # the roles cached on this long-lived user object are dropped first.
+        if not await database_sync_to_async(self._still_allowed)():
             await self._close_revoked()
             return
         handler = {
@@ -284,6 +285,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._close_revoked()
             return
         self.user = fresh
+
+    def _still_allowed(self) -> bool:
+        from treffpunkt.accounts.roles import forget
+
+        forget(self.user)
+        return can_access(self.user, self.room)
 
     def _fresh_user(self):
         from django.contrib.auth import get_user_model

@@ -56,7 +56,10 @@ def _server(port: int) -> subprocess.Popen:
     )
 
 
-def _terminate_all(stop: threading.Event, every: float, killed: list[int]) -> None:
+def _terminate_all(stop: threading.Event, every: float, killed: list[int], spare: int) -> None:
+    """Every few seconds, terminate every connection to the test database but ``spare``
+    (this test process's own: killing it would break the tests that run after this one in
+    the same worker)."""
     import psycopg
 
     s = connection.settings_dict
@@ -65,8 +68,8 @@ def _terminate_all(stop: threading.Event, every: float, killed: list[int]) -> No
         while not stop.wait(every):
             rows = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid()",
-                [s["NAME"]],
+                " WHERE datname = %s AND pid <> pg_backend_pid() AND pid <> %s",
+                [s["NAME"], spare],
             ).fetchall()
             killed.append(len(rows))
 
@@ -122,7 +125,9 @@ def test_a_rush_with_connections_killed_every_3_seconds_loses_doubles_oversells_
             except OSError:
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.3)
-        killer = threading.Thread(target=_terminate_all, args=(stop, 3.0, killed))
+        connection.ensure_connection()
+        own = connection.connection.info.backend_pid
+        killer = threading.Thread(target=_terminate_all, args=(stop, 3.0, killed, own))
         killer.start()
         emails = [f"gast{i:03d}@example.org" for i in range(PEOPLE)]
         with ThreadPoolExecutor(CLIENTS) as pool:

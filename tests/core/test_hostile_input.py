@@ -117,19 +117,16 @@ def url_templates() -> list[tuple[str, list[str], bool]]:
 @pytest.fixture
 def world(site, staff, make_user, settings):
     """Real objects for the parameters that are not under attack."""
-    from django.contrib.auth.models import Group
-
     from events.models import EventIndexPage, EventPage
     from events.registrations import sign_up
     from plugins.chat.models import Message, Room
     from plugins.meetings.models import MeetingIndexPage, MeetingSeriesPage, Visibility
     from tests.plugins.meetings.conftest import second_tuesday
-    from treffpunkt.accounts.roles import NETWORK_MEMBERS, ensure_roles
+    from treffpunkt.accounts.roles import make_network_member
 
     settings.EVENTS_SIGNUP_RATE_IP = settings.EVENTS_SIGNUP_RATE_EMAIL = (10_000, 3600)
     settings.REQUIRE_MFA_FOR_PUBLISHERS = False  # the views behind the second factor too
-    ensure_roles()
-    staff.groups.add(Group.objects.get(name=NETWORK_MEMBERS))
+    make_network_member(staff, site)
     index = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
     site.root_page.add_child(instance=index)
     start = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
