@@ -41,6 +41,8 @@ def _server(port: int) -> subprocess.Popen:
     s = connection.settings_dict
     env = {
         **os.environ,
+        # only the server's connections are terminated (libpq reads PGAPPNAME)
+        "PGAPPNAME": SERVER_APP,
         "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
         "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
         "DATABASE_URL": f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}",
@@ -56,10 +58,13 @@ def _server(port: int) -> subprocess.Popen:
     )
 
 
+SERVER_APP = "treffpunkt-db-fault-server"
+
+
 def _terminate_all(stop: threading.Event, every: float, killed: list[int], spare: int) -> None:
-    """Every few seconds, terminate every connection to the test database but ``spare``
-    (this test process's own: killing it would break the tests that run after this one in
-    the same worker)."""
+    """Every few seconds, terminate the server's connections to the test database (never
+    this test process's own, nor its live-server threads': the tests after this one in the
+    same worker need them)."""
     import psycopg
 
     s = connection.settings_dict
@@ -68,8 +73,9 @@ def _terminate_all(stop: threading.Event, every: float, killed: list[int], spare
         while not stop.wait(every):
             rows = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid() AND pid <> %s",
-                [s["NAME"], spare],
+                " WHERE datname = %s AND application_name = %s"
+                " AND pid <> pg_backend_pid() AND pid <> %s",
+                [s["NAME"], SERVER_APP, spare],
             ).fetchall()
             killed.append(len(rows))
 
