@@ -7,8 +7,9 @@ An archive (``.tar.gz``) holds
 - ``database.dump`` (PostgreSQL, ``pg_dump`` custom format, without owners and grants, so it
   restores under another role) or ``database.sqlite3`` (SQLite, a consistent copy made with
   SQLite's online backup, safe while the site runs);
-- ``files/<storage>/…``: the uploaded files of every local storage (public media, and private
-  files where the deployment keeps them apart).
+- ``files/<storage>/…``: the uploaded files, ``media`` (public) and ``private``, from the local
+  folders or, with ``MEDIA_STORAGE=s3``, from the two buckets (an archive of one kind restores
+  into the other as well).
 
 A restore goes into an empty database only: restoring over a live database would mix two
 states, and a refusal is easier to understand than a half-restored site. The database
@@ -21,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess
@@ -32,6 +34,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import connection
 
 MANIFEST = "manifest.json"
@@ -50,12 +53,37 @@ def _version(package: str) -> str:
 
 
 def file_roots() -> dict[str, Path]:
-    """The local folders that hold uploaded files, by a stable name used in the archive."""
+    """The local folders that hold uploaded files, by a stable name used in the archive
+    (none when uploads live in object storage)."""
+    if getattr(settings, "MEDIA_STORAGE", "local") == "s3":
+        return {}
     roots = {"media": Path(settings.MEDIA_ROOT)}
     private = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
     if private:
         roots["private"] = Path(private)
     return roots
+
+
+def object_stores() -> dict:
+    """The buckets that hold uploaded files with ``MEDIA_STORAGE=s3``, by the same names."""
+    if getattr(settings, "MEDIA_STORAGE", "local") != "s3":
+        return {}
+    from storages.backends.s3 import S3Storage
+
+    from .objectstorage import PrivateObjectStorage
+
+    return {
+        "media": S3Storage(**settings.STORAGES["default"].get("OPTIONS", {})),
+        "private": PrivateObjectStorage(),
+    }
+
+
+def _object_names(storage, folder: str = "") -> list[str]:
+    directories, files = storage.listdir(folder)
+    names = [posixpath.join(folder, name) for name in files]
+    for directory in directories:
+        names += _object_names(storage, posixpath.join(folder, directory))
+    return names
 
 
 def _applied_migrations() -> list[list[str]]:
@@ -147,6 +175,8 @@ def backup(output: Path) -> BackupResult:
         files: dict[str, int] = {}
         for name, root in file_roots().items():
             files[name] = sum(1 for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0
+        objects = {name: _object_names(store) for name, store in object_stores().items()}
+        files.update({name: len(names) for name, names in objects.items()})
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -158,6 +188,7 @@ def backup(output: Path) -> BackupResult:
             "database": {"vendor": connection.vendor, "file": database_file},
             "migrations": _applied_migrations(),
             "files": files,
+            "storage": getattr(settings, "MEDIA_STORAGE", "local"),
         }
         partial = output.with_name(output.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
@@ -170,6 +201,14 @@ def backup(output: Path) -> BackupResult:
             for name, root in file_roots().items():
                 if root.is_dir():
                     archive.add(root, arcname=f"files/{name}")
+            stores = object_stores()
+            for name, names in objects.items():
+                for key in names:
+                    info = tarfile.TarInfo(f"files/{name}/{key}")
+                    info.size = stores[name].size(key)
+                    info.mtime = int(stores[name].get_modified_time(key).timestamp())
+                    with stores[name].open(key, "rb") as handle:
+                        archive.addfile(info, handle)
         # Written under another name first: a backup cut short never looks complete.
         partial.replace(output)
     return BackupResult(path=output, manifest=manifest)
@@ -245,8 +284,8 @@ def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
 
 
 def restore(archive_path: Path) -> dict:
-    """Bring an archive back into an empty database and the storage folders; returns its
-    manifest. Files already in a storage folder with the same name are replaced."""
+    """Bring an archive back into an empty database and the storage folders or buckets;
+    returns its manifest. Files already stored under the same name are replaced."""
     archive_path = Path(archive_path)
     manifest = read_manifest(archive_path)
     with tempfile.TemporaryDirectory(prefix="treffpunkt-restore-") as work:
@@ -259,4 +298,11 @@ def restore(archive_path: Path) -> dict:
             if source.is_dir():
                 root.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(source, root, dirs_exist_ok=True)
+        for name, store in object_stores().items():
+            source = work_dir / "files" / name
+            for path in sorted(source.rglob("*")) if source.is_dir() else []:
+                if path.is_file():
+                    with path.open("rb") as handle:
+                        # under its own name (not a new random one): the database names it
+                        store._save(path.relative_to(source).as_posix(), File(handle))
     return manifest

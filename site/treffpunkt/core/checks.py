@@ -125,3 +125,79 @@ def _proxy_errors() -> list[Error | Warning]:
             )
         ]
     return []
+
+
+# --- uploads: local folders or object storage -------------------------------------------
+# Checked on every start, not only with --deploy: a mistyped storage setting would put
+# uploads where nobody looks for them, or private files where anyone may read them.
+
+
+@register()
+def media_storage(app_configs=None, **kwargs) -> list[Error | Warning]:
+    kind = getattr(settings, "MEDIA_STORAGE", "local")
+    server = getattr(settings, "PRIVATE_FILES_SERVER", "django")
+    if kind not in ("local", "s3"):
+        return [
+            Error(
+                f"MEDIA_STORAGE is {kind!r}: uploads would go nowhere anybody expects.",
+                hint="Set MEDIA_STORAGE to 'local' (folders on this server) or 's3' "
+                "(S3-compatible object storage).",
+                id="treffpunkt.E006",
+            )
+        ]
+    if server not in ("django", "nginx", "apache", "redirect"):
+        return [
+            Error(
+                f"PRIVATE_FILES_SERVER is {server!r}.",
+                hint="Use 'django', 'nginx' or 'apache' (local storage) or 'django' or "
+                "'redirect' (object storage).",
+                id="treffpunkt.E007",
+            )
+        ]
+    if kind == "local":
+        if server == "redirect":
+            return [
+                Warning(
+                    "PRIVATE_FILES_SERVER=redirect needs object storage: with local storage "
+                    "Django sends private files itself.",
+                    hint="Use 'nginx' or 'apache' to let the web server send them.",
+                    id="treffpunkt.W003",
+                )
+            ]
+        return []
+    return _object_storage_errors(server)
+
+
+def _object_storage_errors(server: str) -> list[Error | Warning]:
+    public = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name") or ""
+    private = (getattr(settings, "PRIVATE_OBJECT_STORAGE", None) or {}).get("bucket_name") or ""
+    errors: list[Error | Warning] = []
+    if not public or not private:
+        errors.append(
+            Error(
+                "MEDIA_STORAGE=s3 needs two buckets: S3_BUCKET (public files) and "
+                "S3_PRIVATE_BUCKET (private files).",
+                hint="Create both at the provider and set S3_BUCKET and S3_PRIVATE_BUCKET.",
+                id="treffpunkt.E008",
+            )
+        )
+    elif public == private:
+        errors.append(
+            Error(
+                f"S3_BUCKET and S3_PRIVATE_BUCKET are both {public!r}: the public bucket "
+                "allows anonymous reads, so private files would be readable by anyone who "
+                "guesses a name.",
+                hint="Use a second bucket without public access for S3_PRIVATE_BUCKET.",
+                id="treffpunkt.E009",
+            )
+        )
+    if server in ("nginx", "apache"):
+        errors.append(
+            Warning(
+                f"PRIVATE_FILES_SERVER={server} sends files from local disk; with object "
+                "storage Django streams private files instead.",
+                hint="Use 'redirect' to send visitors to a short-lived signed link, or 'django'.",
+                id="treffpunkt.W004",
+            )
+        )
+    return errors

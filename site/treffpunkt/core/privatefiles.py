@@ -10,6 +10,9 @@ stay public in ``MEDIA_ROOT``.
 They are sent only by a view that checked access first (the document view of Wagtail and
 the hooks in front of it), through :func:`file_response`: by nginx (``X-Accel-Redirect``)
 or Apache (``X-Sendfile``) when ``PRIVATE_FILES_SERVER`` says so, otherwise by Django.
+
+With ``MEDIA_STORAGE=s3`` the same split holds between two buckets (see
+:mod:`treffpunkt.core.objectstorage`), and :func:`storage_file_response` sends the file.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import cached_property
 
@@ -63,16 +66,19 @@ class PrivateStorage(FileSystemStorage):
         raise NotImplementedError("Private files have no public URL; serve them through a view.")
 
 
-class MediaStorage(FileSystemStorage):
-    """The default storage: public files in ``MEDIA_ROOT``, private ones (by prefix) in
-    ``PRIVATE_MEDIA_ROOT`` under random names."""
+class SplitStorageMixin:
+    """Public names in the storage itself, private ones (by prefix) in ``self.private``.
+
+    Mixed into a storage class (local disk or object storage); ``make_private()`` builds the
+    storage for private files, which names them randomly and gives them no public URL.
+    """
+
+    def make_private(self):  # pragma: no cover - each storage class defines it
+        raise NotImplementedError
 
     @cached_property
-    def private(self) -> PrivateStorage:
-        return PrivateStorage()
-
-    def _storage_for(self, name):
-        return self.private if is_private_name(name) else super()
+    def private(self):
+        return self.make_private()
 
     def get_available_name(self, name, max_length=None):
         if is_private_name(name):
@@ -125,11 +131,27 @@ class MediaStorage(FileSystemStorage):
         return super().get_modified_time(name)
 
 
+class MediaStorage(SplitStorageMixin, FileSystemStorage):
+    """The default storage: public files in ``MEDIA_ROOT``, private ones (by prefix) in
+    ``PRIVATE_MEDIA_ROOT`` under random names."""
+
+    def make_private(self) -> PrivateStorage:
+        return PrivateStorage()
+
+
 def _content_disposition(download_name: str, inline: bool) -> str:
     kind = "inline" if inline else "attachment"
     ascii_name = download_name.encode("ascii", "ignore").decode() or "download"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(download_name)}"
+
+
+def _private_headers(response: HttpResponse, download_name: str, inline: bool) -> HttpResponse:
+    response["Content-Disposition"] = _content_disposition(download_name, inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def file_response(
@@ -140,7 +162,8 @@ def file_response(
     content_type: str | None = None,
     inline: bool = False,
 ) -> HttpResponse:
-    """Send a private file whose access was checked, the way ``PRIVATE_FILES_SERVER`` says.
+    """Send a private file on local disk whose access was checked, the way
+    ``PRIVATE_FILES_SERVER`` says.
 
     ``"nginx"``: an empty response with ``X-Accel-Redirect: <PRIVATE_FILES_INTERNAL_URL>
     <name>`` (an ``internal`` nginx location that aliases ``PRIVATE_MEDIA_ROOT``);
@@ -163,11 +186,48 @@ def file_response(
         response["X-Sendfile"] = str(full)
     else:
         response = FileResponse(full.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = _content_disposition(download_name, inline)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private_headers(response, download_name, inline)
+
+
+def storage_file_response(
+    request,
+    storage,
+    name: str,
+    *,
+    download_name: str,
+    content_type: str | None = None,
+    inline: bool = False,
+) -> HttpResponse:
+    """Send a private file of ``storage`` whose access was checked: from local disk as
+    :func:`file_response` says, from object storage streamed by Django or, with
+    ``PRIVATE_FILES_SERVER=redirect``, by a redirect to a signed link that soon expires."""
+    if not is_private_name(name):
+        raise Http404("No such file.")
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        return file_response(
+            request, path, download_name=download_name, content_type=content_type, inline=inline
+        )
+    if content_type is None:
+        content_type = mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    private = getattr(storage, "private", storage)
+    if not private.exists(name):
+        raise Http404("No such file.")
+    if getattr(settings, "PRIVATE_FILES_SERVER", "django") == "redirect":
+        response = HttpResponseRedirect(
+            private.signed_url(
+                name,
+                content_disposition=_content_disposition(download_name, inline),
+                content_type=content_type,
+            )
+        )
+        response["Referrer-Policy"] = "no-referrer"
+    else:
+        response = FileResponse(private.open(name, "rb"), content_type=content_type)
+    return _private_headers(response, download_name, inline)
 
 
 def move_into_private_storage(document) -> bool:
@@ -221,13 +281,12 @@ def serve_document(request, document_id: int, document_filename: str):
         if isinstance(result, HttpResponse):
             return result
     document_served.send(sender=Document, instance=document, request=request)
-    try:
-        path = document.file.path
-    except (NotImplementedError, ValueError) as error:
-        raise Http404 from error
-    return file_response(
+    if not document.file.name:
+        raise Http404("The document has no file.")
+    return storage_file_response(
         request,
-        path,
+        document.file.storage,
+        document.file.name,
         download_name=download_name(document),
         content_type=document.content_type,
         inline=document.content_disposition.startswith("inline"),

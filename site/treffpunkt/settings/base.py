@@ -6,6 +6,7 @@ the defaults make ``make run`` work on a fresh machine with no other service.
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE
@@ -358,6 +359,38 @@ STORAGES = {
     "default": {"BACKEND": "treffpunkt.core.privatefiles.MediaStorage"},
     "staticfiles": {"BACKEND": "treffpunkt.core.storage.StaticFilesStorage"},
 }
+# "local" (the folders above) or "s3": uploads in S3-compatible object storage, public files
+# in S3_BUCKET and private ones in S3_PRIVATE_BUCKET (see treffpunkt.core.objectstorage).
+MEDIA_STORAGE: str = env.str("MEDIA_STORAGE", default="local").strip().lower()
+# How long a signed link to a private file works (PRIVATE_FILES_SERVER=redirect).
+PRIVATE_FILES_URL_SECONDS: int = env.int("PRIVATE_FILES_URL_SECONDS", default=60)
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # an upload never replaces another one of the same name
+    }
+    _public_url = urlsplit(env.str("S3_PUBLIC_URL", default=""))
+    STORAGES["default"] = {
+        "BACKEND": "treffpunkt.core.objectstorage.ObjectMediaStorage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env.str("S3_BUCKET", default=""),
+            "querystring_auth": False,
+            "custom_domain": (_public_url.netloc + _public_url.path.rstrip("/")) or None,
+            "url_protocol": f"{_public_url.scheme or 'https'}:",
+        },
+    }
+    PRIVATE_OBJECT_STORAGE = {
+        **_s3,
+        "bucket_name": env.str("S3_PRIVATE_BUCKET", default=""),
+        "querystring_auth": True,
+        "querystring_expire": PRIVATE_FILES_URL_SECONDS,
+    }
 # Without a collectstatic run (tests, development), WhiteNoise serves from the finders.
 WHITENOISE_USE_FINDERS: bool = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH: bool = DEBUG
