@@ -203,6 +203,33 @@ def send(request: HttpRequest, page_id: int) -> HttpResponse:
         send_at = form.cleaned_data["send_at"]
         if timezone.is_naive(send_at):
             send_at = timezone.make_aware(send_at)
+    site = page.get_site()
+    problems = delivery.problems(page, site)
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("newsletter_admin:issue", page.pk)
+    names = dict(settings.LANGUAGES)
+    counts = [
+        (language, names.get(language, language), n)
+        for language, n in sorted(delivery.edition_counts(page, site).items())
+    ]
+    total = sum(n for _language, _name, n in counts)
+    confirmed = bounded_int(request.POST.get("confirmed", ""))
+    if confirmed != total:
+        # First the count per edition and a second click; again if it changed meanwhile.
+        return TemplateResponse(
+            request,
+            "newsletter/admin/confirm_send.html",
+            {
+                "page": page,
+                "form": form,
+                "send_at": send_at,
+                "counts": counts,
+                "total": total,
+                "changed": confirmed is not None,
+            },
+        )
     try:
         mailing = delivery.start_mailing(page, request.user, send_at)
     except delivery.MailingError as exc:

@@ -281,15 +281,21 @@ class Mailing(models.Model):
         counts.update({row["status"]: row["n"] for row in rows})
         counts["total"] = sum(counts[s] for s in Delivery.Status.values)
         counts["done"] = counts["total"] - counts["pending"] - counts["sending"]
+        feedback = self.deliveries.exclude(feedback="").values("feedback").annotate(n=Count("id"))
+        counts.update(dict.fromkeys(Delivery.Feedback.values, 0))
+        counts.update({row["feedback"]: row["n"] for row in feedback.order_by()})
         return counts
 
     def unsubscribed_since(self) -> int:
-        """Recipients of this send who have left the list since it started."""
+        """Recipients of this send who have unsubscribed since it started (bounces and
+        complaints are counted on their own)."""
         if self.started_at is None:
             return 0
         return (
             Subscriber.objects.filter(
-                deliveries__mailing=self, unsubscribed_at__gte=self.started_at
+                deliveries__mailing=self,
+                status=Subscriber.Status.UNSUBSCRIBED,
+                unsubscribed_at__gte=self.started_at,
             )
             .distinct()
             .count()
@@ -307,6 +313,10 @@ class Delivery(models.Model):
         UNKNOWN = "unknown", _("outcome unknown (worker stopped mid-message)")
         SKIPPED = "skipped", _("skipped (left the list)")
 
+    class Feedback(models.TextChoices):
+        BOUNCED = "bounced", _("bounced")
+        COMPLAINED = "complained", _("marked as spam")
+
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(
         Subscriber, null=True, on_delete=models.SET_NULL, related_name="deliveries"
@@ -321,6 +331,9 @@ class Delivery(models.Model):
     sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    #: what the provider reported after delivery (django-anymail's tracking webhook)
+    feedback = models.CharField(max_length=12, choices=Feedback.choices, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from anymail.signals import tracking
 from django.dispatch import receiver
 from django.utils import timezone
 
 from treffpunkt.signals import account_deleted, personal_data_export
 
-from .models import Subscriber
+from .models import Delivery, Subscriber
 
 # Hard bounces and spam complaints take the address off every list; soft bounces do not.
 STOPPING = {"bounced": Subscriber.Status.BOUNCED, "complained": Subscriber.Status.COMPLAINED}
+
+
+#: our Message-ID (and X-Newsletter-Delivery header): <newsletter.MAILING.DELIVERY@host>
+DELIVERY_ID = re.compile(r"newsletter\.(\d{1,18})\.(\d{1,18})@")
 
 
 @receiver(tracking, dispatch_uid="newsletter-anymail-tracking")
@@ -19,9 +25,31 @@ def stop_mailing_bounced_addresses(sender, event, esp_name, **kwargs) -> None:
     status = STOPPING.get(event.event_type)
     if status is None or not event.recipient:
         return
-    Subscriber.objects.filter(email__iexact=event.recipient.strip()).exclude(
+    email = event.recipient.strip()
+    Subscriber.objects.filter(email__iexact=email).exclude(
         status__in=[Subscriber.Status.UNSUBSCRIBED, *STOPPING.values()]
     ).update(status=status, unsubscribed_at=timezone.now())
+    count_against_send(event, email)
+
+
+def count_against_send(event, email: str) -> None:
+    """Count the bounce or complaint against the send it answers: the one named in the
+    Message-ID when the provider passes it on, else the last one delivered to the address."""
+    deliveries = Delivery.objects.filter(status=Delivery.Status.SENT)
+    found = DELIVERY_ID.search(str(event.message_id or ""))
+    if found:
+        row = deliveries.filter(mailing_id=found[1], pk=found[2]).first()
+    else:
+        # A report repeated later still lands on that last send, never on an older one.
+        row = (
+            deliveries.filter(subscriber__email__iexact=email, sent_at__isnull=False)
+            .order_by("-sent_at", "-pk")
+            .first()
+        )
+    if row is not None:
+        Delivery.objects.filter(pk=row.pk, feedback="").update(
+            feedback=event.event_type, feedback_at=timezone.now()
+        )
 
 
 # --- the core's person signals: they reach this plugin on every site, also where it is off

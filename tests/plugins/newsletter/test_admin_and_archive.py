@@ -103,7 +103,9 @@ def test_issue_desk_counts_editions_previews_tests_and_sends(
     assert mail.outbox[0].subject.startswith("[Test]")
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/newsletter/issue/{issue.pk}/send/", {"when": "now"}, **HOST)
+        client.post(
+            f"/admin/newsletter/issue/{issue.pk}/send/", {"when": "now", "confirmed": "5"}, **HOST
+        )
     mailing = Mailing.objects.get()
     assert mailing.status == Mailing.Status.FINISHED
     assert len(mail.outbox) == 6
