@@ -582,6 +582,9 @@ class Registration(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The random token of the form this sign-up came from: the same form sent again (a double
+    # click, a browser repeating the request after a lost answer) finds it instead of a second.
+    submission = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -591,6 +594,13 @@ class Registration(models.Model):
             models.Index(fields=["event", "status"]),
             models.Index(fields=["event", "email"]),
             models.Index(fields=["status", "hold_expires_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "submission"],
+                condition=~models.Q(submission=""),
+                name="events_registration_one_per_submission",
+            )
         ]
 
     def __str__(self) -> str:

@@ -265,6 +265,7 @@ class SignupRequest:
     contribution_text: str
     now: datetime
     hold: bool = True  # False: no place until the address is confirmed (see sign_up)
+    submission: str = ""  # the form's random token: the same form twice is one sign-up
 
 
 # --- the public operations -------------------------------------------------------------
@@ -288,8 +289,13 @@ def sign_up(  # noqa: PLR0913
     contribution_text: str = "",
     now: datetime | None = None,
     hold: bool = True,
+    submission: str = "",
 ) -> Registration:
     """Sign someone up; returns the registration (held, confirmed, waiting or requested).
+
+    ``submission``, the random token of the form sent, makes a sign-up idempotent: the same
+    form sent again returns the registration it made (marked ``repeated``), not a second one
+    nor an error.
 
     With ``user`` whose address is ``email`` no mail confirmation is needed (one click).
     ``hold=False`` (a visitor over the limits of :mod:`events.ratelimit`): an unconfirmed
@@ -329,6 +335,7 @@ def sign_up(  # noqa: PLR0913
         contribution_text=contribution_text,
         now=now,
         hold=hold,
+        submission=submission,
     )
     return retry_once(  # a lost connection: once more, unless this sign-up was stored
         _retry_when_locked,
@@ -351,6 +358,14 @@ def _stored_sign_up(event, email: str, now: datetime, trusted: bool) -> Registra
 def _sign_up_locked(event, req: SignupRequest) -> Registration:
     with transaction.atomic():
         event = _lock(event)
+        if req.submission:
+            # under the event's lock: of two copies of one form, the second finds the first
+            repeated = Registration.objects.filter(
+                event=event, submission=req.submission, parent=None
+            ).first()
+            if repeated is not None:
+                repeated.repeated = True
+                return repeated
         promoted: list[int] = []
         email, kind, party_size, now = req.email, req.kind, req.party_size, req.now
         # One query for both: is this person signed up already, and how many places are taken.
@@ -401,6 +416,7 @@ def _sign_up_locked(event, req: SignupRequest) -> Registration:
             hold_expires_at=None if req.trusted else now + timedelta(minutes=hold_minutes()),
             created_at=now,
             confirmed_at=now if req.trusted else None,
+            submission=req.submission,
         )
         _place(event, registration, bucket, taken=stats["taken"] or 0)
         if registration.status == S.HELD and not (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import logging
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -245,7 +246,26 @@ def _guarded(request, form) -> str | None:
     return None
 
 
+_SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _submission(request) -> str:
+    """The random token of the sign-up form sent (see events/includes/submission.html)."""
+    value = request.POST.get("submission", "")
+    return value if _SUBMISSION.fullmatch(value) else ""
+
+
 def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
+    token = _submission(request)
+    if token:
+        # The same form again (a double click, a repeated request): its result, no new sign-up,
+        # whatever limit the first one reached since.
+        done = Registration.objects.filter(
+            event=page.registration_event, submission=token, parent=None
+        ).first()
+        if done is not None:
+            _signup_result(request, page, done)
+            return redirect(_page_path(request) + "#anmeldung")
     if not form.is_valid():
         return _render_event(request, page, status=400, **{form_key: form})
     problem, code = _guarded(request, form), "refused"
@@ -292,6 +312,7 @@ def signup(request, page: EventPage):
             answers=form.answers(),
             workshop=form.workshop(),
             hold=hold,
+            submission=_submission(request),
         )
 
     return _attempt(request, page, form, "form", call)
@@ -313,6 +334,7 @@ def helper_signup(request, page: FestivalPage):
             language=get_language(),
             shift=form.shift(),
             hold=hold,
+            submission=_submission(request),
         )
 
     return _attempt(request, page, form, "helper_form", call)
@@ -337,6 +359,7 @@ def contribution_signup(request, page: FestivalPage):
             contribution_kind=form.cleaned_data["contribution_kind"],
             contribution_text=form.cleaned_data["contribution_text"],
             hold=hold,
+            submission=_submission(request),
         )
 
     return _attempt(request, page, form, "contribution_form", call)

@@ -9,53 +9,22 @@ shown an error page.
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import liveserver
+
 PLACES, PEOPLE, CLIENTS = 40, 120, 8
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server(port: int) -> subprocess.Popen:
-    s = connection.settings_dict
-    env = {
-        **os.environ,
-        # only the server's connections are terminated (libpq reads PGAPPNAME)
-        "PGAPPNAME": SERVER_APP,
-        "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
-        "DJANGO_SETTINGS_MODULE": "tests.fault_settings",
-        "DATABASE_URL": f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}",
-        "REDIS_URL": "",
-        "TASKS_BACKEND": "database",
-        "LOG_LEVEL": "ERROR",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "treffpunkt.asgi:application", "--port", str(port)]
-        + ["--lifespan", "off", "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
 
 
 SERVER_APP = "treffpunkt-db-fault-server"
@@ -118,19 +87,13 @@ def test_a_rush_with_connections_killed_every_3_seconds_loses_doubles_oversells_
     event.save_revision().publish()
     path = event.get_url(None).replace("http://beckum.test", "")
 
-    port = _free_port()
-    server = _server(port)
+    port = liveserver.free_port()
+    # only the server's connections are terminated: they carry SERVER_APP
+    server = liveserver.start(port, app_name=SERVER_APP)
     base = f"http://127.0.0.1:{port}"
     stop, killed = threading.Event(), []
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=5).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.3)
+        liveserver.wait_until_ready(base)
         connection.ensure_connection()
         own = connection.connection.info.backend_pid
         killer = threading.Thread(target=_terminate_all, args=(stop, 3.0, killed, own))

@@ -14,6 +14,7 @@ from events.models import Registration
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,10 @@ def test_a_cached_sign_up_form_carries_the_visitors_own_csrf_token(event):
     assert page["X-Page-Cache"] == "hit"
     token = TOKEN.search(page.content.decode())[1]
     assert token != TOKEN.search(first.content.decode())[1]
+    # and a one-time submission token of its own, never the one stored with the page
+    submission = SUBMISSION.search(page.content.decode())[1]
+    assert submission != SUBMISSION.search(first.content.decode())[1]
+    assert submission != SUBMISSION.search(Client().get(event.url, **HOST).content.decode())[1]
     assert "csrftoken" in visitor.cookies  # set for a visitor who had none
 
     response = visitor.post(

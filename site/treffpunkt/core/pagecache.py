@@ -9,7 +9,8 @@ calendar, an event, a working group. Those answers are kept in the cache (Redis 
 - Only complete HTML answers with status 200 are stored, and only when the view changed
   no session, queued no message and asked for no private caching.
 - Forms stay usable: the CSRF tokens in a stored page are replaced, on every hit, by tokens
-  of the visitor's own CSRF cookie (which is set when missing).
+  of the visitor's own CSRF cookie (which is set when missing), and each one-time
+  ``submission`` token by a new random one.
 - Nonces stay single-use: the Content-Security-Policy header is not stored; a stored page
   that carries the CSP nonce of the answer it was rendered for gets, on every hit, a fresh
   nonce in its HTML, which the CSP middleware then puts into the header of this answer.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import secrets
 import time
 
 from django.conf import settings
@@ -48,6 +50,8 @@ SETTLED_KEY = "treffpunkt:pagecache:settled"
 WAITING_KEY = "treffpunkt:pagecache:waiting"
 HEADER = "X-Page-Cache"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+# A form's one-time submission token (events' sign-up forms): new on every hit as well.
+_SUBMISSION_INPUT = re.compile(rb'(name="submission" value=")[A-Za-z0-9_-]+(")')
 # Headers that belong to one answer only; the middlewares above set them again on a hit.
 _SKIPPED_HEADERS = {
     "set-cookie",
@@ -242,6 +246,9 @@ class PageCacheMiddleware:
             # CsrfViewMiddleware set the cookie when the visitor has none yet
             content = _CSRF_INPUT.sub(
                 lambda m: m.group(1) + get_token(request).encode() + m.group(2), content
+            )
+            content = _SUBMISSION_INPUT.sub(
+                lambda m: m.group(1) + secrets.token_urlsafe(24).encode() + m.group(2), content
             )
         response = HttpResponse(content if request.method == "GET" else b"", status=status)
         for name, value in headers:
