@@ -1,4 +1,5 @@
-"""Towns are tenants in the admin too: bulk actions only on the user's own towns' rows."""
+"""Towns are tenants in the admin too: bulk actions only on the user's own towns' rows, the
+page chooser only with their pages, reports only of their towns."""
 
 from __future__ import annotations
 
@@ -18,3 +19,19 @@ def refuse_other_towns_in_bulk(request, action_type, objects, action_class_insta
         if scope.scope_of(type(obj)) is not None and not scope.allows(request.user, obj):
             raise PermissionDenied
     return None
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_pages_of_own_towns(pages, request):
+    return scope.page_chooser_queryset(pages, request)
+
+
+@hooks.register("construct_reports_menu")
+def hide_reports_of_every_town(request, menu_items):
+    """Reports that list every town at once (scope.SUPERUSER_ONLY_VIEWS) are not offered."""
+    if request.user.is_superuser:
+        return
+    from django.urls import reverse
+
+    hidden = {reverse(name) for name in scope.SUPERUSER_ONLY_VIEWS}
+    menu_items[:] = [item for item in menu_items if getattr(item, "url", None) not in hidden]
