@@ -306,7 +306,9 @@ class NetworkPage(RoutablePageMixin, Page):
         context["directory_url"] = directory.get_url(request) if directory else ""
         context["working_group_index"] = index
         groups = (
-            queries.working_groups_queryset(index) if index else WorkingGroupPage.objects.none()
+            queries.working_groups_queryset(index, user=request.user)
+            if index
+            else WorkingGroupPage.objects.none()
         )
         context["working_groups"] = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]))
         context["working_group_count"] = groups.count()
@@ -412,9 +414,8 @@ class WorkingGroupIndexPage(Page):
         )
         filters = form.cleaned_data if form.is_valid() else {}
         context["form"] = form
-        page_obj = Paginator(queries.working_groups_queryset(self, **filters), 24).get_page(
-            request.GET.get("page")
-        )
+        groups = queries.working_groups_queryset(self, **filters, user=request.user)
+        page_obj = Paginator(groups, 24).get_page(request.GET.get("page"))
         context["page_obj"] = page_obj
         context["working_groups"] = queries.with_field_names(list(page_obj.object_list))
         context["filter_query"] = urlencode(

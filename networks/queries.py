@@ -274,9 +274,13 @@ def group_documents(group: WorkingGroupPage):
     )
 
 
-def working_groups_queryset(index_page, action_field: str = "", status: str = ""):
-    """The live groups below an index, in the editors' order."""
+def working_groups_queryset(index_page, action_field: str = "", status: str = "", user=None):
+    """The live groups below an index, in the editors' order; a group under a view
+    restriction (in any language) only for ``user`` if they pass it (never for None)."""
+    from treffpunkt.core.restrictions import visible_to
+
     qs = WorkingGroupPage.objects.child_of(index_page).live().select_related("action_field")
+    qs = visible_to(qs, user)
     if action_field:
         qs = qs.filter(action_field__slug=action_field)
     if status:

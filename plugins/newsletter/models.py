@@ -128,14 +128,12 @@ class NewsletterIndexPage(RoutablePageMixin, Page):
         sent_keys = Mailing.objects.filter(
             status__in=[Mailing.Status.RUNNING, Mailing.Status.PAUSED, Mailing.Status.FINISHED]
         ).values("translation_key")
-        # .public(): an issue under a view restriction is listed neither here nor in the RSS
-        return (
-            NewsletterPage.objects.live()
-            .public()
-            .child_of(self)
-            .filter(translation_key__in=sent_keys)
-            .order_by("-first_published_at")
-        )
+        # an issue under a view restriction (in any language) is listed neither here nor
+        # in the RSS
+        from treffpunkt.core.restrictions import visible_to
+
+        issues = NewsletterPage.objects.live().child_of(self).filter(translation_key__in=sent_keys)
+        return visible_to(issues, None).order_by("-first_published_at")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -5,9 +5,10 @@ page's content elsewhere (calendar list and month, feeds, single-event files, bl
 network page, newsletters, RSS, a plugin's own URLs) asks here, so a restricted page never
 leaks through a side door:
 
-* :func:`visible_to` narrows a page queryset to what a person may see: nobody (``None``,
-  anonymous, public feeds and mails) gets a restricted page; a signed-in person gets pages
-  restricted to logged-in users or to a group of theirs. Password restrictions are never
+* :func:`visible_to` narrows a page queryset (lists, feeds, search results) to what a
+  person may see: nobody (``None``, anonymous, public feeds and mails) gets a restricted
+  page; a signed-in person gets pages restricted to logged-in users or to a group of
+  theirs. Password restrictions are never
   passed here (a password opens one page in one browser session, not a feed or a list).
 * :func:`may_view` answers the same for one page, honouring a password already given in
   this session when a ``request`` is passed.
@@ -48,16 +49,21 @@ def closed_paths(user) -> list[str]:
 
 def visible_to(pages: QuerySet, user) -> QuerySet:
     """``pages`` without those under a view restriction that ``user`` does not pass, and
-    without their translations: a restriction on one language of an event or series keeps
-    all of them out (a list must not show the English page of a restricted German event)."""
+    without their translations and the pages below those: a restriction on one language
+    keeps every language out (a list or a search must not show the English page of a
+    restricted German event, nor the English pages below a restricted German section),
+    as :func:`may_view` does for one page."""
     paths = closed_paths(user)
     if not paths:
         return pages
-    closed = Q()
+    restricted = Q()
     for path in paths:
+        restricted |= Q(path=path)
+    keys = Page.objects.filter(restricted).values("translation_key")
+    closed = Q()
+    for path in Page.objects.filter(translation_key__in=keys).values_list("path", flat=True):
         closed |= Q(path__startswith=path)
-    closed_keys = Page.objects.filter(closed).values("translation_key")
-    return pages.exclude(closed).exclude(translation_key__in=closed_keys)
+    return pages.exclude(closed)
 
 
 def may_view(page: Page, user, request=None) -> bool:

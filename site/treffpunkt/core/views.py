@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Locale, Page, Site
 
+from .restrictions import visible_to
+
 MAX_QUERY_LENGTH = 200
 
 
@@ -13,7 +15,10 @@ def search(request):
     site = Site.find_for_request(request)
     results = Page.objects.none()
     if query and site is not None:
-        pages = Page.objects.live().public().in_site(site).filter(locale=Locale.get_active())
+        pages = Page.objects.live().in_site(site).filter(locale=Locale.get_active())
+        # not only .public(): a page whose translation (or a page above that) is
+        # restricted is restricted too, and its title and text stay out of the results
+        pages = visible_to(pages, request.user)
         # Words only: quotes, ">", "~", "*" and the like are query syntax to SQLite's FTS5
         # (an unterminated string is a database error); people search for words.
         terms = " ".join(re.findall(r"\w+", query))
