@@ -70,6 +70,24 @@ def can_moderate(user, room: Room) -> bool:
     return False
 
 
+def moderates_any(user) -> bool:
+    """Whether ``user`` moderates some room as a coordinator of its working group (the
+    managers who moderate are asked for the second factor as managers already)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    from networks.models import Membership
+
+    from .models import Room
+
+    rooms = Room.objects.filter(kind=Room.Kind.WORKING_GROUP, page__isnull=False)
+    return Membership.objects.filter(
+        user=user,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+        working_group_id__in=rooms.values("page_id"),
+    ).exists()
+
+
 def accessible_rooms(user, site) -> list[Room]:
     """The rooms of ``site`` that ``user`` may enter, in a number of queries independent of
     how many rooms and messages there are (one per event room at most)."""

@@ -17,6 +17,8 @@ class ChatConfig(PluginConfig):
     page_cache_ignore = ("chat",)
     role_permissions = {"managers": ALL_PERMISSIONS}
     dashboard_panels = ("plugins.chat.receivers.chat_panel",)
+    # moderators delete others' messages, mute people and read reports: second factor
+    second_factor_roles = ("plugins.chat.access.moderates_any",)
     default_settings = {
         "MAX_MESSAGE_LENGTH": 2000,
         "RATE_LIMIT_MESSAGES": 10,

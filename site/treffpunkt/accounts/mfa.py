@@ -2,7 +2,8 @@
 
 Staff who can publish, or who can see other people's personal data (registrations and their
 exports, messages to all registrants, subscriber lists, chat moderation, the committee
-report), reach nothing but the sign-in and second-factor steps until the *current session*
+report), and the holders of roles plugins declare (a working group's coordinator, who
+moderates its chat room), reach nothing but the sign-in and second-factor steps until the *current session*
 has passed TOTP (or a recovery code). Whether it has is read from allauth's own record of the
 authentication methods used in the session, never from the mere existence of an
 authenticator. `REQUIRE_MFA_FOR_PUBLISHERS=false` (the demo) switches the rule off.
@@ -46,8 +47,9 @@ def needs_second_factor(user) -> bool:
     """Whether ``user`` can publish or reach other people's personal data.
 
     Any of: superuser, staff, access to the Wagtail admin, manager of any site,
-    or a page permission through one of their groups (which lets them open an event's
-    registrations)."""
+    a page permission through one of their groups (which lets them open an event's
+    registrations), or a role a plugin declares in ``second_factor_roles`` (a working
+    group's coordinator who moderates its chat room)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     cached = getattr(user, "_treffpunkt_needs_mfa", None)
@@ -61,9 +63,29 @@ def needs_second_factor(user) -> bool:
         or user.has_perm("wagtailadmin.access_admin")
         or manages_any(user)
         or GroupPagePermission.objects.filter(group__user=user).exists()
+        or plugin_role_needs_it(user)
     )
     user._treffpunkt_needs_mfa = needed
     return needed
+
+
+def plugin_role_needs_it(user) -> bool:
+    """Whether a plugin says ``user`` holds one of its roles that need the second factor."""
+    from django.utils.module_loading import import_string
+
+    from treffpunkt.plugins.registry import declared
+
+    return any(import_string(path)(user) for _plugin, path in declared("second_factor_roles"))
+
+
+def is_publisher(user) -> bool:
+    """Whether the person can publish or reach the admin (the reason they are told)."""
+    return bool(
+        user.is_superuser
+        or user.is_staff
+        or user.has_perm("wagtailadmin.access_admin")
+        or manages_any(user)
+    )
 
 
 def passed_second_factor(request, user=None) -> bool:
@@ -102,13 +124,17 @@ def blocked(request) -> bool:
 def second_factor_redirect(request) -> HttpResponseRedirect:
     """To the second-factor step: set up TOTP first when there is none, else enter a code."""
     if not has_totp(request.user):
-        messages.warning(
-            request,
-            _(
+        if is_publisher(request.user):
+            text = _(
                 "You can publish pages, so your account needs a second factor. "
                 "Please set up an authenticator app to continue to the admin."
-            ),
-        )
+            )
+        else:
+            text = _(
+                "You moderate a chat room, so your account needs a second factor. "
+                "Please set up an authenticator app to continue."
+            )
+        messages.warning(request, text)
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
     target = reverse("mfa_reauthenticate")
     if request.method == "GET":

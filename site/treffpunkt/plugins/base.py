@@ -55,6 +55,10 @@ class PluginConfig(AppConfig):
     dashboard_panels: ClassVar[tuple[str, ...]] = ()
     #: dotted paths of functions that answer ``treffpunkt.signals.report_sections``
     report_sections: ClassVar[tuple[str, ...]] = ()
+    #: dotted paths of functions ``(user) -> bool``: whether the user holds a role of the
+    #: plugin that reaches or moderates other people's data (e.g. a chat room's moderators);
+    #: such people need the staff second factor (treffpunkt.accounts.mfa)
+    second_factor_roles: ClassVar[tuple[str, ...]] = ()
     #: templates the plugin adds to the core's pages: slot name (see
     #: treffpunkt.plugins.templates.SLOTS) to a tuple of template names
     template_content: ClassVar[dict[str, tuple[str, ...]]] = {}
