@@ -167,7 +167,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         try:
             return json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond the parser
             return None
 
     async def _on_send(self, content) -> None:

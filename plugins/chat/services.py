@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from treffpunkt.core.badinput import CONTROL
 from treffpunkt.core.converters import bounded_int
 from treffpunkt.core.ratelimit import hit
 
@@ -56,6 +57,10 @@ def _check_text(text: object) -> str:
     text = text.strip()
     if not text:
         raise ChatError(_("The message is empty."))
+    if CONTROL.search(text):
+        # NUL and other control characters (line breaks and tabs are fine): no person
+        # types them, and PostgreSQL refuses NUL in text
+        raise ChatError(_("The message contains characters that cannot be sent."))
     limit = setting("MAX_MESSAGE_LENGTH")
     if len(text) > limit:
         raise ChatError(
