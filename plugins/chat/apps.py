@@ -23,6 +23,8 @@ class ChatConfig(PluginConfig):
         "MAX_MESSAGE_LENGTH": 2000,
         "RATE_LIMIT_MESSAGES": 10,
         "RATE_LIMIT_SECONDS": 10,
+        # mention mails: at most one digest per person in this many minutes
+        "MENTION_DIGEST_MINUTES": 60,
     }
 
     def ready(self) -> None:

@@ -153,10 +153,12 @@ def post_message(user, room: Room, text: object) -> PostResult:
             room=room, user=user, defaults={"last_read_id": message.pk}
         )
         if mentions:
-            from .tasks import notify_mention
+            # one digest per person and hour: mailed now if none went out within the hour,
+            # else by the periodic job (chat_mention_digest) when the hour is over
+            from .tasks import send_mention_digest
 
-            ids = [m.pk for m in mentions]
-            transaction.on_commit(lambda: [notify_mention.enqueue(i) for i in ids])
+            people = [m.user_id for m in mentions]
+            transaction.on_commit(lambda: [send_mention_digest.enqueue(p) for p in people])
     message.author = user
     return PostResult(message, mentions)
 

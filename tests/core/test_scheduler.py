@@ -67,6 +67,7 @@ def _start(log_path: Path) -> subprocess.Popen:
                 "newsletter_tick": 2,
                 "events_housekeeping": 10**6,
                 "meetings_notify": 10**6,
+                "chat_mention_digest": 10**6,
                 "clearsessions": 10**6,
             }
         ),

@@ -262,6 +262,7 @@ PERIODIC_JOBS: dict[str, float] = {
     "newsletter_tick": 60,
     "events_housekeeping": 900,
     "meetings_notify": 3600,
+    "chat_mention_digest": 300,
     "clearsessions": 86400,
     **env.json("PERIODIC_JOBS", default={}),
 }
