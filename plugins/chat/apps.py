@@ -19,6 +19,7 @@ class ChatConfig(PluginConfig):
     dashboard_panels = ("plugins.chat.receivers.chat_panel",)
     # moderators delete others' messages, mute people and read reports: second factor
     second_factor_roles = ("plugins.chat.access.moderates_any",)
+    admin_panels = ("plugins.chat.workbench.reports_panel",)
     default_settings = {
         "MAX_MESSAGE_LENGTH": 2000,
         "RATE_LIMIT_MESSAGES": 10,

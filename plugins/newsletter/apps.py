@@ -18,6 +18,7 @@ class NewsletterConfig(PluginConfig):
     page_cache_ignore = ("newsletter.subscriber", "newsletter.delivery")
     role_permissions = {"managers": ALL_PERMISSIONS}
     report_sections = ("plugins.newsletter.receivers.newsletter_report_section",)
+    admin_panels = ("plugins.newsletter.workbench.sends_panel",)
     default_settings = {
         # deliveries a worker claims at once (one SMTP connection carries a batch)
         "BATCH_SIZE": 200,

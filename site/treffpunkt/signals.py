@@ -3,7 +3,7 @@
 Two kinds:
 
 * :class:`~treffpunkt.plugins.signals.SiteSignal` (``dashboard_panels``,
-  ``report_sections``): sent with a Wagtail
+  ``admin_panels``, ``report_sections``): sent with a Wagtail
   ``Site`` as sender; receivers in a plugin run only where that plugin is enabled.
 * :class:`~treffpunkt.plugins.signals.PersonSignal` (``account_deleted``,
   ``personal_data_export``): about one person, who may have left data on every site of the
@@ -22,6 +22,19 @@ Sender: the ``Site``. Arguments: ``request`` (the ``HttpRequest``; ``request.use
 authenticated). Return: a ``DashboardPanel`` (see :mod:`treffpunkt.accounts.dashboard`), a
 list of them, or None. Panels are shown ordered by their ``order``. A plugin names its
 receivers in ``PluginConfig.dashboard_panels``.
+"""
+
+admin_panels = SiteSignal()
+"""Panels for the start page of the Wagtail admin (the integration manager's workbench).
+
+Sent once for every site the signed-in person manages (superusers: every site), so a
+receiver shows only what belongs to ``sender`` and a plugin switched off for a town adds
+nothing to that town's part of the page. Sender: the ``Site``. Arguments: ``request`` (the
+``HttpRequest`` of the admin's home view). Return: a ``DashboardPanel`` (see
+:mod:`treffpunkt.accounts.dashboard`; its template is included inside a Wagtail panel with
+``title`` as the heading), a list of them, or None (nothing to do: no empty box). Panels are
+shown ordered by their ``order``. A plugin names its receivers in
+``PluginConfig.admin_panels``.
 """
 
 account_deleted = PersonSignal()

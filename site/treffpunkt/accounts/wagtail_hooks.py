@@ -35,3 +35,12 @@ def hide_reports_of_every_town(request, menu_items):
 
     hidden = {reverse(name) for name in scope.SUPERUSER_ONLY_VIEWS}
     menu_items[:] = [item for item in menu_items if getattr(item, "url", None) not in hidden]
+
+
+@hooks.register("construct_homepage_panels")
+def workbench_panels(request, panels):
+    """The admin's start page begins with what needs doing in the person's towns (the
+    panels apps and plugins contribute through ``treffpunkt.signals.admin_panels``)."""
+    from .workbench import panels_for
+
+    panels[:0] = panels_for(request)

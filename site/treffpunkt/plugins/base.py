@@ -53,6 +53,8 @@ class PluginConfig(AppConfig):
     calendar_kinds: ClassVar[tuple[CalendarKind, ...]] = ()
     #: dotted paths of functions that answer ``treffpunkt.signals.dashboard_panels``
     dashboard_panels: ClassVar[tuple[str, ...]] = ()
+    #: dotted paths of functions that answer ``treffpunkt.signals.admin_panels``
+    admin_panels: ClassVar[tuple[str, ...]] = ()
     #: dotted paths of functions that answer ``treffpunkt.signals.report_sections``
     report_sections: ClassVar[tuple[str, ...]] = ()
     #: dotted paths of functions ``(user) -> bool``: whether the user holds a role of the

@@ -106,10 +106,11 @@ def declared(attribute: str, site: Site | None = None) -> list[tuple[PluginConfi
 
 
 def connect_declared_receivers(plugin: PluginConfig) -> None:
-    """Connect the functions a plugin names in ``dashboard_panels``/``report_sections``."""
+    """Connect the functions a plugin names in ``dashboard_panels``, ``admin_panels`` and
+    ``report_sections``."""
     from treffpunkt import signals
 
-    for attribute in ("dashboard_panels", "report_sections"):
+    for attribute in ("dashboard_panels", "admin_panels", "report_sections"):
         signal = getattr(signals, attribute)
         for path in getattr(plugin, attribute, ()):
             signal.connect(import_string(path), dispatch_uid=f"{plugin.label}:{path}")
