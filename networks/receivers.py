@@ -19,8 +19,8 @@ def mail_the_decision(sender, membership, old_status, new_status, **kwargs) -> N
     if old_status == Membership.Status.REQUESTED and new_status in ANSWERS and membership.user_id:
         from . import tasks
 
-        pk = membership.pk
-        transaction.on_commit(lambda: tasks.notify_decision.enqueue(pk))
+        pk, note = membership.pk, getattr(membership, "decision_note", "")
+        transaction.on_commit(lambda: tasks.notify_decision.enqueue(pk, note))
 
 
 # --- the core's person signals (every site: see treffpunkt.signals) -----------------------

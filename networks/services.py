@@ -9,9 +9,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from treffpunkt.core.converters import bounded_int
+
 from . import tasks
 from .membership import is_coordinator, is_member
 from .models import GroupPost, Membership, WorkingGroupPage
+
+#: the optional message sent with the answer to a join request
+NOTE_MAX_LENGTH = 1000
 
 
 class MembershipError(Exception):
@@ -38,8 +43,13 @@ def _set_status(membership: Membership, status: str, **changes) -> Membership:
     return membership
 
 
-def _membership_for_update(pk: int) -> Membership:
-    return Membership.objects.select_for_update().select_related("working_group").get(pk=pk)
+def _membership_for_update(pk: int) -> Membership | None:
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("working_group")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -79,31 +89,57 @@ def _decidable(actor, group: WorkingGroupPage, membership_id: int) -> Membership
     group = source_group(group)
     if not is_coordinator(actor, group):
         raise MembershipError(_("Only the coordinators of this working group can do that."))
-    try:
-        membership = _membership_for_update(int(membership_id))
-    except (Membership.DoesNotExist, TypeError, ValueError):
-        raise MembershipError(_("This request does not exist.")) from None
-    if membership.working_group_id != group.pk:
+    pk = bounded_int(membership_id, minimum=1)
+    membership = _membership_for_update(pk) if pk is not None else None
+    if membership is None or membership.working_group_id != group.pk:
         raise MembershipError(_("This request does not exist."))
     return membership
 
 
-@transaction.atomic
-def approve(actor, group: WorkingGroupPage, membership_id: int) -> Membership:
-    membership = _decidable(actor, group, membership_id)
+def _check_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise MembershipError(
+            _("Your message is too long (at most %(limit)d characters).")
+            % {"limit": NOTE_MAX_LENGTH}
+        )
+    return note
+
+
+def _answer(actor, membership: Membership, accept: bool, note: str) -> Membership:
     if membership.status != Membership.Status.REQUESTED:
         raise MembershipError(_("This request has already been answered."))
-    _set_status(membership, Membership.Status.ACTIVE, decided_by=actor)  # mails the answer
-    return membership
+    # the receiver that mails the answer reads the note from the saved instance
+    membership.decision_note = note
+    status = Membership.Status.ACTIVE if accept else Membership.Status.DECLINED
+    return _set_status(membership, status, decided_by=actor)
 
 
 @transaction.atomic
-def decline(actor, group: WorkingGroupPage, membership_id: int) -> Membership:
-    membership = _decidable(actor, group, membership_id)
-    if membership.status != Membership.Status.REQUESTED:
-        raise MembershipError(_("This request has already been answered."))
-    _set_status(membership, Membership.Status.DECLINED, decided_by=actor)  # mails the answer
-    return membership
+def approve(actor, group: WorkingGroupPage, membership_id: int, note: str = "") -> Membership:
+    note = _check_note(note)
+    return _answer(actor, _decidable(actor, group, membership_id), True, note)
+
+
+@transaction.atomic
+def decline(actor, group: WorkingGroupPage, membership_id: int, note: str = "") -> Membership:
+    note = _check_note(note)
+    return _answer(actor, _decidable(actor, group, membership_id), False, note)
+
+
+@transaction.atomic
+def answer_request(actor, membership_id, accept: bool, note: str = "") -> Membership:
+    """Accept or decline one request from outside the group's page (the admin's start page
+    and list): the same rule, the coordinators of the group and the managers of its town."""
+    note = _check_note(note)
+    pk = bounded_int(membership_id, minimum=1)
+    membership = _membership_for_update(pk) if pk is not None else None
+    if membership is None:
+        raise MembershipError(_("This request does not exist."))
+    if not is_coordinator(actor, membership.working_group):
+        # another town's request is as unknown as a missing one
+        raise MembershipError(_("This request does not exist."))
+    return _answer(actor, membership, accept, note)
 
 
 @transaction.atomic

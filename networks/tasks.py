@@ -57,8 +57,8 @@ def notify_join_request(membership_id: int) -> int:
 
 
 @task(**MAIL)
-def notify_decision(membership_id: int) -> int:
-    """Tell the person who asked whether they were accepted."""
+def notify_decision(membership_id: int, note: str = "") -> int:
+    """Tell the person who asked whether they were accepted (with the decider's ``note``)."""
     membership = Membership.objects.select_related("working_group", "user").get(pk=membership_id)
     if membership.user is None or membership.status not in (
         Membership.Status.ACTIVE,
@@ -73,6 +73,7 @@ def notify_decision(membership_id: int) -> int:
             "membership": membership,
             "group": group,
             "accepted": membership.status == Membership.Status.ACTIVE,
+            "note": note,
             "url": _group_url(group, "intern/"),
         },
     )

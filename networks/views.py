@@ -45,10 +45,13 @@ def _render(request, page, template: str, context: dict) -> TemplateResponse:
     return TemplateResponse(request, template, base)
 
 
-def group_urls(group: WorkingGroupPage) -> dict[str, str]:
-    """The addresses of a group's actions, in the language of the page shown."""
+def group_urls(request, group: WorkingGroupPage) -> dict[str, str]:
+    """The addresses of a group's actions, in the language of the page shown; relative on
+    the group's own site, so forms post to the host the page came from (the CSP's
+    ``form-action 'self'``) whichever of the site's addresses the visitor used."""
+    base = group.get_url(request)
     return {
-        name: group.url + group.reverse_subpage(name)
+        name: base + group.reverse_subpage(name)
         for name in ["join", "leave", "space", "decide", "post", "upload", "emails"]
     }
 
@@ -77,7 +80,7 @@ def working_group_public(request, group: WorkingGroupPage) -> TemplateResponse:
         and (membership is None or membership.status in ("left", "declined")),
         "join_form": JoinForm(),
         "coordinators": queries.coordinators(group),
-        "urls": group_urls(group),
+        "urls": group_urls(request, group),
     }
     return _render(request, group, "networks/working_group_page.html", context)
 
@@ -141,15 +144,15 @@ def _require_member(request, group: WorkingGroupPage) -> None:
         raise PermissionDenied(_("This area is for members of the working group only."))
 
 
-def _space_url(group: WorkingGroupPage) -> str:
-    return group.url + group.reverse_subpage("space")
+def _space_url(request, group: WorkingGroupPage) -> str:
+    return group.get_url(request) + group.reverse_subpage("space")
 
 
 def working_group_space(request, group: WorkingGroupPage):
     try:
         _require_member(request, group)
     except LoginRequired:
-        return redirect_to_login(_space_url(group))
+        return redirect_to_login(_space_url(request, group))
     return _render_space(request, group)
 
 
@@ -173,8 +176,8 @@ def _render_space(
             "membership": _own_membership(request, group),
             "post_form": post_form or PostForm(),
             "upload_form": upload_form or UploadForm(),
-            "space_url": _space_url(group),
-            "urls": group_urls(group),
+            "space_url": _space_url(request, group),
+            "urls": group_urls(request, group),
         },
     )
     response.status_code = status
@@ -185,13 +188,13 @@ def working_group_decide(request, group: WorkingGroupPage):
     if (refused := _post_only(request)) is not None:
         return refused
     if not request.user.is_authenticated:
-        return redirect_to_login(_space_url(group))
+        return redirect_to_login(_space_url(request, group))
     if not is_coordinator(request.user, group):
         raise PermissionDenied(_("Only the coordinators of this working group can do that."))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("This request does not exist."))
-        return redirect(_space_url(group))
+        return redirect(_space_url(request, group))
     actions = {
         "approve": (services.approve, _("The request has been approved.")),
         "decline": (services.decline, _("The request has been declined.")),
@@ -210,7 +213,7 @@ def working_group_decide(request, group: WorkingGroupPage):
         messages.error(request, str(error))
     else:
         messages.success(request, done)
-    return redirect(_space_url(group))
+    return redirect(_space_url(request, group))
 
 
 def working_group_post(request, group: WorkingGroupPage):
@@ -219,7 +222,7 @@ def working_group_post(request, group: WorkingGroupPage):
     try:
         _require_member(request, group)
     except LoginRequired:
-        return redirect_to_login(_space_url(group))
+        return redirect_to_login(_space_url(request, group))
     form = PostForm(request.POST)
     if not form.is_valid():
         return _render_space(request, group, post_form=form, status=400)
@@ -229,7 +232,7 @@ def working_group_post(request, group: WorkingGroupPage):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your post has been published for the members."))
-    return redirect(_space_url(group))
+    return redirect(_space_url(request, group))
 
 
 def working_group_upload(request, group: WorkingGroupPage):
@@ -238,7 +241,7 @@ def working_group_upload(request, group: WorkingGroupPage):
     try:
         _require_member(request, group)
     except LoginRequired:
-        return redirect_to_login(_space_url(group))
+        return redirect_to_login(_space_url(request, group))
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_space(request, group, upload_form=form, status=400)
@@ -253,14 +256,14 @@ def working_group_upload(request, group: WorkingGroupPage):
         )
         document.save()
     messages.success(request, _("The document has been added for the members."))
-    return redirect(_space_url(group))
+    return redirect(_space_url(request, group))
 
 
 def working_group_emails(request, group: WorkingGroupPage):
     if (refused := _post_only(request)) is not None:
         return refused
     if not request.user.is_authenticated:
-        return redirect_to_login(_space_url(group))
+        return redirect_to_login(_space_url(request, group))
     form = EmailsForm(request.POST)
     form.is_valid()
     try:
@@ -271,7 +274,7 @@ def working_group_emails(request, group: WorkingGroupPage):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your email settings have been saved."))
-    return redirect(_space_url(group))
+    return redirect(_space_url(request, group))
 
 
 # --- organisations -----------------------------------------------------------------------
@@ -327,7 +330,8 @@ def organisation_detail(request, page, slug: str) -> TemplateResponse:
         "networks/organisation_detail.html",
         {
             "organisation": organisation,
-            "vcard_url": page.url + page.reverse_subpage("vcard", kwargs={"slug": slug}),
+            "vcard_url": page.get_url(request)
+            + page.reverse_subpage("vcard", kwargs={"slug": slug}),
             "measures": queries.measures_of_organisation(organisation),
         },
     )
@@ -369,8 +373,8 @@ def measures(request, page) -> TemplateResponse:
             "form": form,
             "page_obj": page_obj,
             "filter_query": query.urlencode(),
-            "csv_url": page.url + page.reverse_subpage("csv"),
-            "xlsx_url": page.url + page.reverse_subpage("xlsx"),
+            "csv_url": page.get_url(request) + page.reverse_subpage("csv"),
+            "xlsx_url": page.get_url(request) + page.reverse_subpage("xlsx"),
         },
     )
 

@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from treffpunkt.accounts import scope
 from treffpunkt.accounts.scope import SiteScopedViewSetMixin
 
-from . import admin_views
+from . import admin_requests, admin_views
 from .membership import is_member
 from .models import ActionField, GroupPost, Measure, Membership, Organisation, WorkingGroupPage
 
@@ -117,7 +117,18 @@ register_snippet(NetworkViewSetGroup)
 
 @hooks.register("register_admin_urls")
 def report_urls():
-    return [path("networks/report/", admin_views.committee_report, name="networks_report")]
+    return [
+        path("networks/report/", admin_views.committee_report, name="networks_report"),
+        path(
+            "networks/join-requests/answer/",
+            admin_requests.answer_join_request,
+            name="networks_answer_join_request",
+        ),
+    ]
+
+
+hooks.register("register_bulk_action", admin_requests.AcceptRequestsBulkAction)
+hooks.register("register_bulk_action", admin_requests.DeclineRequestsBulkAction)
 
 
 class ReportMenuItem(MenuItem):

@@ -217,6 +217,12 @@ RULES: dict[str, Rule] = {
         private=("organisation",),
         denied=(302, 400, 403, 404),
     ),
+    "networks_answer_join_request": Rule(
+        POST_ONLY,
+        _town_path("/admin/networks/join-requests/answer/"),
+        languages=False,
+        note="another town's request is answered as not existing (tests/core/test_workbench.py)",
+    ),
     "newsletter_admin:index": Rule(ADMIN, note="lists the manager's towns' issues only"),
     "newsletter_admin:export": Rule(
         ADMIN, _town_path("/admin/newsletter/export/?site={site}"), languages=False
