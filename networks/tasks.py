@@ -34,15 +34,33 @@ def _coordinators(group):
     )
 
 
+def _deciders(group) -> list:
+    """Who may answer a request: the group's coordinators and its town's integration
+    managers (each once; superusers only when they coordinate)."""
+    from wagtail.models import Site
+
+    from treffpunkt.accounts import roles
+
+    people = {person.pk: person for person in _coordinators(group)}
+    site_id = roles.site_of_page(group)
+    if site_id is not None:
+        for manager in roles.managers_of(Site.objects.get(pk=site_id)):
+            people.setdefault(manager.pk, manager)
+    return list(people.values())
+
+
 @task(**MAIL)
 def notify_join_request(membership_id: int) -> int:
-    """Tell the coordinators of the group that someone asked to join; returns mails sent."""
+    """Tell those who may answer (the group's coordinators and the town's managers) that
+    someone asked to join, each in their language; returns mails sent."""
     membership = Membership.objects.select_related("working_group", "user").get(pk=membership_id)
     if membership.status != Membership.Status.REQUESTED:
         return 0
     group = membership.working_group
     sent = 0
-    for coordinator in _coordinators(group):
+    for coordinator in _deciders(group):
+        if coordinator.pk == membership.user_id:
+            continue
         _send(
             coordinator,
             "join_request",

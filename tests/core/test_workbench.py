@@ -336,3 +336,27 @@ def test_coordinator_dashboard_lists_their_groups_requests(client, world, make_u
     client.force_login(world.asker)
     html = client.get(reverse("accounts:dashboard"), **BECKUM).content.decode()
     assert "Anfragen an Ihre Arbeitsgruppen" not in html
+
+
+def test_request_mail_reaches_coordinators_and_the_towns_managers_only(
+    client, world, make_user, commit
+):
+    from networks import services
+
+    coordinator = make_user("coord@example.org", preferred_language="tr")
+    Membership.objects.create(
+        working_group=world.beckum.group,
+        user=coordinator,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    )
+    world.manager.preferred_language = "ar"
+    world.manager.save()
+    newcomer = make_user("new@example.org", first_name="Lina", last_name="Haddad")
+    with commit():
+        services.request_to_join(newcomer, world.beckum.group, "Hallo!")
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {"coord@example.org", "integration@beckum.example"}
+    assert "Kontakt mit Behörden" in by_address["integration@beckum.example"].subject
+    assert "طلب" in by_address["integration@beckum.example"].subject  # Arabic
+    assert "Lina Haddad" in by_address["coord@example.org"].body
