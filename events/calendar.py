@@ -6,12 +6,11 @@ events/ answers its signals like any plugin does and declares its kinds in ``app
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
-from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
@@ -87,7 +86,7 @@ def _in_language(events: list, language: str) -> list:
 def _entry(event, site: Site) -> CalendarEntry:
     kind = _kind(event)
     return CalendarEntry(
-        uid=event.ical_uid,
+        uid=event.ical_uid(site.hostname),
         title=event.title,
         start=event.start,
         end=event.end,
@@ -137,23 +136,23 @@ def event_entries(sender, start, end, user, filters=None, **kwargs) -> list[Cale
 
 @receiver(ical_components)
 def event_components(sender, user=None, filters=None, **kwargs) -> list:
-    """One VEVENT per event of the site (default language), from 90 days back onwards.
-
-    The feed holds recent events too, so changes to them still reach subscribers.
+    """One VEVENT per event of the site (default language), from ``CALENDAR_FEED_PAST_DAYS``
+    back onwards: subscribed calendars keep their history, and changes still reach them.
     """
+    from treffpunkt.calendar.feeds import feed_since
+    from treffpunkt.links import absolute_url
+
     from .ical import event_component
 
     filters = clean_filters(filters)
     if filters.get("kind", "event") not in EVENT_KINDS:
         return []
-    since = timezone.now() - timedelta(days=90)
     qs = (
         site_events(sender, filters, user)
-        .filter(end__gt=since, locale__language_code=settings.LANGUAGE_CODE)
+        .filter(end__gt=feed_since(), locale__language_code=settings.LANGUAGE_CODE)
         .order_by("start")
     )
-    root_url = sender.root_url
-    return [event_component(e, root_url + (e.get_url(current_site=sender) or "")) for e in qs]
+    return [event_component(e, absolute_url(sender, e), sender.hostname) for e in qs]
 
 
 @receiver(calendar_page)

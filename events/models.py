@@ -219,10 +219,13 @@ class EventPage(RoutablePageMixin, Page):
 
     # --- what templates and services ask ------------------------------------------------
 
-    @property
-    def ical_uid(self) -> str:
-        """Stable across edits and shared by every translation of the event."""
-        return f"event-{self.translation_key}@treffpunkt"
+    def ical_uid(self, domain: str | None = None) -> str:
+        """``<uuid>@<the site's domain>``: stable across edits, shared by every translation
+        of the event (its random translation key) and unique across installations."""
+        if domain is None:
+            site = self.get_site()
+            domain = site.hostname if site is not None else "treffpunkt.invalid"
+        return f"{self.translation_key}@{domain}"
 
     @property
     def language_list(self) -> list[str]:

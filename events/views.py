@@ -25,8 +25,10 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.calendar import build_feed, entries_between
+from treffpunkt.calendar.feeds import feed_response
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.exports import csv_response, xlsx_response
+from treffpunkt.links import absolute_url, webcal_url
 
 from . import challenge
 from . import registrations as engine
@@ -93,9 +95,8 @@ def _feed_links(site, filters: dict) -> dict:
     feed_path = "/kalender.ics"
     if filters.get("action_field"):
         feed_path = f"/kalender/handlungsfeld/{filters['action_field']}.ics"
-    feed_url = site.root_url + feed_path if site else feed_path
-    webcal_url = feed_url.replace("https://", "webcal://").replace("http://", "webcal://")
-    return {"feed_url": feed_url, "webcal_url": webcal_url}
+    feed_url = absolute_url(site, feed_path) if site else feed_path
+    return {"feed_url": feed_url, "webcal_url": webcal_url(feed_url)}
 
 
 def _month_view(site, user, month: date, filters: dict) -> dict:
@@ -374,8 +375,11 @@ def challenge_view(request, page_id: int):
 
 
 def event_ics(request, page: EventPage) -> HttpResponse:
-    data = build_event_ics(page.registration_event, request.build_absolute_uri(page.url))
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    site = Site.find_for_request(request)
+    url = absolute_url(site, page) if site else request.build_absolute_uri(page.url)
+    data = build_event_ics(page.registration_event, url)
+    private = request.user.is_authenticated  # a restricted page's file: never shared
+    response = feed_response(request, data, filename=f"{page.slug}.ics", private=private)
     response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
     return response
 
@@ -638,11 +642,7 @@ def _feed(request, filters: dict, name: str = "") -> HttpResponse:
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
-    data = build_feed(site, None, filters, name=name)
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="kalender.ics"'
-    response["Cache-Control"] = "public, max-age=900"
-    return response
+    return feed_response(request, build_feed(site, None, filters, name=name))
 
 
 def site_feed(request):

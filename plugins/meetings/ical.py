@@ -5,7 +5,6 @@ VEVENT per changed date with the same UID and a RECURRENCE-ID (RFC 5545, section
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -13,7 +12,14 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.core.cache import cache
-from django.utils.html import strip_tags
+
+from treffpunkt.calendar.feeds import (
+    calendar_header,
+    description_text,
+    timezone_blocks,
+    to_bytes,
+)
+from treffpunkt.links import join_root
 
 from . import schedule
 from .models import Occurrence, OccurrenceStatus, SeriesHistory
@@ -28,14 +34,38 @@ def segment_uid(series, segment: schedule.Segment) -> str:
     return f"{segment.uid}@{series.ical_domain()}"
 
 
+#: DTSTAMP of a series never published (a constant, never the time of the request)
+NEVER_PUBLISHED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _changed(series, rows: Sequence[Occurrence] = ()) -> dt.datetime:
+    """When an entry last changed: the series' last publication, or a later change of one
+    of its dates (``rows``: the dates the entry names)."""
+    times = [series.last_published_at or NEVER_PUBLISHED]
+    times += [r.changed_at for r in rows if r.changed_at]
+    return max(times)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 def _base_event(
-    series, segment: schedule.Segment, url: str, online: bool = False
+    series,
+    segment: schedule.Segment,
+    url: str,
+    online: bool = False,
+    rows: Sequence[Occurrence] = (),
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", segment_uid(series, segment))
     event.add("summary", series.title)
-    # DTSTAMP: when this description last changed (stable, so a feed is byte-for-byte cacheable)
-    event.add("dtstamp", series.last_published_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    # DTSTAMP and LAST-MODIFIED: when this entry last changed (stable between changes, so a
+    # feed is byte-for-byte the same and answers conditional requests with 304)
+    stamp = _changed(series, rows)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
     if url:
         event.add("url", url)
     # The online link (often with its passcode) only for people who take part: ``online``
@@ -43,7 +73,7 @@ def _base_event(
     if location:
         event.add("location", location)
     if series.description:
-        event.add("description", strip_tags(series.description))
+        event.add("description", description_text(series.description, _origin(url)))
     return event
 
 
@@ -56,7 +86,8 @@ def series_components(
 ) -> list[icalendar.Event]:
     """``online``: whether the feed's reader may have the series' online link."""
     components: list[icalendar.Event] = []
-    url = base_url + series.url if base_url and series.url_path else ""
+    # series.url is already absolute on a multi-site install: joined once, never doubled
+    url = join_root(base_url, series.url) if base_url and series.url_path else ""
     segs = schedule.segments(series, history)
     for segment in segs:
         starts = set(segment.all_starts())
@@ -75,7 +106,9 @@ def series_components(
         first = min(starts) if starts else None
         if first is None and not extras:
             continue
-        master = _base_event(series, segment, url, online)
+        # the master names its cancelled dates (EXDATE) and extra dates (RDATE)
+        named = [r for r in planned_rows if r.status == OccurrenceStatus.CANCELLED] + extras
+        master = _base_event(series, segment, url, online, named)
         if first is None:
             # the rule has no dates left, only extra dates: no RRULE, the first is DTSTART
             first = extras[0].original_start.astimezone(schedule.TZ)
@@ -118,7 +151,7 @@ def _override(
 ) -> icalendar.Event:
     """The VEVENT of one changed date: same UID, RECURRENCE-ID = the planned start; ``own``
     is the segment whose place applies on its day."""
-    override = _base_event(series, own, url, online)
+    override = _base_event(series, own, url, online, [row])
     override.pop("UID", None)
     override.add("uid", segment_uid(series, segment))
     override.add("recurrence-id", row.original_start.astimezone(schedule.TZ))
@@ -152,6 +185,7 @@ def _rows_and_history(
         "end",
         "location",
         "sequence",
+        "changed_at",
     ):
         rows[row.series_id].append(row)
     history: dict[int, list] = defaultdict(list)
@@ -190,7 +224,17 @@ def _version(
         series.latest_revision_id,
         [(h.pk, h.until) for h in history],
         sorted(
-            (r.pk, r.original_start, r.status, r.start, r.end, r.location, r.sequence, r.is_extra)
+            (
+                r.pk,
+                r.original_start,
+                r.status,
+                r.start,
+                r.end,
+                r.location,
+                r.sequence,
+                r.is_extra,
+                r.changed_at,
+            )
             for r in rows
         ),
     ]
@@ -224,38 +268,21 @@ def feed(
     if missing:
         cache.set_many(missing, timeout=24 * 3600)
     head = _header(name)
-    return head + _vtimezone() + b"".join(blocks) + b"END:VCALENDAR\r\n"
+    return head + _vtimezone(series_list) + b"".join(blocks) + b"END:VCALENDAR\r\n"
 
 
 def _header(name: str) -> bytes:
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Berlin")
-    return cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    return calendar_header(name).to_ical().removesuffix(b"END:VCALENDAR\r\n")
 
 
-@functools.cache
-def _vtimezone() -> bytes:
-    """The VTIMEZONE of Europe/Berlin as icalendar writes it (a constant of the zone data)."""
-    cal = icalendar.Calendar()
-    event = icalendar.Event()
-    event.add("dtstart", dt.datetime(2026, 1, 1, tzinfo=schedule.TZ))
-    cal.add_component(event)
-    cal.add_missing_timezones()
-    return b"".join(tz.to_ical() for tz in cal.walk("VTIMEZONE"))
+def _vtimezone(series_list: Sequence = ()) -> bytes:
+    """The VTIMEZONE of Europe/Berlin for the years the series span (and every later one)."""
+    first = min((s.first_date.year for s in series_list), default=dt.date.today().year)
+    return timezone_blocks({"Europe/Berlin"}, first, dt.date.today().year + 1)
 
 
 def calendar(components: Sequence[icalendar.Event], name: str) -> bytes:
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Berlin")
+    cal = calendar_header(name)
     for component in components:
         cal.add_component(component)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return to_bytes(cal)

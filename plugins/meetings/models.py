@@ -321,6 +321,9 @@ class Occurrence(ClusterableModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended"
     )
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    #: when the date last changed as calendars see it (cancelled, moved, added): the
+    #: DTSTAMP and LAST-MODIFIED of its entries in the feeds
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     panels = [
         FieldPanel("status"),

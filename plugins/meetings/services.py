@@ -126,7 +126,8 @@ def cancel_date(series, key: str, user, note: str = "") -> Occurrence:
         row.status = OccurrenceStatus.CANCELLED
         row.note = note
         row.sequence += 1
-        row.save(update_fields=["status", "note", "sequence"])
+        row.changed_at = timezone.now()
+        row.save(update_fields=["status", "note", "sequence", "changed_at"])
         _bump_series_sequence(series)
         _notify_change(row)
     return row
@@ -155,7 +156,10 @@ def move_date(series, key: str, user, start, end, location: str = "", note: str 
         if not row.is_extra:
             row.status = OccurrenceStatus.MOVED
         row.sequence += 1
-        row.save(update_fields=["start", "end", "location", "note", "status", "sequence"])
+        row.changed_at = timezone.now()
+        row.save(
+            update_fields=["start", "end", "location", "note", "status", "sequence", "changed_at"]
+        )
         _notify_change(row)
     return row
 
@@ -178,6 +182,7 @@ def add_extra_date(series, user, start, end, location: str = "") -> Occurrence:
                 start=start,
                 end=end,
                 location=location,
+                changed_at=timezone.now(),
             )
             _bump_series_sequence(series)
     except IntegrityError as exc:

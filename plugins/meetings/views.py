@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
+
+from treffpunkt.calendar.feeds import feed_response
 
 from . import access, ical, services
 from .forms import (
@@ -388,8 +390,6 @@ def personal_feed(request, token: str):
         name=_("Meetings – %(site)s") % {"site": site.site_name or site.hostname},
         online_ids=taking_part,
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="treffen.ics"'
-    response["Cache-Control"] = "private, no-store"
+    response = feed_response(request, body, filename="treffen.ics", private=True)
     response["X-Robots-Tag"] = "noindex"
     return response

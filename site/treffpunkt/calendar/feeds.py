@@ -1,46 +1,184 @@
-"""The calendar's iCalendar feed: a VCALENDAR holding what every contributor answers."""
+"""The calendar's iCalendar feeds: a VCALENDAR holding what every contributor answers.
+
+Everything a calendar app relies on is made here, once, for every feed of the site: the
+calendar's name (escaped, naming the town and the filter), how often to poll
+(``REFRESH-INTERVAL`` and ``X-PUBLISHED-TTL`` as durations), the VTIMEZONE of every TZID
+(:mod:`treffpunkt.calendar.timezones`), plain-text descriptions from rich text, how far
+back a feed reaches (``CALENDAR_FEED_PAST_DAYS``) and the HTTP answer with ETag,
+Last-Modified and 304 (:func:`feed_response`).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import html
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from icalendar import Calendar
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from icalendar import Calendar, vDuration, vText
 
 from .entries import clean_filters
 from .signals import ical_components
+from .timezones import vtimezone
 
 if TYPE_CHECKING:
     from wagtail.models import Site
 
 #: how often calendar programs should fetch a feed again (RFC 7986 REFRESH-INTERVAL)
 REFRESH_INTERVAL = timedelta(hours=6)
+PRODID = "-//Treffpunkt//Kalender//DE"
 
 
-def new_calendar(name: str) -> Calendar:
+def past_days() -> int:
+    """How long past entries stay in feeds (subscribed calendars keep their history)."""
+    return int(getattr(settings, "CALENDAR_FEED_PAST_DAYS", 365))
+
+
+def feed_since() -> datetime:
+    return timezone.now() - timedelta(days=past_days())
+
+
+def calendar_name(site: Site | None, label: str = "") -> str:
+    """The feed's name in calendar apps: the town's site, and the filter when there is one."""
+    town = (site.site_name or site.hostname) if site is not None else "Treffpunkt"
+    return f"{town} – {label}" if label else town
+
+
+def calendar_header(name: str) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", "-//Treffpunkt//Veranstaltungen//DE")
+    calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(name))  # TEXT: commas and semicolons escaped
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     return calendar
 
 
+new_calendar = calendar_header
+
+
+def _tzids_and_years(calendar: Calendar) -> tuple[set[str], int, int]:
+    tzids: set[str] = set()
+    years: list[int] = []
+    for component in calendar.walk():
+        for key in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+            value = component.get(key)
+            if value is None or "TZID" not in getattr(value, "params", {}):
+                continue
+            tzids.add(str(value.params["TZID"]))
+            years.append(value.dt.year)
+    now = timezone.now().year
+    return tzids, min(years, default=now), max([*years, now + 1])
+
+
+def timezone_blocks(tzids, first_year: int, last_year: int) -> bytes:
+    """VTIMEZONE components for these TZIDs (cached: a constant of the zone data)."""
+    return b"".join(vtimezone(tzid, first_year, last_year).to_ical() for tzid in sorted(tzids))
+
+
 def to_bytes(calendar: Calendar) -> bytes:
-    # Outlook needs the VTIMEZONE of every TZID used; icalendar builds it from zoneinfo.
-    calendar.add_missing_timezones()
+    """The calendar as bytes with a VTIMEZONE for every TZID it uses (Outlook needs them)."""
+    tzids, first, last = _tzids_and_years(calendar)
+    for tzid in sorted(tzids):
+        calendar.add_component(vtimezone(tzid, first, last))
     return calendar.to_ical()
+
+
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|blockquote|ul|ol|table|tr)\s*>", re.I)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
+_ITEM = re.compile(r"<li[^>]*>", re.I)
+_LINK = re.compile(r"<a\s[^>]*href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def description_text(rich_text: str, root_url: str = "") -> str:
+    """Rich text as readable plain text: paragraphs and list items kept, links as absolute
+    URLs (made with ``root_url``), entities decoded, no markup."""
+    from wagtail.rich_text import expand_db_html
+
+    from treffpunkt.links import join_root
+
+    text = expand_db_html(rich_text or "")
+
+    def link(match: re.Match) -> str:
+        href = html.unescape(match.group(1))
+        label = html.unescape(_TAG.sub("", match.group(2))).strip()
+        if href.startswith("/") and root_url:
+            href = join_root(root_url, href)
+        return f"{label} ({href})" if label and label != href else href
+
+    text = _LINK.sub(link, text)
+    text = _LINE_BREAK.sub("\n", text)
+    text = _ITEM.sub("\n• ", text)
+    text = _BLOCK_END.sub("\n\n", text)
+    text = html.unescape(_TAG.sub("", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def build_feed(site: Site, user, filters=None, *, name: str = "") -> bytes:
     """The iCalendar feed of the site (narrowed by filters), every contributor included."""
     filters = clean_filters(filters)
-    calendar = new_calendar(name or site.site_name or "Treffpunkt")
+    calendar = calendar_header(name or calendar_name(site))
     for component in ical_components.collect(site, user=user, filters=filters):
         calendar.add_component(component)
     return to_bytes(calendar)
+
+
+def feed_response(
+    request, body: bytes, *, filename: str = "kalender.ics", private: bool = False
+) -> HttpResponse:
+    """The feed as an HTTP answer that calendar apps can poll cheaply.
+
+    ETag is the body's hash. Last-Modified is when this address last answered with another
+    body (kept in the cache per address, so a body that changes back gets a new time too).
+    A request naming the current ETag (If-None-Match), or without one a time not before
+    Last-Modified (If-Modified-Since), gets 304 Not Modified without the body.
+    """
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    where = hashlib.blake2b(
+        (request.get_host() + request.get_full_path()).encode(), digest_size=16
+    ).hexdigest()
+    key = f"calendar:feed-changed:{where}"
+    seen = cache.get(key)
+    if seen is not None and seen[0] == etag:
+        first_seen = seen[1]
+    else:
+        first_seen = timezone.now().replace(microsecond=0)
+        cache.set(key, (etag, first_seen), timeout=30 * 24 * 3600)
+    response = _not_modified(request, etag, first_seen)
+    if response is None:
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = etag
+    response["Last-Modified"] = format_datetime(first_seen.astimezone(UTC), usegmt=True)
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"
+    return response
+
+
+def _not_modified(request, etag: str, modified: datetime) -> HttpResponse | None:
+    if request.method not in ("GET", "HEAD"):
+        return None
+    match = request.headers.get("If-None-Match")
+    if match is not None:
+        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return HttpResponseNotModified() if etag in tags or "*" in tags else None
+    since = request.headers.get("If-Modified-Since")
+    if since:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is not None and modified <= when:
+            return HttpResponseNotModified()
+    return None

@@ -155,6 +155,9 @@ PAGE_CACHE_IGNORE = [
 # every so many seconds (see treffpunkt.core.pagecache).
 PAGE_CACHE_SETTLE = {"events.registration": env.float("PAGE_CACHE_SETTLE_SECONDS", default=5)}
 
+# How many days past events stay in the iCalendar feeds (subscribed calendars keep history)
+CALENDAR_FEED_PAST_DAYS: int = env.int("CALENDAR_FEED_PAST_DAYS", default=365)
+
 ROOT_URLCONF = "treffpunkt.urls"
 WSGI_APPLICATION = "treffpunkt.wsgi.application"
 ASGI_APPLICATION = "treffpunkt.asgi.application"
