@@ -216,6 +216,18 @@ def rsvp_counts(row: Occurrence | None) -> dict[str, int]:
     return counts
 
 
+def rsvp_people(row: Occurrence | None) -> dict[str, list[str]]:
+    """Who answered what, by name (for the group's members only: see views.date_detail)."""
+    people: dict[str, list[str]] = {answer: [] for answer in RsvpAnswer.values}
+    if row is not None:
+        rsvps = row.rsvps.select_related("user").order_by(
+            "user__first_name", "user__last_name", "user__email"
+        )
+        for rsvp in rsvps:
+            people[rsvp.answer].append(rsvp.user.display_name)
+    return people
+
+
 def add_agenda_item(series, key: str, user, title: str, description: str = "") -> AgendaItem:
     _require_participant(series, user)
     info = resolve_date(series, key)

@@ -97,6 +97,7 @@ def _date_context(request, series, info, **forms) -> dict:
         context["decisions"] = list(row.decisions.order_by("sort_order"))
         context["tasks"] = list(row.tasks.select_related("owner").order_by("sort_order"))
         context["attendees"] = list(row.attendees.all())
+        context["rsvp_people"] = services.rsvp_people(row)
     if participate:
         context["rsvp_form"] = RsvpForm(initial={"answer": context.get("my_rsvp")})
         context["agenda_form"] = forms.get("agenda_form") or AgendaItemForm()

@@ -173,3 +173,29 @@ def test_calendar_entries_link_to_their_date_and_carry_its_uid(world, people, si
             assert entry.uid == f"{series.ical_uid()}-{key}"
         dates = {d.key for d in schedule.expand(series, start, end)}
         assert entry.url.rstrip("/").rsplit("/", 1)[1] in dates
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+@pytest.mark.parametrize("visibility", Visibility.values)
+def test_names_of_who_is_coming_only_for_those_who_take_part(
+    client, world, people, role, visibility
+):
+    from plugins.meetings.models import Rsvp
+
+    series = world[visibility]
+    row = Occurrence.objects.get(series=series)
+    Rsvp.objects.create(occurrence=row, user=people["member"], answer="yes")
+    Rsvp.objects.create(occurrence=row, user=people["coordinator"], answer="maybe")
+    client = _client_for(client, people[role])
+    date = client.get(
+        reverse("plugins:meetings:date", args=[series.pk, PAST_KEY]), HTTP_HOST="beckum.test"
+    )
+    text = date.content.decode()
+    participates = _sees(role, visibility) and (
+        visibility != Visibility.PUBLIC or role in PUBLIC_PARTICIPANTS
+    )
+    assert ("Amal Haddad" in text) is participates
+    assert ("Petra Wessel" in text) is participates
+    if participates:
+        names = text.split('id="rsvp-people"', 1)[1].split("</dl>", 1)[0]
+        assert names.index("Amal Haddad") < names.index("Petra Wessel")  # yes before maybe
