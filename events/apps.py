@@ -15,4 +15,4 @@ class EventsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from . import calendar, receivers, workbench  # noqa: F401 - connect the signal receivers
+        from . import calendar, receivers, report, workbench  # noqa: F401 - connect receivers

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from wagtail.models import Site
 
 from treffpunkt.accounts import roles
 
 from .forms import ReportForm
-from .report import build_report, report_pdf
+from .report import build_report, report_filename, report_pdf
 
 
 def may_see_report(user) -> bool:
@@ -59,8 +60,8 @@ def committee_report(request):
             response = HttpResponse(
                 report_pdf(site, start, end, reports), content_type="application/pdf"
             )
-            response["Content-Disposition"] = (
-                f'inline; filename="bericht-{site.hostname}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            response["Content-Disposition"] = content_disposition_header(
+                False, report_filename(site, start, end)
             )
             return response
     query = request.GET.copy()

@@ -93,3 +93,36 @@ def progress_bars(indicators) -> SafeString:
         label,
         mark_safe("".join(parts)),  # noqa: S308 - names escaped above
     )
+
+
+def bar_chart(chart) -> SafeString:
+    """Vertical bars of a :class:`treffpunkt.reports.ReportChart` (e.g. people per month),
+    each with its figure above and its label below; the chart in words as its label."""
+    if chart is None or not chart.bars:
+        return mark_safe("")
+    slot, bar, top_pad, plot, bottom = 44, 28, 16, 120, 20
+    width, height = slot * len(chart.bars), top_pad + plot + bottom
+    top = chart.top or 1
+    parts = []
+    for n, (label, value) in enumerate(chart.bars):
+        x = n * slot + (slot - bar) / 2
+        tall = plot * value / top
+        y = top_pad + plot - tall
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar}" height="{tall:.1f}" '
+            'fill="currentColor"/>'
+            f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" font-size="11" text-anchor="middle" '
+            f'fill="currentColor">{int(value)}</text>'
+            f'<text x="{x + bar / 2:.1f}" y="{height - 5}" font-size="11" text-anchor="middle" '
+            f'fill="currentColor">{escape(label)}</text>'
+        )
+    return format_html(
+        '<svg class="chart chart--bars" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-label="{}">{}</svg>',
+        width,
+        height,
+        width,
+        height,
+        chart.description,
+        mark_safe("".join(parts)),  # noqa: S308 - numbers, and labels escaped above
+    )

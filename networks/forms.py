@@ -111,8 +111,13 @@ class MeasureFilterForm(forms.Form):
 
 class ReportForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=None)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes and shows ISO dates only; a localised initial value leaves it empty.
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         from treffpunkt.accounts.roles import managed_sites

@@ -7,19 +7,40 @@ sections through :data:`treffpunkt.signals.report_sections`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Locale, Site
 
-from treffpunkt.reports import ReportRow, ReportSection
+from treffpunkt.reports import ReportChart, ReportRow, ReportSection
 from treffpunkt.signals import report_sections
 
 from .charts import progress_bars
 from .models import ActionField, GroupPost, Indicator, Measure, Membership, WorkingGroupPage
 
-__all__ = ["FieldReport", "ReportRow", "ReportSection", "build_report", "report_pdf"]
+__all__ = [
+    "FieldReport",
+    "Report",
+    "ReportChart",
+    "ReportRow",
+    "ReportSection",
+    "build_report",
+    "number",
+    "report_filename",
+    "report_pdf",
+]
+
+
+def number(value) -> str:
+    """A figure as people write it: 19 (not 19.00), 2.5; None as a dash."""
+    if value is None:
+        return "–"
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0")
 
 
 @dataclass
@@ -78,27 +99,48 @@ def _group_rows(site: Site, start: dt.date, end: dt.date) -> dict[int | None, li
     )
     rows: dict[int | None, list[ReportRow]] = {}
     for group in groups:
-        detail = _(
-            "%(status)s · %(members)d members · %(minutes)d minutes, %(news)d announcements in the period"
-        ) % {
-            "status": group.get_status_display(),
-            "members": group.members,
-            "minutes": group.minutes,
-            "news": group.announcements,
-        }
+        detail = " · ".join(
+            [
+                group.get_status_display(),
+                ngettext("%(count)d member", "%(count)d members", group.members)
+                % {"count": group.members},
+                ngettext(
+                    "%(count)d minutes in the period",
+                    "%(count)d minutes in the period",
+                    group.minutes,
+                )
+                % {"count": group.minutes},
+                ngettext(
+                    "%(count)d announcement in the period",
+                    "%(count)d announcements in the period",
+                    group.announcements,
+                )
+                % {"count": group.announcements},
+            ]
+        )
         rows.setdefault(group.action_field_id, []).append(
             ReportRow(title=group.title, detail=detail, url=group.full_url or "")
         )
     return rows
 
 
-def build_report(site: Site, start: dt.date, end: dt.date) -> list[FieldReport]:
+class Report(list):
+    """The parts of the report, one per action field (and "Other"), in order; ``overview``
+    holds the sections about the whole site (totals, charts) shown above them."""
+
+    def __init__(self, parts=(), overview=None):
+        super().__init__(parts)
+        self.overview: list[ReportSection] = overview or []
+
+
+def build_report(site: Site, start: dt.date, end: dt.date) -> Report:
     fields = list(
         ActionField.objects.filter(Q(site=site) | Q(site__isnull=True), locale=Locale.get_default())
     )
     measures = _measures(site, start, end)
     group_rows = _group_rows(site, start, end)
     reports = []
+    overview: list[ReportSection] = []
     for action_field in [*fields, None]:
         key = action_field.pk if action_field else None
         sections = []
@@ -107,20 +149,35 @@ def build_report(site: Site, start: dt.date, end: dt.date) -> list[FieldReport]:
         for section in report_sections.collect(
             site, start=start, end=end, action_field=action_field
         ):
-            sections.append(section)
+            if section.overview and action_field is None:
+                overview.append(section)
+            else:
+                sections.append(section)
         sections.sort(key=lambda s: s.order)
         report = FieldReport(
             action_field, [m for m in measures if m.action_field_id == key], sections
         )
         if action_field is not None or not report.is_empty:
             reports.append(report)
-    return reports
+    overview.sort(key=lambda s: s.order)
+    return Report(reports, overview)
+
+
+def report_filename(site: Site, start: dt.date, end: dt.date) -> str:
+    """E.g. ``Bericht-Netzwerk-Integration-Beckum-2026-01-01-bis-2026-12-01.pdf``."""
+    town = re.sub(r"\W+", "-", site.site_name or site.hostname).strip("-") or "Treffpunkt"
+    name = _("Report-%(town)s-%(start)s-to-%(end)s") % {
+        "town": town,
+        "start": f"{start:%Y-%m-%d}",
+        "end": f"{end:%Y-%m-%d}",
+    }
+    return name.replace(" ", "-") + ".pdf"
 
 
 # --- PDF ---------------------------------------------------------------------------------
 
 
-def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldReport]) -> bytes:
+def report_pdf(site: Site, start: dt.date, end: dt.date, reports: Report) -> bytes:
     """The same report as a PDF, set by the core's PDF helper (any script, Arabic shaped)."""
     from django.conf import settings
     from django.utils.translation import get_language
@@ -148,6 +205,12 @@ def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldRepo
             % {"start": f"{start:%d.%m.%Y}", "end": f"{end:%d.%m.%Y}"}
         ),
     )
+    if getattr(reports, "overview", None):
+        pdf.ln(4)
+        pdf.set_font(family, "B", 13)
+        write(7, text(_("The period at a glance")))
+        for section in reports.overview:
+            _pdf_section(pdf, section, write)
     for report in reports:
         pdf.ln(4)
         pdf.set_font(family, "B", 13)
@@ -162,8 +225,8 @@ def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldRepo
             write(5, text(f"{measure.title} ({measure.get_status_display()})"))
             pdf.set_font(family, "", 9)
             for indicator in measure.indicators.all():
-                value = "–" if indicator.current_value is None else f"{indicator.current_value:g}"
-                target = "" if indicator.target is None else f" / {indicator.target:g}"
+                value = number(indicator.current_value)
+                target = "" if indicator.target is None else f" / {number(indicator.target)}"
                 progress = "" if indicator.progress is None else f" ({indicator.progress} %)"
                 write(
                     4.5,
@@ -175,11 +238,46 @@ def report_pdf(site: Site, start: dt.date, end: dt.date, reports: list[FieldRepo
                     pdf.rect(x, y, 60 * indicator.progress / 100, 2.5, style="F")
                     pdf.ln(3.5)
         for section in report.sections:
-            pdf.set_font(family, "B", 10)
-            write(5, text(section.title))
-            pdf.set_font(family, "", 9)
-            for row in section.rows:
-                when = f"{row.date:%d.%m.%Y} " if row.date else ""
-                line = f"  • {when}{row.title}" + (f": {row.detail}" if row.detail else "")
-                write(4.5, text(line))
+            _pdf_section(pdf, section, write)
     return bytes(pdf.output())
+
+
+def _pdf_section(pdf, section: ReportSection, write) -> None:
+    from treffpunkt.core.pdf import TEXT
+
+    pdf.set_font(TEXT, "B", 10)
+    write(5, section.title)
+    pdf.set_font(TEXT, "", 9)
+    for row in section.rows:
+        when = f"{row.date:%d.%m.%Y} " if row.date else ""
+        write(4.5, f"  • {when}{row.title}" + (f": {row.detail}" if row.detail else ""))
+    if section.chart is not None:
+        _pdf_chart(pdf, section.chart)
+
+
+def _pdf_chart(pdf, chart: ReportChart) -> None:
+    """Vertical bars with their figures above and labels below, 40 mm high."""
+    from treffpunkt.core.pdf import TEXT
+
+    if not chart.bars:
+        return
+    height, top = 40.0, chart.top or 1
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    slot = width / len(chart.bars)
+    bar = min(slot * 0.7, 14)
+    if pdf.get_y() + height + 14 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    base = pdf.get_y() + 6 + height
+    pdf.set_font(TEXT, "", 7)
+    for n, (label, value) in enumerate(chart.bars):
+        x = pdf.l_margin + n * slot + (slot - bar) / 2
+        tall = height * value / top
+        if value:
+            pdf.rect(x, base - tall, bar, tall, style="F")
+        pdf.set_xy(x - 2, base - tall - 4)
+        pdf.cell(bar + 4, 4, str(value), align="C")
+        pdf.set_xy(x - 3, base + 1)
+        pdf.cell(bar + 6, 4, label, align="C")
+    pdf.line(pdf.l_margin, base, pdf.l_margin + width, base)
+    pdf.set_xy(pdf.l_margin, base + 6)
+    pdf.set_font(TEXT, "", 9)

@@ -19,3 +19,19 @@ def action_field_name(field) -> str:
     # Lists set display_name on every field in one query; single pages may look it up.
     name = getattr(field, "display_name", None)
     return name if name is not None else field.localized.name
+
+
+@register.filter
+def report_number(value) -> str:
+    """A figure of the committee report as the PDF writes it: 19, not 19.00."""
+    from networks.report import number
+
+    return number(value)
+
+
+@register.filter
+def report_chart(chart):
+    """A report section's chart as an SVG bar chart ('' when it has none)."""
+    from networks.charts import bar_chart
+
+    return bar_chart(chart)
