@@ -529,11 +529,19 @@ def registrations_view(request, event: EventPage):
     registrations = (
         Registration.objects.filter(event=event, parent=None)
         .exclude(status__in=(S.EXPIRED,))
-        .select_related("shift")
+        .select_related("shift", "user")
         .prefetch_related("children__workshop")
     )
     if query:
-        registrations = registrations.filter(Q(name__icontains=query) | Q(email__icontains=query))
+        registrations = registrations.filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(name="", user__first_name__icontains=query)
+            | Q(name="", user__last_name__icontains=query)
+        )
+    registrations = list(registrations)
+    for registration in registrations:
+        registration.display_name = registrant_name(registration)
     return TemplateResponse(
         request,
         "events/registrations.html",
@@ -570,12 +578,28 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _export_rows(event: EventPage) -> list[list]:
+def registrant_name(registration: Registration) -> str:
+    """The name typed at sign-up, else the account's name (people signed in type none)."""
+    if registration.name:
+        return registration.name
+    user = registration.user
+    return user.get_full_name().strip() if user is not None else ""
+
+
+def _when(value, excel: bool):
+    """A point in time for a cell: a real date-time for Excel, ISO-like text for CSV."""
+    if value is None:
+        return None if excel else ""
+    local = timezone.localtime(value)
+    return local.replace(tzinfo=None, microsecond=0) if excel else local.strftime("%Y-%m-%d %H:%M")
+
+
+def _export_rows(event: EventPage, excel: bool = False) -> list[list]:
     rows = []
     qs = (
         Registration.objects.filter(event=event, anonymised_at__isnull=True)
         .exclude(status=S.EXPIRED)
-        .select_related("workshop", "shift")
+        .select_related("workshop", "shift", "user")
     )
     for r in qs:
         details = (
@@ -586,15 +610,13 @@ def _export_rows(event: EventPage) -> list[list]:
             [
                 r.get_kind_display(),
                 r.get_status_display(),
-                r.name,
+                registrant_name(r),
                 r.email,
                 r.party_size,
                 details,
                 answers,
-                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(r.attended_at).strftime("%Y-%m-%d %H:%M")
-                if r.attended_at
-                else "",
+                _when(r.created_at, excel),
+                _when(r.attended_at, excel),
             ]
         )
     return rows
@@ -610,7 +632,11 @@ def export_csv(request, event: EventPage):
 def export_xlsx(request, event: EventPage):
     headers = [label for _key, label in EXPORT_COLUMNS]
     return xlsx_response(
-        f"anmeldungen-{event.slug}", headers, _export_rows(event), sheet_title="Anmeldungen"
+        f"anmeldungen-{event.slug}",
+        headers,
+        _export_rows(event, excel=True),
+        sheet_title="Anmeldungen",
+        date_format="DD.MM.YYYY HH:MM",
     )
 
 
@@ -620,7 +646,12 @@ def check_in_view(request, event: EventPage, public_id):
         return redirect("events:registrations", page_id=event.pk)
     registration = get_object_or_404(Registration, event=event, public_id=public_id)
     engine.check_in(registration, attended=request.POST.get("attended") != "0")
-    return redirect(f"{request.path.rsplit('/checkin/', 1)[0]}/#r-{registration.public_id}")
+    # Back to the list as it was: the search stays, the row is in view.
+    back = request.path.rsplit("/checkin/", 1)[0] + "/"
+    query = request.POST.get("q", "")[:100]
+    if query:
+        back += "?" + urlencode({"q": query})
+    return redirect(f"{back}#r-{registration.public_id}")
 
 
 @organiser

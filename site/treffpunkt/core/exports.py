@@ -48,9 +48,17 @@ def csv_response(filename: str, headers: Sequence, rows: Iterable[Iterable]) -> 
 
 
 def xlsx_response(
-    filename: str, headers: Sequence, rows: Iterable[Iterable], *, sheet_title: str = ""
+    filename: str,
+    headers: Sequence,
+    rows: Iterable[Iterable],
+    *,
+    sheet_title: str = "",
+    date_format: str = "DD.MM.YYYY HH:MM",
 ) -> HttpResponse:
-    """An XLSX download with one sheet, every cell guarded."""
+    """An XLSX download with one sheet, every cell guarded; dates and times (naive, local)
+    become real date cells shown as ``date_format``, so they sort and filter as dates."""
+    import datetime as dt
+
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -60,6 +68,11 @@ def xlsx_response(
     sheet.append([str(h) for h in headers])
     for row in rows:
         sheet.append(safe_row(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = date_format
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = date_format.split(" ")[0]
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
