@@ -62,9 +62,13 @@ def export_person(sender, user, emails, **kwargs) -> dict | None:
         }
         for p in GroupPost.objects.filter(author_id=user.pk).select_related("working_group")
     ]
+    uploads = list(get_document_model().objects.filter(uploaded_by_user_id=user.pk))
+    # the files themselves go into the ZIP download (under their title, not the storage's
+    # random name)
+    files = [(_zip_name(d), d.file) for d in uploads]
     documents = [
-        {"title": d.title, "file": d.filename, "uploaded_at": d.created_at}
-        for d in get_document_model().objects.filter(uploaded_by_user_id=user.pk)
+        {"title": d.title, "file_in_zip": name, "uploaded_at": d.created_at}
+        for d, (name, _file) in zip(uploads, files, strict=True)
     ]
     # Contact entries an editor made with one of the person's addresses (the organisation's
     # directory; shown here because they are data about the person).
@@ -90,4 +94,14 @@ def export_person(sender, user, emails, **kwargs) -> dict | None:
             "documents_uploaded": documents,
             "directory_contact_entries": contacts,
         },
+        "files": files,
     }
+
+
+def _zip_name(document) -> str:
+    import posixpath
+
+    from django.utils.text import slugify
+
+    extension = posixpath.splitext(document.file.name)[1].lower()[:10]
+    return f"dokumente/{document.pk}-{slugify(document.title)[:60] or 'dokument'}{extension}"

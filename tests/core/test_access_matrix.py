@@ -108,6 +108,9 @@ RULES: dict[str, Rule] = {
     "accounts:download_data": Rule(
         SIGNED_IN, _town_path("/konto/meine-daten.json"), private=("registrant", "subscriber")
     ),
+    "accounts:download_data_zip": Rule(
+        SIGNED_IN, _town_path("/konto/meine-daten.zip"), private=("registrant", "subscriber")
+    ),
     # events: organiser tools and the registrant's token links
     "events:registrations": Rule(
         MANAGER, _town_path("/veranstaltungen/{event}/anmeldungen/"), private=("registrant",)
@@ -542,8 +545,10 @@ def _login(client, user) -> None:
     from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
     from allauth.mfa.models import Authenticator
 
+    from treffpunkt.accounts.mfa import needs_second_factor
+
     client.force_login(user)
-    if user.is_superuser or user.groups.filter(managed_site__isnull=False).exists():
+    if needs_second_factor(user):  # managers, superusers, coordinators of a chat room
         Authenticator.objects.get_or_create(
             user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
         )

@@ -84,10 +84,18 @@ def _account_section(user) -> dict[str, Any]:
 
 def export(user, site) -> dict[str, Any]:
     """Everything held about ``user``: the account, then each app's section by name."""
+    return _collect(user, site)[0]
+
+
+def _collect(user, site) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The export and the person's own files: an answer may carry ``files``, a list of
+    (name in the ZIP, an open-able file field), besides its JSON ``data``."""
     sections: dict[str, Any] = {}
+    files: list[tuple[str, Any]] = []
     answers = [_account_section(user)]
     answers += personal_data_export.collect(site, user=user, emails=addresses_of(user))
     for answer in answers:
+        files += answer.get("files") or []
         name = answer["section"]
         if name in sections:  # two receivers with one name: keep both
             existing = sections[name]
@@ -96,14 +104,51 @@ def export(user, site) -> dict[str, Any]:
             ]
         else:
             sections[name] = answer["data"]
-    return {
+    document = {
         "format": "treffpunkt-personal-data",
         "version": FORMAT_VERSION,
         "created_at": timezone.now(),
         "site": site.hostname if site else None,
         "sections": dict(sorted(sections.items())),
     }
+    return document, files
+
+
+def _dumps(document) -> str:
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
 def export_json(user, site) -> str:
-    return json.dumps(export(user, site), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return _dumps(export(user, site))
+
+
+#: the export's own name inside the ZIP
+ZIP_DATA_NAME = "daten.json"
+
+
+def export_zip(user, site):
+    """The export as a ZIP: ``daten.json`` and the files the person uploaded themselves
+    (their working-group documents …), read from private storage. A temporary file (on
+    disk beyond a few MB), rewound, for a streaming response."""
+    import tempfile
+    import zipfile
+
+    document, files = _collect(user, site)
+    # returned open: the response streams it and closes it
+    archive = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr(ZIP_DATA_NAME, _dumps(document))
+        seen: set[str] = set()
+        for name, field in files:
+            if name in seen or name == ZIP_DATA_NAME:
+                continue
+            seen.add(name)
+            try:
+                with field.open("rb") as source, bundle.open(name, "w") as target:
+                    while chunk := source.read(1024 * 1024):
+                        target.write(chunk)
+            except (FileNotFoundError, OSError):
+                # a file missing from storage: the JSON still lists it
+                bundle.writestr(f"{name}.fehlt.txt", "File not found in storage.\n")
+    archive.seek(0)
+    return archive

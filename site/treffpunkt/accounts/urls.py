@@ -8,4 +8,5 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("loeschen/", views.delete_account, name="delete"),
     path("meine-daten.json", views.download_data, name="download_data"),
+    path("meine-daten.zip", views.download_data_zip, name="download_data_zip"),
 ]

@@ -67,6 +67,22 @@ def download_data(request):
     return response
 
 
+@login_required
+@require_http_methods(["GET"])
+def download_data_zip(request):
+    """The same data and the files the person uploaded, as one ZIP (DSGVO Art. 15, 20)."""
+    from django.http import FileResponse
+
+    site = Site.find_for_request(request)
+    archive = personal_data.export_zip(request.user, site)
+    name = f"treffpunkt-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(
+        archive, as_attachment=True, filename=name, content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def admin_login(request, *args, **kwargs):
     """Wagtail's own login is closed: every sign-in goes through allauth (and its second
     factor). The admin's login URL sends people there, keeping where they wanted to go."""
