@@ -136,8 +136,9 @@ def event_entries(sender, start, end, user, filters=None, **kwargs) -> list[Cale
 
 @receiver(ical_components)
 def event_components(sender, user=None, filters=None, **kwargs) -> list:
-    """One VEVENT per event of the site (default language), from ``CALENDAR_FEED_PAST_DAYS``
-    back onwards: subscribed calendars keep their history, and changes still reach them.
+    """One VEVENT per event of the site in the active language (an event's translation where
+    it has one), from ``CALENDAR_FEED_PAST_DAYS`` back onwards: subscribed calendars keep
+    their history, and changes still reach them.
     """
     from treffpunkt.calendar.feeds import feed_since
     from treffpunkt.links import absolute_url
@@ -147,12 +148,13 @@ def event_components(sender, user=None, filters=None, **kwargs) -> list:
     filters = clean_filters(filters)
     if filters.get("kind", "event") not in EVENT_KINDS:
         return []
-    qs = (
-        site_events(sender, filters, user)
-        .filter(end__gt=feed_since(), locale__language_code=settings.LANGUAGE_CODE)
-        .order_by("start")
-    )
-    return [event_component(e, absolute_url(sender, e), sender.hostname) for e in qs]
+    language = get_language() or settings.LANGUAGE_CODE
+    qs = site_events(sender, filters, user).filter(end__gt=feed_since()).order_by("start")
+    if language == settings.LANGUAGE_CODE:
+        events = list(qs.filter(locale__language_code=settings.LANGUAGE_CODE))
+    else:  # the feed's language where the event is translated, else the default language
+        events = _in_language(list(qs.select_related("locale")), language)
+    return [event_component(e, absolute_url(sender, e), sender.hostname) for e in events]
 
 
 @receiver(calendar_page)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,10 +25,10 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.calendar import build_feed, entries_between
-from treffpunkt.calendar.feeds import feed_response
+from treffpunkt.calendar.feeds import calendar_name, feed_language, feed_response, subscribe_links
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.exports import csv_response, xlsx_response
-from treffpunkt.links import absolute_url, webcal_url
+from treffpunkt.links import absolute_url
 
 from . import challenge
 from . import registrations as engine
@@ -65,7 +65,8 @@ def calendar_context(request, index_page) -> dict:
     context = {"filter_form": form, "view": view, "past": past}
     query = {k: v for k, v in request.GET.items() if k in ("kind", "action_field", "language")}
     context["filter_query"] = urlencode(query)
-    context.update(_feed_links(site, filters))
+    context["feed_links"] = _feed_links(site, filters)
+    context["feed_url"] = context["feed_links"]["feed_url"]
     if view == "month":
         month = _month(request.GET.get("monat")) or timezone.localdate().replace(day=1)
         context.update(_month_view(site, request.user, month, filters))
@@ -91,12 +92,20 @@ def _calendar_filters(request, site) -> tuple:
 
 
 def _feed_links(site, filters: dict) -> dict:
-    """The feed that matches the filters, as an https and a webcal address."""
+    """The feed that matches the calendar's filters and the visitor's language: https,
+    webcal, Google and Outlook addresses."""
+    if site is None:
+        return {"feed_url": "/kalender.ics", "webcal_url": ""}
     feed_path = "/kalender.ics"
+    query = {key: filters.get(key) for key in ("kind", "language")}
     if filters.get("action_field"):
         feed_path = f"/kalender/handlungsfeld/{filters['action_field']}.ics"
-    feed_url = absolute_url(site, feed_path) if site else feed_path
-    return {"feed_url": feed_url, "webcal_url": webcal_url(feed_url)}
+    else:
+        query["action_field"] = filters.get("action_field")
+    language = get_language() or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE:
+        query["lang"] = language
+    return subscribe_links(site, feed_path, query)
 
 
 def _month_view(site, user, month: date, filters: dict) -> dict:
@@ -670,14 +679,33 @@ def decide_view(request, event: EventPage, public_id):
 
 
 def _feed(request, filters: dict, name: str = "") -> HttpResponse:
+    """A public feed; ``?kind=``, ``?language=`` (events held in it) narrow it as on the
+    calendar page, ``?lang=`` is the language it is written in (default: the site's)."""
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
-    return feed_response(request, build_feed(site, None, filters, name=name))
+    narrowed = {key: request.GET.get(key) for key in ("kind", "language")} | filters
+    language = feed_language(request.GET.get("lang"))
+    with translation.override(language):
+        label = _feed_label(narrowed, name)
+    body = build_feed(site, None, narrowed, name=calendar_name(site, label), language=language)
+    return feed_response(request, body)
+
+
+def _feed_label(filters: dict, name: str) -> str:
+    """What the feed holds, for its name in calendar apps: the group, organisation or
+    action field, and the calendar's type filter."""
+    from treffpunkt.calendar import declared_kinds
+
+    labels = [name] if name else []
+    kinds = {kind.key: kind.label for kind in declared_kinds()}
+    if filters.get("kind") in kinds:
+        labels.append(str(kinds[filters["kind"]]))
+    return ", ".join(labels)
 
 
 def site_feed(request):
-    return _feed(request, {})
+    return _feed(request, {"action_field": request.GET.get("action_field")})
 
 
 def action_field_feed(request, pk: int):

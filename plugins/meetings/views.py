@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
-from treffpunkt.calendar.feeds import feed_response
+from treffpunkt.calendar.feeds import feed_response, subscribe_links
 
 from . import access, ical, services
 from .forms import (
@@ -364,8 +364,19 @@ def preferences(request):
                     NotificationOptOut.objects.get_or_create(user=request.user, kind=kind)
             messages.success(request, _("Your email settings have been saved."))
             return redirect("plugins:meetings:preferences")
-    feed_url = request.build_absolute_uri(_feed_path(token.token))
-    return render(request, "meetings/preferences.html", {"form": form, "feed_url": feed_url})
+    site = Site.find_for_request(request)
+    path = _feed_path(token.token)
+    links = (
+        subscribe_links(site, path, name=_feed_name(site))
+        if site is not None
+        else {"feed_url": request.build_absolute_uri(path)}
+    )
+    context = {"form": form, "feed_url": links["feed_url"], "feed_links": links}
+    return render(request, "meetings/preferences.html", context)
+
+
+def _feed_name(site) -> str:
+    return _("Meetings – %(site)s") % {"site": site.site_name or site.hostname}
 
 
 def _feed_path(token: str) -> str:
@@ -388,7 +399,7 @@ def personal_feed(request, token: str):
     body = ical.feed(
         series,
         site.root_url,
-        name=_("Meetings – %(site)s") % {"site": site.site_name or site.hostname},
+        name=_feed_name(site),
         online_ids=taking_part,
     )
     response = feed_response(request, body, filename="treffen.ics", private=True)

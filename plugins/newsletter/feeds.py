@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from treffpunkt.links import absolute_url, site_root
+
 
 def archive_feed(index, request) -> bytes:
-    root = index.get_site().root_url.rstrip("/")
+    site = index.get_site()
+    root = site_root(site)
     feed = Rss201rev2Feed(
         title=index.title,
-        link=root + index.get_url(request),
+        link=absolute_url(site, index),
         description=index.intro or index.title,
         language=index.locale.language_code,
         feed_url=root + request.path,
     )
     for issue in index.sent_issues()[:30]:
-        url = root + issue.get_url(request)
+        url = absolute_url(site, issue)
         feed.add_item(
             title=issue.title,
             link=url,

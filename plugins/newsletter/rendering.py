@@ -20,6 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from treffpunkt.links import absolute_url
+from treffpunkt.links import site_root as _site_root
+
 if TYPE_CHECKING:
     from wagtail.models import Site
 
@@ -76,7 +79,7 @@ class Edition:
 
 
 def site_root(site: Site) -> str:
-    return site.root_url.rstrip("/")
+    return _site_root(site)
 
 
 def recipient_values(subscriber: Subscriber, site: Site) -> dict[str, str]:
@@ -118,7 +121,8 @@ def render_edition(page: NewsletterPage, site: Site, language: str | None = None
     placeholders = {name: "{{ " + name + " }}" for name in PLACEHOLDERS}
     with translation.override(language):
         archive = page.get_parent().localized
-        placeholders_archive = root + (archive.get_url(None) or "/") if archive else root
+        # absolute_url: a page's own url is already absolute on a multi-site install
+        placeholders_archive = absolute_url(site, archive) if archive else root
         html = render_to_string(
             "newsletter/email/issue.html",
             {
@@ -128,7 +132,7 @@ def render_edition(page: NewsletterPage, site: Site, language: str | None = None
                 "ph": placeholders,
                 "language": language,
                 "text_direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
-                "web_url": root + (page.get_url(None) or ""),
+                "web_url": absolute_url(site, page),
             },
         )
     # Mail programs do not know the site's address: every link and image must be absolute.

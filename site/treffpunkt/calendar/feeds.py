@@ -16,11 +16,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar, vDuration, vText
 
 from .entries import clean_filters
@@ -126,13 +127,39 @@ def description_text(rich_text: str, root_url: str = "") -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def build_feed(site: Site, user, filters=None, *, name: str = "") -> bytes:
-    """The iCalendar feed of the site (narrowed by filters), every contributor included."""
+def build_feed(site: Site, user, filters=None, *, name: str = "", language: str = "") -> bytes:
+    """The iCalendar feed of the site (narrowed by filters), every contributor included, in
+    ``language`` (default: the site's): receivers answer in the active language, giving an
+    entry's translation where it has one."""
     filters = clean_filters(filters)
-    calendar = calendar_header(name or calendar_name(site))
-    for component in ical_components.collect(site, user=user, filters=filters):
-        calendar.add_component(component)
+    with translation.override(feed_language(language)):
+        calendar = calendar_header(name or calendar_name(site))
+        for component in ical_components.collect(site, user=user, filters=filters):
+            calendar.add_component(component)
     return to_bytes(calendar)
+
+
+def feed_language(code: str | None) -> str:
+    """A language the site speaks, else its default (a feed never follows the caller's
+    Accept-Language: calendar apps poll without one, and the answer is cached)."""
+    return code if code in {c for c, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def subscribe_links(site: Site, path: str, query: dict | None = None, name: str = "") -> dict:
+    """The addresses of a feed as subscribe buttons need them: the https address (to copy),
+    ``webcal://`` (calendar apps on this device), Google Calendar and Outlook.com."""
+    from treffpunkt.links import absolute_url, webcal_url
+
+    query = {k: v for k, v in (query or {}).items() if v not in (None, "")}
+    url = absolute_url(site, path) + ("?" + urlencode(query) if query else "")
+    webcal = webcal_url(url)
+    outlook = {"url": url, "name": name} if name else {"url": url}
+    return {
+        "feed_url": url,
+        "webcal_url": webcal,
+        "google_url": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "outlook_url": "https://outlook.live.com/calendar/0/addfromweb?" + urlencode(outlook),
+    }
 
 
 def feed_response(
