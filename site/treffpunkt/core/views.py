@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Locale, Page, Site
 
+from treffpunkt.plugins import registry
+
 from .restrictions import visible_to
 
 MAX_QUERY_LENGTH = 200
@@ -19,6 +21,7 @@ def search(request):
         # not only .public(): a page whose translation (or a page above that) is
         # restricted is restricted too, and its title and text stay out of the results
         pages = visible_to(pages, request.user)
+        pages = registry.without_pages_of_plugins_off(pages, site)
         # Words only: quotes, ">", "~", "*" and the like are query syntax to SQLite's FTS5
         # (an unterminated string is a database error); people search for words.
         terms = " ".join(re.findall(r"\w+", query))

@@ -62,6 +62,42 @@ def is_enabled(label: str, site: Site | None) -> bool:
     return label in enabled_labels(site)
 
 
+def page_type_is_off(page, site: Site | None) -> bool:
+    """Whether ``page`` is of a type of a plugin switched off for ``site`` (a link to it
+    would lead to "page not found")."""
+    plugin = plugin_for_module(page.specific_class.__module__) if page.specific_class else None
+    return plugin is not None and not is_enabled(plugin.label, site)
+
+
+def without_pages_of_plugins_off(pages, site: Site | None):
+    """``pages`` (a page queryset) without the page types of plugins switched off for
+    ``site``: search results and lists never lead to a page that answers 404."""
+    off = [
+        model
+        for plugin in all_plugins()
+        if not is_enabled(plugin.label, site)
+        for model in page_models(plugin)
+    ]
+    return pages.not_type(*off) if off else pages
+
+
+def path_is_off(path: str, site: Site | None) -> bool:
+    """Whether a site-relative ``path`` (with or without language prefix) lies below the
+    URL prefix of a plugin switched off for ``site``."""
+    from django.conf import settings
+
+    parts = [p for p in path.split("?", 1)[0].split("/") if p]
+    if parts and parts[0] in {code for code, _name in settings.LANGUAGES}:
+        parts = parts[1:]
+    if not parts:
+        return False
+    enabled = enabled_labels(site)
+    return any(
+        plugin.label not in enabled and plugin.mount_prefix and parts[0] == plugin.mount_prefix
+        for plugin in all_plugins()
+    )
+
+
 def sites_enabled(plugin: PluginConfig) -> list[Site]:
     from wagtail.models import Site
 

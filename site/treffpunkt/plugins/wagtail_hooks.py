@@ -9,7 +9,7 @@ from . import registry
 def refuse_pages_of_disabled_plugins(page, request, serve_args, serve_kwargs):
     plugin = registry.plugin_for_module(page.specific_class.__module__)
     if plugin is not None and not registry.is_enabled(plugin.label, Site.find_for_request(request)):
-        raise Http404("This module is not available on this site.")
+        raise Http404("This plugin is not available on this site.")
 
 
 @hooks.register("construct_main_menu")

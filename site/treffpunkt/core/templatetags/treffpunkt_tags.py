@@ -62,16 +62,35 @@ def language_links(context) -> list[dict]:
     return links
 
 
+def _site_path(url: str, site) -> str:
+    """The path of ``url`` if it points into ``site`` (relative, or the site's own host),
+    else "" (another site's or the world's address)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.netloc or parts.hostname == site.hostname:
+        return parts.path
+    return ""
+
+
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[dict]:
     """The editors' menu for this site, with page titles in the visitor's language."""
     from treffpunkt.core.models import NavigationSettings
+    from treffpunkt.plugins import registry
 
     request = context.get("request")
-    if request is None or Site.find_for_request(request) is None:
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
         return []
     navigation = NavigationSettings.for_request(request)
-    items = list(navigation.items.select_related("page").all())
+    # A plugin switched off takes its menu items along (its pages and URLs answer 404).
+    items = [
+        item
+        for item in navigation.items.select_related("page")
+        if not (item.page and registry.page_type_is_off(item.page, site))
+        and not (item.url and registry.path_is_off(_site_path(item.url, site), site))
+    ]
     locale = Locale.get_active()
     # One query for all translations of the linked pages in the visitor's language.
     keys = [item.page.translation_key for item in items if item.page]
