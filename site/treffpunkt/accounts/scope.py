@@ -361,7 +361,8 @@ class SiteSettingsScopeMiddleware:
         filters = context.get("filters")
         view = context.get("view")
         if filters is None and view is not None:
-            filters = view.__dict__.get("filters")
+            # public pages put other things under "view" (the calendar: "list"/"month")
+            filters = getattr(view, "__dict__", {}).get("filters")
         if hasattr(filters, "form"):
             limit_filters(filters, user)
         return response
