@@ -15,4 +15,4 @@ class EventsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from . import calendar, receivers, report, workbench  # noqa: F401 - connect receivers
+        from . import calendar, dashboard, receivers, report, workbench  # noqa: F401 - receivers

@@ -13,6 +13,7 @@ urlpatterns = [
     path("anmeldung/<token:token>/absagen/", views.cancel_view, name="cancel"),
     path("anmeldung/<token:token>/bescheinigung.pdf", views.certificate_view, name="certificate"),
     path("veranstaltungen/<id:page_id>/absagen/", views.cancel_own, name="cancel_own"),
+    path("anmeldungen/<uuid:public_id>/absagen/", views.cancel_mine, name="cancel_mine"),
     path("veranstaltungen/<id:page_id>/pruefung.json", views.challenge_view, name="challenge"),
     path(
         "veranstaltungen/<id:page_id>/anmeldungen/",

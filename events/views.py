@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -459,6 +460,31 @@ def cancel_own(request, page_id: int):
     if engine.cancel_for_user(page, request.user):
         messages.success(request, _("Your sign-up is cancelled."))
     return redirect(page.localized.url)
+
+
+@require_POST
+def cancel_mine(request, public_id):
+    """Cancel one's own sign-up from the dashboard (only sign-ups made with the account)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("accounts:dashboard"))
+    registration = get_object_or_404(
+        Registration,
+        public_id=public_id,
+        user=request.user,
+        status__in=engine.ACTIVE,
+        parent=None,
+    )
+    try:
+        engine.cancel(registration.token)
+    except engine.SignupError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Your sign-up for %(event)s is cancelled.")
+            % {"event": registration.event.localized.title},
+        )
+    return redirect("accounts:dashboard")
 
 
 def certificate_view(request, token: str):

@@ -7,4 +7,4 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
-        from . import receivers, workbench  # noqa: F401 - connect the signal receivers
+        from . import dashboard, receivers, workbench  # noqa: F401 - connect the signal receivers

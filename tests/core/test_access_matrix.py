@@ -130,6 +130,9 @@ RULES: dict[str, Rule] = {
     ),
     "events:challenge": Rule(OPEN, note="the public sign-up form's proof-of-work challenge"),
     "events:cancel_own": Rule(POST_ONLY, _town_path("/veranstaltungen/{event}/absagen/")),
+    "events:cancel_mine": Rule(
+        POST_ONLY, _town_path("/anmeldungen/00000000-0000-4000-8000-000000000000/absagen/")
+    ),
     "events:confirm": Rule(TOKEN, _town_path("/anmeldung/falsch-{slug}/bestaetigen/")),
     "events:cancel": Rule(TOKEN, _town_path("/anmeldung/falsch-{slug}/absagen/")),
     "events:certificate": Rule(TOKEN, _town_path("/anmeldung/falsch-{slug}/bescheinigung.pdf")),
