@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import GroupPost, Measure, Membership, Organisation, WorkingGroupPage
@@ -134,16 +133,11 @@ class ReportForm(forms.Form):
 
 
 def language_name(code: str) -> str:
-    """The language's name in itself ("العربية"), as people look for their own language."""
-    names = dict(settings.LANGUAGES)
-    if code in names:
-        return names[code]
-    from django.utils.translation import get_language_info
+    """The language's name in itself from CLDR ("العربية", "Kurmancî"), as people look
+    for their own language."""
+    from treffpunkt.core.localize import language_name as cldr_language_name
 
-    try:
-        return get_language_info(code)["name_local"]
-    except KeyError:
-        return code
+    return cldr_language_name(code)
 
 
 __all__ = ["Membership", "language_name"]

@@ -116,8 +116,33 @@ def test_untranslated_content_is_marked_with_its_own_language(client, site):
     synchronize_tree(german, arabic)
     html = client.get("/ar/beratung/", HTTP_HOST="beckum.test").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert '<main id="main" tabindex="-1" lang="de" dir="ltr">' in html
-    assert (
-        '<main id="main" tabindex="-1">'
-        in client.get("/beratung/", HTTP_HOST="beckum.test").content.decode()
+    # The interface stays Arabic and right to left; only the German text is marked German.
+    assert '<main id="main" tabindex="-1">' in html
+    assert '<h1 lang="de" dir="ltr">Beratung</h1>' in html
+    assert '<p class="lead" lang="de" dir="ltr">Offene Sprechstunde</p>' in html
+    # A note in Arabic says so ("not yet available in Arabic — shown in German").
+    assert "هذا النص غير متوفر بعد باللغة العربية — يُعرض باللغة الألمانية." in html
+    assert "/admin/pages/" not in html  # the editors' link is for editors only
+    german_html = client.get("/beratung/", HTTP_HOST="beckum.test").content.decode()
+    assert "<h1>Beratung</h1>" in german_html
+    assert 'class="untranslated-note"' not in german_html
+
+
+def test_editors_see_a_link_to_translate_an_untranslated_page(client, site, staff):
+    from wagtail_localize.models import LocaleSynchronization
+    from wagtail_localize.synctree import synchronize_tree
+
+    german, ukrainian = (
+        Locale.objects.get(language_code="de"),
+        Locale.objects.get(language_code="uk"),
     )
+    page = ContentPage(title="Beratung", slug="beratung")
+    site.root_page.add_child(instance=page)
+    page.save_revision().publish()
+    LocaleSynchronization.objects.create(locale=ukrainian, sync_from=german)
+    synchronize_tree(german, ukrainian)
+    alias = ContentPage.objects.get(locale=ukrainian, translation_key=page.translation_key)
+    client.force_login(staff)
+    html = client.get("/uk/beratung/", HTTP_HOST="beckum.test").content.decode()
+    assert "Цей текст ще недоступний мовою «українська» — показано мовою «німецька»." in html
+    assert f'<a href="/admin/pages/{alias.pk}/edit/">Перекласти цю сторінку</a>' in html

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from wagtail.models import Locale
 
 from networks.models import ActionField, Indicator, IndicatorReading, Measure, Organisation
 from networks.report import ReportRow, ReportSection, build_report
@@ -250,3 +251,21 @@ def test_network_page_lists_upcoming_calendar_entries(client, network):
         calendar_entries.disconnect(receiver)
     assert "Netzwerktreffen im Rathaus" in html
     assert "Upcoming events" not in html and "Nächste Veranstaltungen" in html
+
+
+def test_language_switcher_and_hreflang_keep_the_organisation_in_every_language(client, network):
+    """The directory is translated (an alias) into Arabic: the switcher on an organisation's
+    page leads to the same organisation, not to the directory; numbers are isolated."""
+    from wagtail_localize.models import LocaleSynchronization
+    from wagtail_localize.synctree import synchronize_tree
+
+    german, arabic = Locale.objects.get(language_code="de"), Locale.objects.get(language_code="ar")
+    LocaleSynchronization.objects.create(locale=arabic, sync_from=german)
+    synchronize_tree(german, arabic)
+    path = network.directory.url + "caritas/"
+    html = client.get("/ar" + path, **HOST).content.decode()
+    assert f'<a href="/ar{path}" lang="ar"' in html
+    assert f'<a href="{path}" lang="de"' in html
+    assert f'<link rel="alternate" hreflang="ar" href="http://beckum.test/ar{path}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="http://beckum.test{path}">' in html
+    assert '<bdi dir="ltr">02521 123</bdi>' in html

@@ -30,6 +30,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name", "phone", "preferred_language"]
+        # A telephone field: phones offer the number pad, and it reads left to right as
+        # typed in every interface language.
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
 
 
 class DeleteAccountForm(forms.Form):

@@ -38,6 +38,12 @@ def language_links(context) -> list[dict]:
     current = get_language()
     by_language: dict[str, str] = {}
     if isinstance(page, Page) and page.pk:
+        # A routable page's sub-page (an organisation, a measure, a group's private space)
+        # keeps its path below the page in every language.
+        remainder, query = "", request.GET.urlencode()
+        page_url = page.get_url(request=request)
+        if page_url and request.path.startswith(page_url):
+            remainder = request.path[len(page_url) :]
         translations = (
             Page.objects.live()
             .filter(translation_key=page.translation_key)
@@ -46,7 +52,8 @@ def language_links(context) -> list[dict]:
         for translation in translations:
             url = translation.get_url(request=request)
             if url:
-                by_language[translation.locale.language_code] = url
+                url += remainder
+                by_language[translation.locale.language_code] = f"{url}?{query}" if query else url
     links = []
     for code, name in settings.LANGUAGES:
         url = by_language.get(code) or translate_url(request.get_full_path(), code)
@@ -128,19 +135,37 @@ def localized_page(context, page):
     return page.localized
 
 
-@register.simple_tag(takes_context=True)
-def content_language_attrs(context) -> str:
-    """``lang``/``dir`` for a page whose content is not yet translated (a wagtail-localize
-    alias shows its source's text), so screen readers pronounce it in the right language."""
+def content_source_language(context) -> str | None:
+    """The language a page's content is shown in when it is not yet translated into the
+    visitor's language (a wagtail-localize alias shows its source's text), else None."""
     page = context.get("page")
     if not isinstance(page, Page) or not page.alias_of_id:
-        return ""
-    source_language = (
-        Page.objects.filter(pk=page.alias_of_id)
-        .values_list("locale__language_code", flat=True)
-        .first()
-    )
+        return None
+    request = context.get("request")
+    memo = getattr(request, "_treffpunkt_source_language", None) if request else None
+    if memo is not None and page.pk in memo:
+        source_language = memo[page.pk]
+    else:
+        source_language = (
+            Page.objects.filter(pk=page.alias_of_id)
+            .values_list("locale__language_code", flat=True)
+            .first()
+        )
+        if request is not None:
+            request._treffpunkt_source_language = {**(memo or {}), page.pk: source_language}
     if not source_language or source_language == get_language():
+        return None
+    return source_language
+
+
+@register.simple_tag(takes_context=True)
+def content_language_attrs(context) -> str:
+    """``lang``/``dir`` for an element holding the page's own content (title, introduction,
+    body) when that content is not yet translated, so that screen readers pronounce it in
+    its language and it runs in its direction. The interface around it (menus, labels,
+    forms) stays in the visitor's language and direction."""
+    source_language = content_source_language(context)
+    if not source_language:
         return ""
     direction = "rtl" if source_language in settings.RTL_LANGUAGES else "ltr"
     return format_html(' lang="{}" dir="{}"', source_language, direction)
@@ -156,3 +181,85 @@ def plugin_content(context, slot: str) -> str:
     if site is None:
         return ""
     return render_slot(slot, context.flatten(), site)
+
+
+@register.inclusion_tag("includes/untranslated_note.html", takes_context=True)
+def untranslated_note(context) -> dict:
+    """A one-line note in the visitor's language that the page's text is shown in another
+    language, with a link for editors to translate it."""
+    from treffpunkt.core.localize import language_name
+
+    source_language = content_source_language(context)
+    if not source_language:
+        return {"show": False}
+    visitor_language = get_language()
+    page = context["page"]
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    edit_url = ""
+    is_staff = user is not None and user.is_authenticated and user.is_staff
+    if is_staff and page.permissions_for_user(user).can_edit():
+        from django.urls import reverse
+
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    return {
+        "show": True,
+        "visitor_language": language_name(visitor_language, visitor_language),
+        "source_language": language_name(source_language, visitor_language),
+        "source_code": source_language,
+        "edit_url": edit_url,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context) -> list[dict]:
+    """``<link rel="alternate" hreflang>`` targets: the same page in every language, as
+    absolute addresses, plus ``x-default`` for the site's default language."""
+    request = context.get("request")
+    if request is None:
+        return []
+    alternates = []
+    for link in language_links(context):
+        url = request.build_absolute_uri(link["url"])
+        alternates.append({"code": link["code"], "url": url})
+        if link["code"] == settings.LANGUAGE_CODE:
+            alternates.append({"code": "x-default", "url": url})
+    return alternates
+
+
+@register.filter(is_safe=True)
+def ltr(value) -> str:
+    """Isolates a phone number, e-mail address, URL or code so it reads left to right as
+    typed, also inside right-to-left text ("02521 100 203" never becomes "203 100 02521")."""
+    if value in (None, ""):
+        return ""
+    return format_html('<bdi dir="ltr">{}</bdi>', value)
+
+
+@register.filter
+def cldr_date(value, fmt: str = "full") -> str:
+    """A date in the visitor's language by CLDR (see treffpunkt.core.localize)."""
+    from treffpunkt.core.localize import format_date
+
+    return format_date(value, fmt)
+
+
+@register.filter
+def cldr_time(value) -> str:
+    from treffpunkt.core.localize import format_time
+
+    return format_time(value)
+
+
+@register.filter
+def cldr_datetime(value, fmt: str = "full") -> str:
+    from treffpunkt.core.localize import format_datetime
+
+    return format_datetime(value, fmt)
+
+
+@register.filter
+def cldr_number(value) -> str:
+    from treffpunkt.core.localize import format_number
+
+    return format_number(value)
