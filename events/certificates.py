@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf.enums import Align
 
+from treffpunkt.core.localize import format_date
 from treffpunkt.core.pdf import TEXT, document
 
 
@@ -32,7 +33,7 @@ def certificate_pdf(registration, conference) -> bytes:
         text = _('%(name)s took part in the conference "%(title)s" on %(date)s in %(place)s.') % {
             "name": registration.name or registration.email,
             "title": conference.title,
-            "date": start.strftime("%d.%m.%Y"),
+            "date": format_date(start, "long", language),
             "place": conference.location_name or conference.address or "-",
         }
         pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT", align=align)
@@ -42,5 +43,5 @@ def certificate_pdf(registration, conference) -> bytes:
             pdf.multi_cell(0, 8, organisers, new_x="LMARGIN", new_y="NEXT", align=align)
         pdf.ln(10)
         pdf.set_font(TEXT, "I", 10)
-        pdf.cell(0, 8, timezone.localdate().strftime("%d.%m.%Y"), align=align)
+        pdf.cell(0, 8, format_date(timezone.localdate(), "long", language), align=align)
         return bytes(pdf.output())

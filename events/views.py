@@ -29,6 +29,7 @@ from treffpunkt.calendar import build_feed, entries_between
 from treffpunkt.calendar.feeds import calendar_name, feed_language, feed_response, subscribe_links
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.exports import csv_response, xlsx_response
+from treffpunkt.core.localize import weekday_names
 from treffpunkt.links import absolute_url
 
 from . import challenge
@@ -136,7 +137,7 @@ def _month_view(site, user, month: date, filters: dict) -> dict:
         "weeks": weeks,
         "previous_month": f"{previous:%Y-%m}",
         "next_month": f"{following:%Y-%m}",
-        "weekdays": [pycalendar.day_abbr[i] for i in range(7)],
+        "weekdays": list(zip(weekday_names("abbreviated"), weekday_names("wide"), strict=True)),
     }
 
 

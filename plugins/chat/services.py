@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from treffpunkt.core.badinput import CONTROL
 from treffpunkt.core.converters import bounded_int
+from treffpunkt.core.localize import format_datetime
 from treffpunkt.core.ratelimit import hit
 
 from . import formatting
@@ -90,7 +90,7 @@ def _check_may_write(user, room: Room) -> None:
     if mute is not None:
         raise ChatError(
             _("You are muted in this room until %(until)s.")
-            % {"until": date_format(timezone.localtime(mute.until), "DATETIME_FORMAT")},
+            % {"until": format_datetime(mute.until, "long")},
             code="muted",
         )
 

@@ -42,7 +42,7 @@ class ChatRoom {
     this.final = false;
     this.pending = new Map();
     this.people = new Map();
-    this.timeFormat = new Intl.DateTimeFormat(this.lang, { dateStyle: "short", timeStyle: "short" });
+    this.timeFormat = new Intl.DateTimeFormat(this.lang, { dateStyle: "medium", timeStyle: "short" });
     this.log.querySelectorAll(".chat-message").forEach((li) => this.decorate(li));
     this.bind();
     this.connect();
@@ -230,6 +230,7 @@ class ChatRoom {
     meta.className = "chat-message__meta";
     const author = document.createElement("strong");
     author.className = "chat-message__author";
+    author.dir = "auto";
     author.textContent = message.author.name;
     const time = document.createElement("time");
     time.dateTime = message.created;
@@ -250,6 +251,7 @@ class ChatRoom {
     } else {
       const body = document.createElement("div");
       body.className = "chat-message__body";
+      body.dir = "auto";
       body.innerHTML = message.html; // escaped on the server
       li.append(body);
       const actions = document.createElement("p");
