@@ -67,7 +67,9 @@ def test_language_names_in_their_own_script_and_in_the_readers_language():
 def test_template_filters_use_the_active_language():
     template = Template('{{ when|cldr_date:"full" }} {{ when|cldr_time }}')
     with translation.override("uk"):
-        assert template.render(Context({"when": SATURDAY})) == "субота, 12 грудня 2026\u202fр. 18:30"
+        assert (
+            template.render(Context({"when": SATURDAY})) == "субота, 12 грудня 2026\u202fр. 18:30"
+        )
     with translation.override("ar"):
         assert template.render(Context({"when": SATURDAY})).startswith("السبت، 12 ديسمبر 2026")
     assert Template("{{ none|cldr_date }}").render(Context({"none": None})) == ""
