@@ -7,4 +7,11 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
-        from . import dashboard, receivers, workbench  # noqa: F401 - connect the signal receivers
+        from . import (
+            dashboard,  # noqa: F401 - connects the signal receivers
+            receivers,  # noqa: F401 - connects the signal receivers
+            search,
+            workbench,  # noqa: F401 - connects the signal receivers
+        )
+
+        search.connect()

@@ -164,6 +164,8 @@ class Organisation(ClusterableModel, index.Indexed):
         index.SearchField("description"),
         index.SearchField("services"),
         index.SearchField("city"),
+        # Whom to ask: a contact's name or role ("Migrationsberatung") finds the organisation.
+        index.RelatedFields("contacts", [index.SearchField("name"), index.SearchField("role")]),
         index.FilterField("kind"),
         index.FilterField("site_id"),
     ]

@@ -1,10 +1,13 @@
-"""networks/ listening to its own signal: the answer to a join request goes out by mail
-whether a coordinator decided on the group's page or an integration manager in the admin."""
+"""networks/ listening to signals: the answer to a join request goes out by mail
+whether a coordinator decided on the group's page or an integration manager in the admin; an
+organisation's search entry follows its contact persons."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.search import index
 
 from treffpunkt.signals import account_deleted, personal_data_export
 
@@ -105,3 +108,15 @@ def _zip_name(document) -> str:
 
     extension = posixpath.splitext(document.file.name)[1].lower()[:10]
     return f"dokumente/{document.pk}-{slugify(document.title)[:60] or 'dokument'}{extension}"
+
+
+@receiver(post_save, sender=ContactPerson, dispatch_uid="networks_reindex_contact")
+@receiver(post_delete, sender=ContactPerson, dispatch_uid="networks_reindex_contact_gone")
+def reindex_organisation(sender, instance, **kwargs) -> None:
+    """The search finds an organisation by its contact persons: keep its index entry up to
+    date when one of them changes."""
+    from .models import Organisation
+
+    organisation = Organisation.objects.filter(pk=instance.organisation_id).first()
+    if organisation is not None:
+        index.insert_or_update_object(organisation)
