@@ -29,6 +29,7 @@ from treffpunkt.calendar import build_feed, entries_between
 from treffpunkt.calendar.feeds import calendar_name, feed_language, feed_response, subscribe_links
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.exports import csv_response, xlsx_response
+from treffpunkt.core.agenda import AgendaLine, fold_recurring
 from treffpunkt.core.localize import weekday_names
 from treffpunkt.links import absolute_url
 
@@ -147,12 +148,17 @@ def _list_entries(site, user, data: dict, filters: dict, *, past: bool) -> list:
     if past:
         start = _aware(data.get("start") or today - timedelta(days=365))
         end = min(_aware((data.get("end") or today) + timedelta(days=1)), timezone.now())
-        return list(reversed(entries_between(site, user, start, end, filters)))
+        return [
+            AgendaLine(entry)
+            for entry in reversed(entries_between(site, user, start, end, filters))
+        ]
     start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
     end = (
         _aware(data["end"] + timedelta(days=1)) if data.get("end") else start + timedelta(days=366)
     )
-    return entries_between(site, user, start, end, filters) if end > start else []
+    entries = entries_between(site, user, start, end, filters) if end > start else []
+    # The weekly "Sprachcafé" becomes one line, so that one-off events stand out.
+    return fold_recurring(entries)
 
 
 # --- event pages and sign-up -------------------------------------------------------------

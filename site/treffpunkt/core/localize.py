@@ -24,7 +24,6 @@ DATE_FORMATS = {"full", "long", "medium", "short"}
 SKELETONS = {
     "day": "MMMEd",  # "Sa., 12. Dez." / "сб, 12 груд."
     "daymonth": "MMMMd",  # "12. Dezember" / "12 грудня"
-    "weekday": "EEEE",
     "month": "yMMMM",  # "Dezember 2026" / "грудень 2026 р."
 }
 
@@ -61,6 +60,8 @@ def format_date(value, fmt: str = "full", language: str | None = None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     locale = _locale(language)
+    if fmt == "weekday":  # the weekday's full name ("Dienstag", "вівторок")
+        return babel_dates.format_date(value, "EEEE", locale=locale)
     if fmt in SKELETONS:
         return babel_dates.format_skeleton(SKELETONS[fmt], value, locale=locale)
     return babel_dates.format_date(value, format=fmt, locale=locale)

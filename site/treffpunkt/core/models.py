@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -7,7 +8,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from treffpunkt.themes import theme_choices
@@ -41,6 +42,42 @@ class HomePage(Page):
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
     template = "core/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        """Besides the editors' content: the next events (a weekly date folded into one
+        line) and the way to the contact directory in the visitor's language."""
+        from treffpunkt.calendar import calendar_page, upcoming
+
+        from .agenda import fold_recurring
+
+        context = super().get_context(request, *args, **kwargs)
+        site = self.get_site()
+        if site is not None:
+            context["next_events"] = fold_recurring(upcoming(site, request.user, limit=40))[:5]
+            context["calendar_page"] = calendar_page(site)
+            context["help_url"] = _help_url(site, request)
+        return context
+
+
+def _help_url(site, request) -> str:
+    """The contact directory ("whom do I ask, in my language?"), filtered by the visitor's
+    language, when the network app is installed."""
+    from django.apps import apps
+    from django.utils.translation import get_language
+
+    if not apps.is_installed("networks"):
+        return ""
+    model = apps.get_model("networks", "OrganisationDirectoryPage")
+    pages = model.objects.live().in_site(site)
+    directory = (
+        pages.filter(locale=Locale.get_active()).first()
+        or pages.filter(locale=Locale.get_default()).first()
+    )
+    url = directory.get_url(request=request) if directory else ""
+    language = get_language()
+    if url and language != settings.LANGUAGE_CODE:
+        url += f"?language={language}"
+    return url or ""
 
     class Meta:
         verbose_name = _("home page")
