@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from treffpunkt.core.search import Hit, register
+from treffpunkt.core.search import Hit, register, search
 
 
 def _index_page(model, site):
@@ -25,7 +25,7 @@ def search_organisations(request, site, query: str) -> list[Hit]:
     base = directory.get_url(request=request) if directory else None
     if not base:
         return []
-    found = Organisation.objects.filter(site_id=site.pk).search(query, operator="and")[:50]
+    found = search(Organisation.objects.filter(site_id=site.pk), query)
     return [
         Hit(title=o.name, url=f"{base}{o.slug}/", text=o.services or o.description or "")
         for o in found
@@ -39,7 +39,7 @@ def search_measures(request, site, query: str) -> list[Hit]:
     base = index_page.get_url(request=request) if index_page else None
     if not base:
         return []
-    found = Measure.objects.filter(site_id=site.pk).search(query, operator="and")[:50]
+    found = search(Measure.objects.filter(site_id=site.pk), query)
     return [Hit(title=m.title, url=f"{base}{m.slug}/", text=m.goal or "") for m in found]
 
 

@@ -175,7 +175,7 @@ def _render_space(
             "announcements": [p for p in posts if p.kind == GroupPost.Kind.ANNOUNCEMENT],
             "membership": _own_membership(request, group),
             "post_form": post_form or PostForm(),
-            "upload_form": upload_form or UploadForm(),
+            "upload_form": upload_form or UploadForm(auto_id="id_upload_%s"),
             "space_url": _space_url(request, group),
             "urls": group_urls(request, group),
         },
@@ -242,7 +242,8 @@ def working_group_upload(request, group: WorkingGroupPage):
         _require_member(request, group)
     except LoginRequired:
         return redirect_to_login(_space_url(request, group))
-    form = UploadForm(request.POST, request.FILES)
+    # Its own ids: the post form on the same page has a "title" field too.
+    form = UploadForm(request.POST, request.FILES, auto_id="id_upload_%s")
     if not form.is_valid():
         return _render_space(request, group, upload_form=form, status=400)
     source = services.source_group(group)

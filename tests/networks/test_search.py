@@ -45,7 +45,8 @@ def test_untranslated_pages_are_found_from_every_language_with_a_count_per_kind(
     synchronize_tree(german, ukrainian)
     html = _search(client, "/uk", "Ansprechpersonen")
     # The Ukrainian version of the page (an alias of the German one), marked as German.
-    assert '/uk/netzwerk/ansprechpersonen/" lang="de" dir="ltr">Ansprechpersonen</a>' in html
+    results = html[html.index('class="result-list"') :][:600]
+    assert '/uk/netzwerk/ansprechpersonen/" lang="de" dir="ltr">Ansprechpersonen</a>' in results
     assert "1 результат для «Ansprechpersonen»" in html
     german_html = _search(client, "", "Caritas")
     assert 'Organisationen und Ansprechpersonen <span class="meta">(1)</span>' in german_html

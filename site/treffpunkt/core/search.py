@@ -8,11 +8,15 @@ core knows nothing of them. Results come grouped by kind, each group with its co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
 
 from treffpunkt.plugins import registry
 
@@ -55,15 +59,47 @@ def register(kind: str, label, searcher: Searcher, order: int = 50) -> None:
 
 
 def _search(queryset, query: str) -> list:
-    return list(queryset.search(query, operator="and")[:MAX_PER_KIND])
+    """Up to MAX_PER_KIND matches through Wagtail's search backend (PostgreSQL full text,
+    SQLite FTS in the demo). A query the backend's own syntax chokes on (quotes, brackets,
+    operators) is searched again as plain words: any text a visitor types is accepted."""
+    try:
+        with transaction.atomic():
+            return _search_and_complete(queryset, query)
+    except DatabaseError:
+        words = re.sub(r"[^\w\s]", " ", query).split()
+        if not words:
+            return []
+        with transaction.atomic():
+            return _search_and_complete(queryset, " ".join(words))
+
+
+def _search_and_complete(queryset, query: str) -> list:
+    """Whole words first ("Beratung" also finds "Beratungen" where the language has a
+    stemmer), then names that begin with what was typed ("Caritas" finds
+    "Caritasverband")."""
+    backend = get_search_backend()
+    found = list(backend.search(query, queryset, operator="and")[:MAX_PER_KIND])
+    if len(found) < MAX_PER_KIND:
+        seen = {item.pk for item in found}
+        try:
+            completed = list(backend.autocomplete(query, queryset)[:MAX_PER_KIND])
+        except NotImplementedError:  # pragma: no cover - every backend used here has it
+            completed = []
+        found += [item for item in completed if item.pk not in seen]
+    return found[:MAX_PER_KIND]
 
 
 def page_groups(request, site, query: str) -> list[Group]:
     """Live public pages of this site in the visitor's language, with the default
     language's pages for those not yet translated, grouped by their kind (model)."""
+    # The site's tree in every language: each locale has its own copy of the home page.
+    roots = Page.objects.filter(translation_key=site.root_page.translation_key)
+    in_site = Q()
+    for root in roots:
+        in_site |= Q(path__startswith=root.path, depth__gte=root.depth)
     # not only .public(): a page whose translation (or a page above that) is restricted is
     # restricted too, and its title and text stay out of the results
-    pages = visible_to(Page.objects.live().in_site(site), request.user)
+    pages = visible_to(Page.objects.live().filter(in_site), request.user)
     pages = registry.without_pages_of_plugins_off(pages, site)  # a plugin off: gone
     active, default = Locale.get_active(), Locale.get_default()
     found = _search(pages.filter(locale=active).specific(), query)
@@ -118,4 +154,6 @@ def search_everything(request, site, query: str) -> list[Group]:
     return [g for g in groups if g.hits]
 
 
-__all__ = ["Group", "Hit", "register", "search_everything", "MAX_QUERY_LENGTH", "_"]
+__all__ = ["Group", "Hit", "register", "search", "search_everything", "MAX_QUERY_LENGTH", "_"]
+
+search = _search

@@ -263,3 +263,16 @@ def cldr_number(value) -> str:
     from treffpunkt.core.localize import format_number
 
     return format_number(value)
+
+
+@register.simple_tag(takes_context=True)
+def form_error_title(context) -> str:
+    """ "Error: " before the page title when a form on the page has errors, so that the
+    first thing a screen reader says after sending is that something needs correcting."""
+    from django.forms import BaseForm
+
+    for layer in context.dicts:
+        for value in layer.values() if isinstance(layer, dict) else ():
+            if isinstance(value, BaseForm) and value.is_bound and value.errors:
+                return gettext("Error: ")
+    return ""
