@@ -269,3 +269,8 @@ def test_language_switcher_and_hreflang_keep_the_organisation_in_every_language(
     assert f'<link rel="alternate" hreflang="ar" href="http://beckum.test/ar{path}">' in html
     assert f'<link rel="alternate" hreflang="x-default" href="http://beckum.test{path}">' in html
     assert '<bdi dir="ltr">02521 123</bdi>' in html
+    # The address links to OpenStreetMap and its route planner; nothing is embedded.
+    query = "Clemens-August-Stra%C3%9Fe+3%2C+59269%2C+Beckum"
+    assert f'href="https://www.openstreetmap.org/search?query={query}"' in html
+    assert f'href="https://www.openstreetmap.org/directions?to={query}"' in html
+    assert "<iframe" not in html

@@ -276,3 +276,19 @@ def form_error_title(context) -> str:
             if isinstance(value, BaseForm) and value.is_bound and value.errors:
                 return gettext("Error: ")
     return ""
+
+
+@register.inclusion_tag("includes/map_links.html")
+def map_links(*parts) -> dict:
+    """Links to an address on OpenStreetMap and to a route planner there: nothing is
+    embedded or loaded from elsewhere; the visitor decides to follow them."""
+    from urllib.parse import urlencode
+
+    address = ", ".join(str(part).strip() for part in parts if part and str(part).strip())
+    if not address:
+        return {"address": ""}
+    return {
+        "address": address,
+        "map_url": "https://www.openstreetmap.org/search?" + urlencode({"query": address}),
+        "route_url": "https://www.openstreetmap.org/directions?" + urlencode({"to": address}),
+    }
