@@ -28,8 +28,8 @@ from wagtail.models import Site
 from treffpunkt.calendar import build_feed, entries_between
 from treffpunkt.calendar.feeds import calendar_name, feed_language, feed_response, subscribe_links
 from treffpunkt.core.access import LoginRequired, require_login
-from treffpunkt.core.exports import csv_response, xlsx_response
 from treffpunkt.core.agenda import AgendaLine, fold_recurring
+from treffpunkt.core.exports import csv_response, xlsx_response
 from treffpunkt.core.localize import weekday_names
 from treffpunkt.links import absolute_url
 
