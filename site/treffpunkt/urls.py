@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from treffpunkt.accounts import views as account_views
 from treffpunkt.core import (
     converters,  # noqa: F401 - registers <id:>, <day:>, <token:>
+    language_choice,
     privatefiles,
     webhooks,
 )
@@ -29,6 +30,8 @@ urlpatterns = [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    # the switcher and the language suggestion: remember the choice, show the same page in it
+    path("sprache/<str:code>/", language_choice.choose_language, name="choose_language"),
     # Delivery providers report bounces and complaints here (see the newsletter plugin); only
     # with ANYMAIL_WEBHOOK_SECRET set, and only with its credentials (treffpunkt.core.webhooks).
     path("anymail/", include(webhooks.urlpatterns())),

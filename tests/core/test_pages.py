@@ -81,8 +81,9 @@ def test_language_switcher_keeps_the_visitor_on_the_same_page(client, site):
     site.root_page.add_child(instance=page)
     page.save_revision().publish()
     html = client.get("/kontakt/", HTTP_HOST="beckum.test").content.decode()
-    assert 'href="/ar/kontakt/" lang="ar"' in html
-    assert 'href="/tr/kontakt/" lang="tr"' in html
+    # through /sprache/<code>/, which remembers the choice (see test_language_choice.py)
+    assert 'href="/sprache/ar/?next=/ar/kontakt/" lang="ar"' in html
+    assert 'href="/sprache/tr/?next=/tr/kontakt/" lang="tr"' in html
 
 
 def test_healthz(client, site):

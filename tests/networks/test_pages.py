@@ -264,8 +264,9 @@ def test_language_switcher_and_hreflang_keep_the_organisation_in_every_language(
     synchronize_tree(german, arabic)
     path = network.directory.url + "caritas/"
     html = client.get("/ar" + path, **HOST).content.decode()
-    assert f'<a href="/ar{path}" lang="ar"' in html
-    assert f'<a href="{path}" lang="de"' in html
+    assert f'<a href="/sprache/ar/?next=/ar{path}" lang="ar"' in html
+    assert f'<a href="/sprache/de/?next={path}" lang="de"' in html
+    assert client.get(f"/sprache/ar/?next={path}", **HOST)["Location"] == "/ar" + path
     assert f'<link rel="alternate" hreflang="ar" href="http://beckum.test/ar{path}">' in html
     assert f'<link rel="alternate" hreflang="x-default" href="http://beckum.test{path}">' in html
     assert '<bdi dir="ltr">02521 123</bdi>' in html

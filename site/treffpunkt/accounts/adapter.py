@@ -23,7 +23,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
 
 KNOWN_ADDRESS_SECONDS = 180 * 24 * 3600
 
@@ -78,3 +79,18 @@ class AccountAdapter(DefaultAccountAdapter):
                 raise self.validation_error("too_many_login_attempts")
             usages.append(usage)
         self._login_failed_rl_usage = _Usages(usages)
+
+    def post_login(self, request: HttpRequest, user, **kwargs: Any) -> HttpResponse:
+        """A person lands in their preferred language (the one their mails use), whatever
+        the language of the page they signed in from, and the choice is remembered."""
+        from treffpunkt.core.language_choice import offered, set_language_cookie, url_in_language
+
+        language = getattr(user, "preferred_language", "")
+        if not offered(language):
+            return super().post_login(request, user, **kwargs)
+        with translation.override(language):  # the "signed in" message in that language too
+            response = super().post_login(request, user, **kwargs)
+        if isinstance(response, HttpResponseRedirect):
+            response["Location"] = url_in_language(request, response["Location"], language)
+            set_language_cookie(response, language)
+        return response

@@ -34,6 +34,7 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "mfa_reauthenticate",
         "mfa_activate_totp",
         "set_language",
+        "choose_language",
         "javascript-catalog",
     }
 )

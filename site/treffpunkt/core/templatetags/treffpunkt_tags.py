@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from wagtail.models import Locale, Page, Site
@@ -78,6 +79,46 @@ def _site_path(url: str, site) -> str:
     if not parts.netloc or parts.hostname == site.hostname:
         return parts.path
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def language_suggestions(context) -> dict:
+    """For each other offered language, the one-line suggestion to read this page in it,
+    written in that language. All are in the page (it stays the same for everyone, and so
+    cacheable); the browser shows at most the one its visitor prefers
+    (``js/language-suggestion.js``) until a choice is made."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    from treffpunkt.core.localize import language_name
+
+    request = context.get("request")
+    if request is None:
+        return {}
+    current = get_language()
+    here = quote(request.get_full_path(), safe="/")
+    suggestions = []
+    for link in language_links(context):
+        code = link["code"]
+        if code == current:
+            continue
+        with translation.override(code):
+            text = gettext("Show this page in %(language)s") % {
+                "language": language_name(code, code)
+            }
+            decline = gettext("No, thanks")
+        suggestions.append(
+            {
+                "code": code,
+                "dir": link["dir"],
+                "text": text,
+                "decline": decline,
+                "url": f"{reverse('choose_language', args=[code])}?next={quote(link['url'], safe='/')}",
+                "stay_url": f"{reverse('choose_language', args=[current])}?next={here}",
+            }
+        )
+    return {"cookie": settings.LANGUAGE_COOKIE_NAME, "lines": suggestions}
 
 
 @register.simple_tag(takes_context=True)
