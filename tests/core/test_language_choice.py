@@ -126,3 +126,51 @@ def test_every_page_carries_the_suggestions_in_their_own_languages(client, conta
         assert text in html
     assert 'href="/sprache/ar/?next=/ar/kontakt/"' in html
     assert 'href="/sprache/de/?next=/kontakt/"' in html  # "No, thanks" keeps German
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_preferring_arabic_gets_a_suggestion_and_the_choice_is_kept(
+    browser, live_server, contact_page
+):
+    visible = ".language-suggestion:not([hidden])"
+    arabic = browser.new_context(locale="ar", viewport={"width": 390, "height": 844})
+    tab = arabic.new_page()
+    tab.set_default_timeout(20_000)
+    try:
+        tab.goto(live_server.url + "/kontakt/")
+        # German page (no redirect), one line in Arabic offering the same page in Arabic
+        assert tab.locator("html").get_attribute("lang") == "de"
+        assert tab.locator(visible).count() == 1
+        line = tab.locator(visible)
+        assert line.get_attribute("lang") == "ar" and line.get_attribute("dir") == "rtl"
+        assert "العربية" in line.inner_text()
+
+        # "No, thanks": German is the choice now, the suggestion stays away
+        line.locator(".language-suggestion__stay").click()
+        tab.wait_for_load_state()
+        assert tab.url == live_server.url + "/kontakt/"
+        assert {c["name"]: c["value"] for c in arabic.cookies()}[COOKIE] == "de"
+        assert tab.locator(visible).count() == 0
+
+        # the switcher's choice is kept as well: Arabic, on the same page, no suggestion
+        tab.locator(".language-switcher a[lang=ar]").click()
+        tab.wait_for_url("**/ar/kontakt/")
+        assert tab.locator("html").get_attribute("dir") == "rtl"
+        assert {c["name"]: c["value"] for c in arabic.cookies()}[COOKIE] == "ar"
+        assert tab.locator(visible).count() == 0
+        # a German link opened later offers Arabic again (the choice), still no redirect
+        tab.goto(live_server.url + "/kontakt/")
+        assert tab.locator("html").get_attribute("lang") == "de"
+        assert tab.locator(visible).get_attribute("lang") == "ar"
+    finally:
+        arabic.close()
+
+    for locale in ("de-DE", "fr-FR"):  # the page's own language, or one not offered
+        context = browser.new_context(locale=locale)
+        tab = context.new_page()
+        try:
+            tab.goto(live_server.url + "/kontakt/")
+            assert tab.locator(visible).count() == 0
+        finally:
+            context.close()
