@@ -33,7 +33,10 @@ class PersonMixin(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
-        help_text=_("We send the confirmation link and the ticket here. No account needed."),
+        help_text=_(
+            "We send the confirmation link here, and then the confirmation of your place. "
+            "No account needed."
+        ),
     )
 
 

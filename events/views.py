@@ -186,6 +186,10 @@ def _event_context(
         "own_registration": own,
         "ics_url": page_path + "ics/",
         "google_url": _google_url(page, request),
+        # not over a form sent back with errors: those must be seen
+        "signup_result": None
+        if form or helper_form or contribution_form
+        else _pending_signup_result(request),
         "can_manage": _can_manage(request.user, event),
         "site_root": site.root_url if site else "",
     }
@@ -210,6 +214,32 @@ def _google_url(page: EventPage, request) -> str:
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
+def _outlook_url(page: EventPage, request) -> str:
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    start, end = page.start.astimezone(UTC), page.end.astimezone(UTC)
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": page.title,
+            "startdt": f"{start:{fmt}}",
+            "enddt": f"{end:{fmt}}",
+            "location": ", ".join(p for p in (page.location_name, page.address) if p),
+            "body": request.build_absolute_uri(page.url),
+        }
+    )
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
+
+
+def calendar_links(page: EventPage, request) -> dict:
+    """Add-to-calendar links of an event: its .ics file, Google Calendar, Outlook on the web."""
+    return {
+        "ics": reverse("events_event_ics", args=[page.pk]),
+        "google": _google_url(page, request),
+        "outlook": _outlook_url(page, request),
+    }
+
+
 def _render_event(request, page: EventPage, status: int = 200, **forms_) -> TemplateResponse:
     return TemplateResponse(
         request, page.get_template(request), _event_context(request, page, **forms_), status=status
@@ -220,39 +250,54 @@ def event_page(request, page: EventPage):
     return _render_event(request, page)
 
 
+#: extra tags of a sign-up's result message: shown in place of the form, not at the page's top
+SIGNUP_RESULT = "signup"
+
+
 def _signup_result(request, page: EventPage, registration: Registration) -> None:
+    """What happened, shown where the form was (see includes/signup.html): on a phone the
+    screen after sending shows the result and nothing left to fill in."""
     if registration.status == S.HELD:
-        messages.success(
-            request,
+        kind, text = (
+            "mail",
             _(
                 "Nearly done: we have sent you an email. Please confirm your sign-up with the link in it."
             ),
         )
     elif getattr(registration, "deferred", False):
-        messages.success(
-            request,
+        kind, text = (
+            "mail",
             _(
                 "Nearly done: we have sent you an email. Your place is reserved when you confirm with the link in it, as long as places are left."
             ),
         )
     elif registration.status == S.WAITING and not registration.email_confirmed:
-        messages.success(
-            request,
+        kind, text = (
+            "mail",
             _(
                 "The event is fully booked. Please confirm the link in our email to join the waiting list."
             ),
         )
     elif registration.status == S.WAITING:
-        messages.success(request, _("The event is fully booked: you are on the waiting list."))
+        kind, text = "waiting", _("The event is fully booked: you are on the waiting list.")
     elif registration.status == S.REQUESTED:
-        messages.success(
-            request,
+        kind, text = (
+            "mail",
             _(
                 "Thank you! Please confirm the link in our email; then the organisers look at your offer."
             ),
         )
     else:
-        messages.success(request, _("You are signed up. We have sent you a confirmation by email."))
+        kind, text = "done", _("You are signed up. We have sent you a confirmation by email.")
+    messages.success(request, text, extra_tags=f"{SIGNUP_RESULT} {SIGNUP_RESULT}-{kind}")
+
+
+def _pending_signup_result(request):
+    """The result of the sign-up just sent, if this page is the answer to it."""
+    for message in messages.get_messages(request):
+        if SIGNUP_RESULT in (message.extra_tags or "").split():
+            return message
+    return None
 
 
 def _guarded(request, form) -> str | None:
@@ -406,12 +451,11 @@ def event_ics(request, page: EventPage) -> HttpResponse:
 
 def _token_page(request, registration, error=None, done=None, status=200, ask=None):
     event = registration.event.specific.localized if registration else None
-    return TemplateResponse(
-        request,
-        "events/registration_status.html",
-        {"registration": registration, "event": event, "error": error, "done": done, "ask": ask},
-        status=status,
-    )
+    context = {"registration": registration, "event": event, "error": error, "done": done}
+    context["ask"] = ask
+    if event is not None and isinstance(event, EventPage):
+        context["calendar"] = calendar_links(event, request)
+    return TemplateResponse(request, "events/registration_status.html", context, status=status)
 
 
 @never_cache

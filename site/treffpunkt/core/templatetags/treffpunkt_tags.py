@@ -268,6 +268,12 @@ def hreflang_alternates(context) -> list[dict]:
     return alternates
 
 
+@register.filter
+def messages_except(messages, tag: str) -> list:
+    """The messages without those carrying ``tag`` in their extra tags (shown elsewhere)."""
+    return [m for m in messages or () if tag not in (getattr(m, "extra_tags", "") or "").split()]
+
+
 @register.filter(is_safe=True)
 def ltr(value) -> str:
     """Isolates a phone number, e-mail address, URL or code so it reads left to right as
