@@ -11,6 +11,7 @@ from treffpunkt.core import (
     converters,  # noqa: F401 - registers <id:>, <day:>, <token:>
     language_choice,
     privatefiles,
+    sitemap,
     webhooks,
 )
 from treffpunkt.core import views as core_views
@@ -30,6 +31,9 @@ urlpatterns = [
     ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    # each town's public pages in every language (hreflang alternates); what crawlers skip
+    path("sitemap.xml", sitemap.sitemap, name="sitemap"),
+    path("robots.txt", sitemap.robots_txt, name="robots_txt"),
     # the switcher and the language suggestion: remember the choice, show the same page in it
     path("sprache/<str:code>/", language_choice.choose_language, name="choose_language"),
     # Delivery providers report bounces and complaints here (see the newsletter plugin); only

@@ -286,6 +286,9 @@ ADMIN_LISTS = [
 #: URL names that need no rule: public pages and Wagtail's, allauth's own machinery
 PUBLIC_NAMES = {
     "set_language",
+    "choose_language",
+    "sitemap",
+    "robots_txt",
     "healthz",
     "readyz",
     "javascript-catalog",
