@@ -77,6 +77,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+    # The VTIMEZONE cache of the process: a test under freezegun would leave components
+    # computed in frozen time (FakeDatetime values) for the tests after it.
+    from treffpunkt.calendar.timezones import vtimezone
+
+    vtimezone.cache_clear()
 
 
 def ensure_wagtail_roots() -> None:

@@ -43,6 +43,9 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     template = "core/home_page.html"
 
+    class Meta:
+        verbose_name = _("home page")
+
     def get_context(self, request, *args, **kwargs):
         """Besides the editors' content: the next events (a weekly date folded into one
         line) and the way to the contact directory in the visitor's language."""
@@ -78,9 +81,6 @@ def _help_url(site, request) -> str:
     if url and language != settings.LANGUAGE_CODE:
         url += f"?language={language}"
     return url or ""
-
-    class Meta:
-        verbose_name = _("home page")
 
 
 class ContentPage(Page):
