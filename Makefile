@@ -62,9 +62,9 @@ test: setup
 # bin/test-services writes the addresses it found or started (yours, if you set DATABASE_URL,
 # REDIS_URL or CHROMIUM) to var/test-services.env.
 # Coverage of the source (pyproject.toml [tool.coverage]) is measured on the PostgreSQL run,
-# which runs every test; the run fails below COVERAGE_FLOOR, set conservatively (not measured
-# on a full run yet); raise it to the measured figure when there is one.
-COVERAGE_FLOOR ?= 75
+# which runs every test; the run fails below COVERAGE_FLOOR: today's figure (91.4 % on the full
+# run of 2026-12-01) less a little for runs that take other branches.
+COVERAGE_FLOOR ?= 90
 test-pg:
 	set -a && . var/test-services.env && set +a && \
 	DATABASE_URL=$$TEST_DATABASE_URL REDIS_TEST_URL=$$TEST_REDIS_URL REDIS_URL= \
