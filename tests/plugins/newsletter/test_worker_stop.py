@@ -30,9 +30,18 @@ RECIPIENTS = 1500
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+def _own_redis_url() -> str:
+    """REDIS_TEST_URL's server, but a database of this test's own: it empties it first, and
+    no RQ worker of a test running beside it (pytest-xdist) may take its jobs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(os.environ["REDIS_TEST_URL"])
+    return urlunsplit(parts._replace(path="/14"))
+
+
 def _env(sink) -> dict:
     db = connection.settings_dict
-    redis_url = os.environ.get("REDIS_TEST_URL", "")
+    redis_url = _own_redis_url()
     return {
         **os.environ,
         "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
@@ -78,7 +87,7 @@ def test_killing_the_worker_pid_leaves_no_orphan_sending(settings, smtp_server, 
         pytest.skip("needs PostgreSQL and Redis (REDIS_TEST_URL)")
     from redis import Redis
 
-    Redis.from_url(os.environ["REDIS_TEST_URL"]).flushdb()
+    Redis.from_url(_own_redis_url()).flushdb()
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.dummy.DummyBackend",
