@@ -13,16 +13,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one attempt; True while the attempts in the window stay within the limit."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+from treffpunkt.core.ratelimit import hit
 
 
 def client_ip(request) -> str:
@@ -34,8 +25,8 @@ def allow_signup(request, email: str) -> bool:
     ip_limit, ip_window = getattr(settings, "EVENTS_SIGNUP_RATE_IP", (30, 3600))
     mail_limit, mail_window = getattr(settings, "EVENTS_SIGNUP_RATE_EMAIL", (5, 3600))
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    ip_ok = _hit(f"events:signup:ip:{client_ip(request)}", ip_limit, ip_window)
-    mail_ok = _hit(f"events:signup:email:{digest}", mail_limit, mail_window)
+    ip_ok = hit(f"events:signup:ip:{client_ip(request)}", ip_limit, ip_window)
+    mail_ok = hit(f"events:signup:email:{digest}", mail_limit, mail_window)
     return ip_ok and mail_ok
 
 
@@ -65,7 +56,7 @@ def under_attack(event_id: int) -> bool:
 def may_hold(request, email: str, event_id: int, solved: bool = False) -> bool:
     """Whether this unconfirmed sign-up may hold places (counts the attempt)."""
     posts, window = getattr(settings, "EVENTS_ATTACK_POSTS", (60, 600))
-    if not _hit(f"events:posts:{event_id}", posts, window):
+    if not hit(f"events:posts:{event_id}", posts, window):
         mark_attack(event_id)
     if solved:
         return True
@@ -74,8 +65,8 @@ def may_hold(request, email: str, event_id: int, solved: bool = False) -> bool:
     ip_limit, ip_window = getattr(settings, "EVENTS_HOLDS_PER_IP", (3, 3600))
     mail_limit, mail_window = getattr(settings, "EVENTS_HOLDS_PER_EMAIL", (3, 3600))
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    ip_ok = _hit(f"events:holds:ip:{event_id}:{client_ip(request)}", ip_limit, ip_window)
-    mail_ok = _hit(f"events:holds:email:{digest}", mail_limit, mail_window)
+    ip_ok = hit(f"events:holds:ip:{event_id}:{client_ip(request)}", ip_limit, ip_window)
+    mail_ok = hit(f"events:holds:email:{digest}", mail_limit, mail_window)
     if not ip_ok:
         mark_attack(event_id)
     return ip_ok and mail_ok
