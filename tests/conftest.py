@@ -70,6 +70,19 @@ def _force_login_passes_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a test (or a request it made in
+    this thread) that activated another would otherwise leave it active, and ``reverse``
+    would give the next test's URLs that language's prefix."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and per-request caches live in the cache: start every test without them."""
     from django.core.cache import cache

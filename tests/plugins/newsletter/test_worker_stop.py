@@ -30,18 +30,19 @@ RECIPIENTS = 1500
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _own_redis_url() -> str:
-    """REDIS_TEST_URL's server, but a database of this test's own: it empties it first, and
-    no RQ worker of a test running beside it (pytest-xdist) may take its jobs."""
+def _own_redis_url(sig: signal.Signals) -> str:
+    """REDIS_TEST_URL's server, but a database of this test's own, one per signal: it empties
+    it first, and no RQ worker of a test running beside it (pytest-xdist runs the two
+    signals at once) may take its jobs or empty its queue."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(os.environ["REDIS_TEST_URL"])
-    return urlunsplit(parts._replace(path="/14"))
+    return urlunsplit(parts._replace(path="/14" if sig == signal.SIGTERM else "/15"))
 
 
-def _env(sink) -> dict:
+def _env(sink, sig: signal.Signals) -> dict:
     db = connection.settings_dict
-    redis_url = _own_redis_url()
+    redis_url = _own_redis_url(sig)
     return {
         **os.environ,
         "PYTHONPATH": f"{ROOT / 'site'}:{ROOT}",
@@ -87,7 +88,7 @@ def test_killing_the_worker_pid_leaves_no_orphan_sending(settings, smtp_server, 
         pytest.skip("needs PostgreSQL and Redis (REDIS_TEST_URL)")
     from redis import Redis
 
-    Redis.from_url(_own_redis_url()).flushdb()
+    Redis.from_url(_own_redis_url(sig)).flushdb()
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.dummy.DummyBackend",
@@ -96,7 +97,7 @@ def test_killing_the_worker_pid_leaves_no_orphan_sending(settings, smtp_server, 
     }
     add_subscribers(site, RECIPIENTS)
     mailing = delivery.start_mailing(make_issue(archive), None)
-    env = _env(smtp_server)
+    env = _env(smtp_server, sig)
     # The send is queued on RQ by another process, as the web role would.
     subprocess.run(
         [
