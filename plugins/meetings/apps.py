@@ -19,6 +19,7 @@ class MeetingsConfig(PluginConfig):
     page_cache_ignore = ("meetings.delivery", "meetings.feedtoken", "meetings.notificationoptout")
     role_permissions = {"managers": ALL_PERMISSIONS}
     dashboard_panels = ("plugins.meetings.receivers.meetings_panel",)
+    admin_panels = ("plugins.meetings.workbench.tasks_due_panel",)
     report_sections = ("plugins.meetings.receivers.meetings_report_section",)
 
     def ready(self) -> None:
