@@ -20,6 +20,8 @@ class ChatConfig(PluginConfig):
     # moderators delete others' messages, mute people and read reports: second factor
     second_factor_roles = ("plugins.chat.access.moderates_any",)
     admin_panels = ("plugins.chat.workbench.reports_panel",)
+    # "Chat" in the main menu for people who may enter a room, with their unread count
+    template_content = {"member_menu": ("chat/menu_item.html",)}
     default_settings = {
         "MAX_MESSAGE_LENGTH": 2000,
         "RATE_LIMIT_MESSAGES": 10,

@@ -22,6 +22,7 @@ SLOTS = {
     "account_links": "the 'My account' card of the dashboard (/konto/): <li> items",
     "dashboard": "below the panels of the dashboard (/konto/): <section class='card'> boxes",
     "footer_links": "the footer's link list on every page: <li> items",
+    "member_menu": "the main menu for signed-in people, after the editors' items: <li> items",
 }
 
 

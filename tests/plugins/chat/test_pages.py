@@ -84,6 +84,33 @@ def test_disabled_plugin_hides_the_pages(client, member, network_room, site):
     assert client.get(room_url(network_room), **HOST).status_code == 404
 
 
+# --- the menu entry ------------------------------------------------------------------------
+
+
+def _menu(client, user) -> str:
+    html = get(client, user, "/").content.decode()
+    return html[html.index('id="site-nav"') : html.index("</nav>", html.index('id="site-nav"'))]
+
+
+def test_chat_in_the_menu_for_people_with_a_room(
+    client, site, network_room, group_room, member, other_member, outsider
+):
+    chat = reverse("plugins:chat:rooms")
+    for n in range(2):
+        services.post_message(other_member, network_room, f"Nachricht {n}")
+    Message.objects.create(room=group_room, author=other_member, text="geheim", html="geheim")
+    menu = _menu(client, member)
+    assert f'href="{chat}"' in menu and "2 ungelesen" in menu  # not the group room's message
+    get(client, member, room_url(network_room))  # reading the room marks it read
+    menu = _menu(client, member)
+    assert f'href="{chat}"' in menu and "ungelesen" not in menu
+    assert f'href="{chat}"' not in _menu(client, outsider)
+    client.logout()
+    assert f'href="{chat}"' not in _menu(client, None)
+    PluginSettings.set_enabled(site, "chat", False)
+    assert f'href="{chat}"' not in _menu(client, member)
+
+
 # --- room list -----------------------------------------------------------------------------
 
 
