@@ -9,6 +9,7 @@ class NetworksConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             dashboard,  # noqa: F401 - connects the signal receivers
+            notifications,  # noqa: F401 - connects the signal receivers
             receivers,  # noqa: F401 - connects the signal receivers
             search,
             workbench,  # noqa: F401 - connects the signal receivers

@@ -22,6 +22,7 @@ class ChatConfig(PluginConfig):
     admin_panels = ("plugins.chat.workbench.reports_panel",)
     # "Chat" in the main menu for people who may enter a room, with their unread count
     template_content = {"member_menu": ("chat/menu_item.html",)}
+    notification_settings = ("plugins.chat.settings_section.chat_emails",)
     default_settings = {
         "MAX_MESSAGE_LENGTH": 2000,
         "RATE_LIMIT_MESSAGES": 10,

@@ -20,6 +20,7 @@ class MeetingsConfig(PluginConfig):
     role_permissions = {"managers": ALL_PERMISSIONS}
     dashboard_panels = ("plugins.meetings.receivers.meetings_panel",)
     admin_panels = ("plugins.meetings.workbench.tasks_due_panel",)
+    notification_settings = ("plugins.meetings.settings_section.meeting_emails",)
     report_sections = ("plugins.meetings.receivers.meetings_report_section",)
 
     def ready(self) -> None:

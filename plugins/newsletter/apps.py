@@ -19,6 +19,7 @@ class NewsletterConfig(PluginConfig):
     role_permissions = {"managers": ALL_PERMISSIONS}
     report_sections = ("plugins.newsletter.receivers.newsletter_report_section",)
     admin_panels = ("plugins.newsletter.workbench.sends_panel",)
+    notification_settings = ("plugins.newsletter.settings_section.newsletter_status",)
     default_settings = {
         # deliveries a worker claims at once (one SMTP connection carries a batch)
         "BATCH_SIZE": 200,

@@ -37,6 +37,18 @@ shown ordered by their ``order``. A plugin names its receivers in
 ``PluginConfig.admin_panels``.
 """
 
+notification_settings = SiteSignal()
+"""Sections of the one page where a signed-in person chooses which emails they get
+(``/konto/benachrichtigungen/``).
+
+Sender: the ``Site``. Arguments: ``request`` (``request.user`` is authenticated). Return: a
+:class:`treffpunkt.accounts.notifications.NotificationSection`, a list of them, or None
+(nothing to choose for this person here). The page shows all sections in one form with one
+save button; on POST each section's ``save(data)`` is called with ``request.POST`` and reads
+only its own fields (name them ``<key>-…``). A plugin names its receivers in
+``PluginConfig.notification_settings``.
+"""
+
 account_deleted = PersonSignal()
 """A person deletes their account; remove or anonymise everything that belongs to them.
 

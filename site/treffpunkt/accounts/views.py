@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
-from treffpunkt.signals import dashboard_panels
+from treffpunkt.signals import dashboard_panels, notification_settings
 
 from . import personal_data
 from .forms import DeleteAccountForm, ProfileForm
@@ -22,6 +22,28 @@ def dashboard(request):
     site = Site.find_for_request(request)
     panels = sorted(dashboard_panels.collect(site, request=request), key=lambda p: p.order)
     return render(request, "accounts/dashboard.html", {"panels": panels})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """Every choice about emails on one page: the sections apps and plugins contribute."""
+    site = Site.find_for_request(request)
+    sections = sorted(
+        notification_settings.collect(site, request=request), key=lambda s: (s.order, s.key)
+    )
+    if request.method == "POST":
+        with transaction.atomic():
+            for section in sections:
+                if section.save is not None:
+                    section.save(request.POST)
+        messages.success(request, _("Your notification settings have been saved."))
+        return redirect("accounts:notifications")
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"sections": sections, "can_save": any(s.save is not None for s in sections)},
+    )
 
 
 @login_required

@@ -57,6 +57,8 @@ class PluginConfig(AppConfig):
     admin_panels: ClassVar[tuple[str, ...]] = ()
     #: dotted paths of functions that answer ``treffpunkt.signals.report_sections``
     report_sections: ClassVar[tuple[str, ...]] = ()
+    #: dotted paths of functions that answer ``treffpunkt.signals.notification_settings``
+    notification_settings: ClassVar[tuple[str, ...]] = ()
     #: dotted paths of functions ``(user) -> bool``: whether the user holds a role of the
     #: plugin that reaches or moderates other people's data (e.g. a chat room's moderators);
     #: such people need the staff second factor (treffpunkt.accounts.mfa)

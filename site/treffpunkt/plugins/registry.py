@@ -142,11 +142,16 @@ def declared(attribute: str, site: Site | None = None) -> list[tuple[PluginConfi
 
 
 def connect_declared_receivers(plugin: PluginConfig) -> None:
-    """Connect the functions a plugin names in ``dashboard_panels``, ``admin_panels`` and
-    ``report_sections``."""
+    """Connect the functions a plugin names in ``dashboard_panels``, ``admin_panels``,
+    ``report_sections`` and ``notification_settings``."""
     from treffpunkt import signals
 
-    for attribute in ("dashboard_panels", "admin_panels", "report_sections"):
+    for attribute in (
+        "dashboard_panels",
+        "admin_panels",
+        "report_sections",
+        "notification_settings",
+    ):
         signal = getattr(signals, attribute)
         for path in getattr(plugin, attribute, ()):
             signal.connect(import_string(path), dispatch_uid=f"{plugin.label}:{path}")
