@@ -9,13 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.dispatch import receiver
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from treffpunkt.calendar import CalendarEntry, clean_filters, declared_kinds
-from treffpunkt.calendar.signals import calendar_entries, calendar_page, ical_components
+from treffpunkt.calendar.signals import (
+    calendar_entries,
+    calendar_page,
+    ical_components,
+    ical_version,
+)
 from treffpunkt.core.languages import has_language
 
 #: the kinds of entries events/ contributes (declared in EventsConfig.calendar_kinds)
@@ -155,6 +160,25 @@ def event_components(sender, user=None, filters=None, **kwargs) -> list:
     else:  # the feed's language where the event is translated, else the default language
         events = _in_language(list(qs.select_related("locale")), language)
     return [event_component(e, absolute_url(sender, e), sender.hostname) for e in events]
+
+
+@receiver(ical_version)
+def event_version(sender, user=None, filters=None, **kwargs) -> tuple:
+    """What ``event_components`` answers is made of: which events (in every language) and
+    when the latest of them was published; one aggregate query. Publishing, moving or
+    restricting a page the calendar notices itself (see ``ical_version``)."""
+    from treffpunkt.calendar.feeds import feed_since
+
+    from .models import EventPage
+
+    filters = clean_filters(filters)
+    if filters.get("kind", "event") not in EVENT_KINDS:
+        return ()
+    ids = site_events(sender, filters, user).filter(end__gt=feed_since()).values("pk")
+    found = EventPage.objects.filter(pk__in=ids).aggregate(
+        events=Count("pk"), event_ids=Sum("pk"), published=Max("last_published_at")
+    )
+    return tuple(sorted(found.items()))
 
 
 @receiver(calendar_page)

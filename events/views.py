@@ -26,7 +26,14 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.calendar import build_feed, entries_between
-from treffpunkt.calendar.feeds import calendar_name, feed_language, feed_response, subscribe_links
+from treffpunkt.calendar.feeds import (
+    calendar_name,
+    common_version,
+    feed_language,
+    feed_response,
+    feed_version,
+    subscribe_links,
+)
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.agenda import AgendaLine, fold_recurring
 from treffpunkt.core.exports import csv_response, xlsx_response
@@ -765,8 +772,13 @@ def _feed(request, filters: dict, name: str = "") -> HttpResponse:
     language = feed_language(request.GET.get("lang"))
     with translation.override(language):
         label = _feed_label(narrowed, name)
-    body = build_feed(site, None, narrowed, name=calendar_name(site, label), language=language)
-    return feed_response(request, body)
+    name = calendar_name(site, label)
+    version = feed_version(site, None, narrowed)
+    return feed_response(
+        request,
+        lambda: build_feed(site, None, narrowed, name=name, language=language),
+        version=None if version is None else (version, common_version(site), name),
+    )
 
 
 def _feed_label(filters: dict, name: str) -> str:
@@ -789,7 +801,16 @@ def action_field_feed(request, pk: int):
     from networks.models import ActionField
 
     field_ = get_object_or_404(ActionField, pk=pk)
-    return _feed(request, {"action_field": pk}, name=field_.name)
+    # the field's name in the feed's language where it is translated
+    name = (
+        ActionField.objects.filter(
+            translation_key=field_.translation_key,
+            locale__language_code=feed_language(request.GET.get("lang")),
+        )
+        .values_list("name", flat=True)
+        .first()
+    )
+    return _feed(request, {"action_field": pk}, name=name or field_.name)
 
 
 def organisation_feed(request, pk: int):

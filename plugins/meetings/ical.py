@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 from treffpunkt.calendar.feeds import (
     calendar_header,
@@ -57,10 +58,14 @@ def _base_event(
     url: str,
     online: bool = False,
     rows: Sequence[Occurrence] = (),
+    shown=None,
 ) -> icalendar.Event:
+    """``shown``: the page whose title and description the entry shows (a translation of
+    the series in the feed's language; default: the series)."""
+    shown = shown or series
     event = icalendar.Event()
     event.add("uid", segment_uid(series, segment))
-    event.add("summary", series.title)
+    event.add("summary", shown.title)
     # DTSTAMP and LAST-MODIFIED: when this entry last changed (stable between changes, so a
     # feed is byte-for-byte the same and answers conditional requests with 304)
     stamp = _changed(series, rows)
@@ -72,8 +77,8 @@ def _base_event(
     location = segment.location or (series.online_url if online else "")
     if location:
         event.add("location", location)
-    if series.description:
-        event.add("description", description_text(series.description, _origin(url)))
+    if shown.description:
+        event.add("description", description_text(shown.description, _origin(url)))
     return event
 
 
@@ -83,11 +88,15 @@ def series_components(
     history: Sequence[SeriesHistory],
     base_url: str = "",
     online: bool = False,
+    shown=None,
 ) -> list[icalendar.Event]:
-    """``online``: whether the feed's reader may have the series' online link."""
+    """``online``: whether the feed's reader may have the series' online link; ``shown``:
+    the series' translation in the feed's language (its title, description and page),
+    while dates, exceptions and UIDs are always the series' own."""
     components: list[icalendar.Event] = []
-    # series.url is already absolute on a multi-site install: joined once, never doubled
-    url = join_root(base_url, series.url) if base_url and series.url_path else ""
+    page = shown or series
+    # page.url is already absolute on a multi-site install: joined once, never doubled
+    url = join_root(base_url, page.url) if base_url and page.url_path else ""
     segs = schedule.segments(series, history)
     for segment in segs:
         starts = set(segment.all_starts())
@@ -108,7 +117,7 @@ def series_components(
             continue
         # the master names its cancelled dates (EXDATE) and extra dates (RDATE)
         named = [r for r in planned_rows if r.status == OccurrenceStatus.CANCELLED] + extras
-        master = _base_event(series, segment, url, online, named)
+        master = _base_event(series, segment, url, online, named, shown)
         if first is None:
             # the rule has no dates left, only extra dates: no RRULE, the first is DTSTART
             first = extras[0].original_start.astimezone(schedule.TZ)
@@ -137,7 +146,7 @@ def series_components(
             own = segment
             if row.is_extra:  # an extra date has the place of the rule on its day
                 own = schedule.segment_at(segs, row.original_start.astimezone(schedule.TZ).date())
-            components.append(_override(series, segment, row, url, own or segment, online))
+            components.append(_override(series, segment, row, url, own or segment, online, shown))
     return components
 
 
@@ -148,10 +157,11 @@ def _override(
     url: str,
     own: schedule.Segment,
     online: bool = False,
+    shown=None,
 ) -> icalendar.Event:
     """The VEVENT of one changed date: same UID, RECURRENCE-ID = the planned start; ``own``
     is the segment whose place applies on its day."""
-    override = _base_event(series, own, url, online, [row])
+    override = _base_event(series, own, url, online, [row], shown)
     override.pop("UID", None)
     override.add("uid", segment_uid(series, segment))
     override.add("recurrence-id", row.original_start.astimezone(schedule.TZ))
@@ -199,14 +209,36 @@ def components_for(
     base_url: str = "",
     online_ids: Collection[int] = (),
     domain: str | None = None,
+    language: str | None = None,
 ) -> list[icalendar.Event]:
-    """Components of many series with two queries in all; the online link only for the
-    series in ``online_ids`` (those the reader takes part in)."""
+    """Components of many series with two queries in all (three with a ``language``); the
+    online link only for the series in ``online_ids`` (those the reader takes part in); in
+    ``language``, the title, description and page of each series' live translation into it
+    where there is one."""
     rows, history = _rows_and_history(series_list, base_url, domain)
+    shown = translations(series_list, language) if language else {}
     found: list[icalendar.Event] = []
     for s in series_list:
-        found.extend(series_components(s, rows[s.pk], history[s.pk], base_url, s.pk in online_ids))
+        found.extend(
+            series_components(
+                s, rows[s.pk], history[s.pk], base_url, s.pk in online_ids, shown.get(s.pk)
+            )
+        )
     return found
+
+
+def translations(series_list: Sequence, language: str) -> dict:
+    """series pk -> its live translation into ``language`` (one query; none for a series
+    already in that language or not translated)."""
+    from .models import MeetingSeriesPage
+
+    by_key = {s.translation_key: s.pk for s in series_list}
+    pages = (
+        MeetingSeriesPage.objects.live()
+        .filter(translation_key__in=list(by_key), locale__language_code=language)
+        .select_related("locale")
+    )
+    return {by_key[p.translation_key]: p for p in pages if p.pk not in by_key.values()}
 
 
 def _version(
@@ -239,6 +271,45 @@ def _version(
         ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def feed_version(series, taking_part=None) -> tuple:
+    """A fingerprint of everything the VEVENTs of ``series`` (a queryset) are made of, apart
+    from page publications and moves (the calendar's common version has those), in three
+    aggregate queries: which series, their sequence and splits, their dates' exceptions and
+    earlier rules; with ``taking_part`` (a person's feed), which series carry the online link.
+    """
+    ids = series.order_by().values("pk")
+    found = series.order_by().aggregate(
+        series=Count("pk"),
+        series_ids=Sum("pk"),
+        published=Max("last_published_at"),
+        sequences=Sum("sequence"),
+        held=Sum("count_held"),
+        split=Max("valid_from"),
+        revision=Max("latest_revision_id"),
+    )
+    rows = (
+        Occurrence.objects.filter(series__in=ids)
+        .order_by()
+        .aggregate(
+            dates=Count("pk"),
+            last_date=Max("pk"),
+            dates_changed=Max("changed_at"),
+            date_sequences=Sum("sequence"),
+        )
+    )
+    history = (
+        SeriesHistory.objects.filter(series__in=ids)
+        .order_by()
+        .aggregate(rules=Count("pk"), last_rule=Max("pk"))
+    )
+    online = (
+        taking_part.order_by().aggregate(online=Count("pk"), online_ids=Sum("pk"))
+        if taking_part is not None
+        else {}
+    )
+    return tuple(sorted({**found, **rows, **history, **online}.items()))
 
 
 def feed(

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from treffpunkt.accounts.dashboard import DashboardPanel
 from treffpunkt.calendar import CalendarEntry
-from treffpunkt.calendar.signals import calendar_entries, ical_components
+from treffpunkt.calendar.signals import calendar_entries, ical_components, ical_version
 from treffpunkt.signals import account_deleted, personal_data_export
 
 from . import access, ical, schedule, services
@@ -89,22 +91,43 @@ def meeting_entries(sender, start, end, user, filters=None, **kwargs) -> list[Ca
     return entries
 
 
-@receiver(ical_components)
-def meeting_components(sender, user=None, filters=None, **kwargs) -> list:
-    """Public feeds (``user`` None) get public series only; a person's feed what they see."""
-    series = access.visible_series(sender, user)
+def _feed_series(site, user, filters):
+    """The series of a feed (public feeds: public series only) and, for a person's feed,
+    those they take part in (they get the online link); None when a filter excludes all."""
+    series = access.visible_series(site, user)
     if user is None:
         series = series.filter(visibility=Visibility.PUBLIC)
     series = _filtered(series, filters)
     if series is None:
+        return None, None
+    taking_part = access.participating_series(site, user) if user is not None else None
+    return series, taking_part
+
+
+@receiver(ical_components)
+def meeting_components(sender, user=None, filters=None, **kwargs) -> list:
+    """Public feeds (``user`` None) get public series only; a person's feed what they see."""
+    series, taking_part = _feed_series(sender, user, filters)
+    if series is None:
         return []
-    # the online link (and its passcode) only in a person's feed, for series they take part in
-    taking_part = (
-        set(access.participating_series(sender, user).values_list("pk", flat=True))
-        if user is not None
-        else set()
+    online = set(taking_part.values_list("pk", flat=True)) if taking_part is not None else set()
+    # in the feed's language (the calendar activates it): each series' translation's title
+    language = get_language()
+    return ical.components_for(
+        list(series),
+        base_url=sender.root_url,
+        online_ids=online,
+        language=language if language != settings.LANGUAGE_CODE else None,
     )
-    return ical.components_for(list(series), base_url=sender.root_url, online_ids=taking_part)
+
+
+@receiver(ical_version)
+def meeting_version(sender, user=None, filters=None, **kwargs) -> tuple:
+    """What ``meeting_components`` answers is made of (see :func:`ical.feed_version`)."""
+    series, taking_part = _feed_series(sender, user, filters)
+    if series is None:
+        return ()
+    return ical.feed_version(series, taking_part)
 
 
 def meetings_panel(sender, request, **kwargs) -> DashboardPanel | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
-from treffpunkt.calendar.feeds import feed_response, subscribe_links
+from treffpunkt.calendar.feeds import common_version, feed_response, subscribe_links
 
 from . import access, ical, services
 from .forms import (
@@ -392,16 +392,17 @@ def personal_feed(request, token: str):
     if feed_token is None or not feed_token.user.is_active:
         raise Http404
     site = Site.find_for_request(request)
-    series = list(access.visible_series(site, feed_token.user))
-    taking_part = set(
-        access.participating_series(site, feed_token.user).values_list("pk", flat=True)
-    )
-    body = ical.feed(
-        series,
-        site.root_url,
-        name=_feed_name(site),
-        online_ids=taking_part,
-    )
-    response = feed_response(request, body, filename="treffen.ics", private=True)
+    user = feed_token.user
+    series = access.visible_series(site, user)
+    taking_part = access.participating_series(site, user)
+    name = _feed_name(site)
+
+    def build() -> bytes:
+        online = set(taking_part.values_list("pk", flat=True))
+        return ical.feed(list(series), site.root_url, name=name, online_ids=online)
+
+    # a poll of an unchanged feed is answered without building it (three aggregate queries)
+    version = (ical.feed_version(series, taking_part), common_version(site), name)
+    response = feed_response(request, build, version=version, filename="treffen.ics", private=True)
     response["X-Robots-Tag"] = "noindex"
     return response

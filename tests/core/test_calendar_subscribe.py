@@ -113,3 +113,52 @@ def test_personal_feed_has_webcal_google_outlook_and_reset(client, site, make_us
     assert 'name="reset_feed"' in html
     feed = client.get(local_path(found["feed"]), **HOST)
     assert feed.status_code == 200 and feed["Cache-Control"] == "private, no-store"
+
+
+def all_links(html: str) -> list[dict[str, str]]:
+    """Every subscribe card of a page, in page order."""
+    cards = re.findall(r'<section class="[^"]*subscribe".*?</section>', html, re.S)
+    return [links(card) | {"html": card} for card in cards]
+
+
+def test_network_page_offers_each_action_fields_feed_in_the_visitors_language(client, site):
+    from events.models import EventIndexPage
+    from networks.models import ActionField
+
+    network = build_network(site)
+    calendar = EventIndexPage(title="Kalender", slug="kalender-seite")
+    site.root_page.add_child(instance=calendar)
+    calendar.save_revision().publish()
+    housing_event = add_event(calendar, title="Wohnungsbörse", registration_enabled=False)
+    housing_event.action_fields.add(network.housing)
+    housing_event.save_revision().publish()
+    add_event(calendar, title="Sprachcafé", registration_enabled=False)
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    housing_en = network.housing.copy_for_translation(english)
+    housing_en.name = "Housing"
+    housing_en.save()
+
+    page = client.get(urlsplit(network.page.url).path, **HOST)
+    assert page.status_code == 200
+    cards = {local_path(card["feed"]): card for card in all_links(page.content.decode())}
+    housing_path = f"/kalender/handlungsfeld/{network.housing.pk}.ics"
+    language_path = f"/kalender/handlungsfeld/{network.language.pk}.ics"
+    assert {housing_path, language_path} <= set(cards)
+    housing = cards[housing_path]
+    assert "Kalender: Wohnen" in housing["html"]
+    assert housing["webcal"] == "webcal://beckum.test" + housing_path
+    assert parse_qs(urlsplit(housing["google"]).query) == {"cid": [housing["webcal"]]}
+    feed = icalendar.Calendar.from_ical(client.get(housing_path, **HOST).content)
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Wohnungsbörse"]
+    assert str(feed["X-WR-CALNAME"]) == "Beckum – Wohnen"
+
+    # in English: the card names the field in English, the feed is asked for in English
+    page = client.get("/en" + urlsplit(network.page.url).path, **HOST)
+    assert page.status_code == 200
+    english_cards = {urlsplit(card["feed"]).path: card for card in all_links(page.content.decode())}
+    card = english_cards[housing_path]
+    assert "Calendar: Housing" in card["html"]
+    assert parse_qs(urlsplit(card["feed"]).query) == {"lang": ["en"]}
+    feed = icalendar.Calendar.from_ical(client.get(local_path(card["feed"]), **HOST).content)
+    assert str(feed["X-WR-CALNAME"]) == "Beckum – Housing"
+    assert ActionField.objects.filter(translation_key=network.housing.translation_key).count() == 2

@@ -171,6 +171,7 @@ def test_feed_queries_do_not_grow_with_events(client, calendar_page, django_asse
     for i in range(3):
         add_event(calendar_page, title=f"A{i}")
     client.get("/kalender.ics", **HOST)
+    add_event(calendar_page, title="A3")  # a change: the feed is built again
     with CaptureQueriesContext(connection) as few:
         client.get("/kalender.ics", **HOST)
     for i in range(20):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -162,31 +163,104 @@ def subscribe_links(site: Site, path: str, query: dict | None = None, name: str 
     }
 
 
+def feed_version(site: Site, user, filters=None) -> tuple | None:
+    """What the site's feed (narrowed by ``filters``, for ``user``) is built from, in a few
+    aggregate queries: every contributor's ``ical_version`` answer. None when a contributor
+    of components gives no version (its feed cannot be told unchanged without building it).
+    """
+    from .signals import ical_version
+
+    filters = clean_filters(filters)
+    answers = ical_version.send(site, user=user, filters=filters)
+    versioned = {_module(receiver) for receiver, _answer in answers}
+    if not {_module(r) for r in ical_components.receivers_for(site)} <= versioned:
+        return None
+    return tuple(sorted((_module(receiver), repr(answer)) for receiver, answer in answers))
+
+
+def _module(receiver) -> str:
+    return str(getattr(getattr(receiver, "__func__", receiver), "__module__", ""))
+
+
+def common_version(site: Site | None) -> tuple:
+    """What every feed depends on besides its contributors' data: the site's name and
+    address, the day (past entries leave a feed, the VTIMEZONE covers the coming year) and
+    the latest page change Wagtail logged (publishing, unpublishing, moving, deleting a page
+    or changing a view restriction: one index lookup)."""
+    from wagtail.models import PageLogEntry
+
+    latest = PageLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    where = (site.site_name, site.root_url) if site is not None else ()
+    return (*where, timezone.localdate().isoformat(), latest, past_days())
+
+
+#: how long a feed's body is kept under its version (a safety net: versions decide)
+BODY_TIMEOUT = 6 * 3600
+
+
 def feed_response(
-    request, body: bytes, *, filename: str = "kalender.ics", private: bool = False
+    request,
+    body: bytes | Callable[[], bytes],
+    *,
+    version: tuple | None = None,
+    filename: str = "kalender.ics",
+    private: bool = False,
 ) -> HttpResponse:
     """The feed as an HTTP answer that calendar apps can poll cheaply.
+
+    ``body`` is the feed, or a function that builds it. With a ``version`` (a value that
+    changes whenever the body could: :func:`feed_version` plus :func:`common_version`), a
+    request for the same address and version is answered from the cache without building:
+    a conditional request with 304, any other with the body kept from the last build.
 
     ETag is the body's hash. Last-Modified is when this address last answered with another
     body (kept in the cache per address, so a body that changes back gets a new time too).
     A request naming the current ETag (If-None-Match), or without one a time not before
     Last-Modified (If-Modified-Since), gets 304 Not Modified without the body.
     """
-    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
     where = hashlib.blake2b(
         (request.get_host() + request.get_full_path()).encode(), digest_size=16
     ).hexdigest()
     key = f"calendar:feed-changed:{where}"
-    seen = cache.get(key)
+    body_key = f"calendar:feed-body:{where}"
+    known = (
+        hashlib.blake2b(repr(version).encode(), digest_size=16).hexdigest()
+        if version is not None
+        else None
+    )
+    seen = cache.get(key)  # (etag, first seen, version it was built from)
+    if known is not None and seen is not None and len(seen) == 3 and seen[2] == known:
+        etag, first_seen = seen[0], seen[1]
+        response = _not_modified(request, etag, first_seen)
+        if response is None:
+            kept = cache.get(body_key)
+            if kept is not None and kept[0] == known:
+                response = _feed_answer(kept[1], filename)
+        if response is not None:
+            return _with_validators(response, etag, first_seen, private)
+    data = body() if callable(body) else body
+    etag = '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
     if seen is not None and seen[0] == etag:
         first_seen = seen[1]
     else:
         first_seen = timezone.now().replace(microsecond=0)
-        cache.set(key, (etag, first_seen), timeout=30 * 24 * 3600)
-    response = _not_modified(request, etag, first_seen)
-    if response is None:
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if seen != (etag, first_seen, known):
+        cache.set(key, (etag, first_seen, known), timeout=30 * 24 * 3600)
+    if known is not None:
+        cache.set(body_key, (known, data), timeout=BODY_TIMEOUT)
+    response = _not_modified(request, etag, first_seen) or _feed_answer(data, filename)
+    return _with_validators(response, etag, first_seen, private)
+
+
+def _feed_answer(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _with_validators(
+    response: HttpResponse, etag: str, first_seen: datetime, private: bool
+) -> HttpResponse:
     response["ETag"] = etag
     response["Last-Modified"] = format_datetime(first_seen.astimezone(UTC), usegmt=True)
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"

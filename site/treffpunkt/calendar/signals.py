@@ -32,6 +32,18 @@ date (same UID, RECURRENCE-ID); DTSTART/DTEND carry the TZID Europe/Berlin. The 
 VTIMEZONE, so receivers need not.
 """
 
+ical_version = SiteSignal()
+"""A cheap fingerprint of what a receiver's ``ical_components`` would answer, so that a feed
+polled again is not built again (a 304 or the cached body instead).
+
+Sender: the ``Site``. Arguments: ``user`` and ``filters``, as for ``ical_components``.
+Return: any value with a stable ``repr`` (e.g. counts and latest change times from one or
+two aggregate queries) that changes whenever those components could change, apart from
+page publications, moves and view restrictions, which the calendar notices itself (Wagtail
+logs each of them), and the passing of days. A module that answers ``ical_components`` must
+answer this one too; while it does not, every feed of the site is built on every request.
+"""
+
 calendar_page = SiteSignal()
 """The page that shows the site's whole calendar (the "all events" link of blocks).
 

@@ -25,6 +25,13 @@ class SiteSignal(Signal):
         plugin = registry.plugin_for_module(_receiver_module(receiver))
         return plugin is None or registry.is_enabled(plugin.label, site)
 
+    def receivers_for(self, site) -> list[Any]:
+        """The receivers that ``send`` would call for ``site``, without calling them."""
+        if not self.receivers:
+            return []
+        sync_receivers, async_receivers = self._live_receivers(site)
+        return [r for r in [*sync_receivers, *async_receivers] if self._receiver_allowed(r, site)]
+
     def send(self, sender, **named) -> list[tuple[Any, Any]]:
         """Call the receivers allowed for ``sender`` (a Site) and return their answers."""
         if not self.receivers:

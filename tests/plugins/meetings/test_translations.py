@@ -108,3 +108,52 @@ def test_a_host_acting_on_a_translated_date_changes_the_series(series_in_every_l
         statuses = {d[0]: d[3] for d in _dates(series_in_every_language[code])}
         assert statuses[local(2027, 1, 7, 18)] == "cancelled", code
     assert not Occurrence.objects.filter(series=english).exists()
+
+
+def ical_value(entry, field: str):
+    value = entry.get(field)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [v.to_ical() for v in value]
+    return value.to_ical() if hasattr(value, "to_ical") else value
+
+
+def test_a_feed_in_another_language_shows_the_series_title_in_it(client, series_in_every_language):
+    """?lang=en: the English title and page where the series is translated; the same UID,
+    dates and exceptions in every language; an alias (no text of its own) and a language
+    without a translation show the German title."""
+    import icalendar
+
+    def entries(lang: str) -> dict:
+        path = "/kalender.ics" + (f"?lang={lang}" if lang else "")
+        response = client.get(path, **HOST)
+        assert response.status_code == 200, lang
+        calendar = icalendar.Calendar.from_ical(response.content)
+        return {
+            (str(e["UID"]), e.get("RECURRENCE-ID").to_ical() if "RECURRENCE-ID" in e else b""): e
+            for e in calendar.walk("VEVENT")
+        }
+
+    with freeze_time("2026-12-01 10:00:00+01:00"):
+        german = entries("")
+        english = entries("en")
+        arabic = entries("ar")
+        ukrainian = entries("uk")  # an alias: the German text
+        turkish = entries("tr")  # an alias too
+    assert german.keys() == english.keys() == arabic.keys() == ukrainian.keys()
+    assert {str(e["SUMMARY"]) for e in german.values()} == {"Sprachcafé"}
+    assert {str(e["SUMMARY"]) for e in english.values()} == {"Sprachcafé (en)"}
+    assert {str(e["SUMMARY"]) for e in arabic.values()} == {"Sprachcafé (ar)"}
+    assert {str(e["SUMMARY"]) for e in turkish.values()} == {"Sprachcafé"}
+    for key, entry in english.items():
+        assert str(entry["URL"]).startswith("http://beckum.test/en/"), key
+        for field in ("DTSTART", "DTEND", "EXDATE", "RDATE", "RRULE", "SEQUENCE"):
+            assert ical_value(entry, field) == ical_value(german[key], field), (key, field)
+
+    # a translation published later reaches the polled feed (no stale cached body)
+    english_page = series_in_every_language["en"]
+    english_page.title = "Language café"
+    english_page.save_revision().publish()
+    with freeze_time("2026-12-01 10:05:00+01:00"):
+        assert {str(e["SUMMARY"]) for e in entries("en").values()} == {"Language café"}
