@@ -173,6 +173,23 @@ RULES: dict[str, Rule] = {
         POST_ONLY, _town_path("/treffen/{series}/{key}/anwesenheit/")
     ),
     "plugins:meetings:task_add": Rule(POST_ONLY, _town_path("/treffen/{series}/{key}/aufgaben/")),
+    # mentoring: coordinators of a programme are no persona here; every persona against
+    # the application and match pages is in tests/plugins/mentoring/test_access.py
+    "plugins:mentoring:programmes": Rule(OPEN, note="public list of programmes"),
+    "plugins:mentoring:apply": Rule(OPEN, note="public application form"),
+    "plugins:mentoring:applied": Rule(OPEN, note="public thank-you page"),
+    "plugins:mentoring:confirm": Rule(
+        TOKEN, _town_path("/patenschaften/bewerbung/bestaetigen/falsch-{slug}/")
+    ),
+    "plugins:mentoring:answer": Rule(TOKEN, _town_path("/patenschaften/antwort/falsch-{slug}/")),
+    "plugins:mentoring:my_matches": Rule(SIGNED_IN, _town_path("/patenschaften/meine/")),
+    "plugins:mentoring:coordination": Rule(MANAGER, _town_path("/patenschaften/koordination/")),
+    "plugins:mentoring:application": Rule(
+        MANAGER, note="the programme's coordinators and the town's managers"
+    ),
+    "plugins:mentoring:match": Rule(
+        MANAGER, note="the programme's coordinators and the town's managers"
+    ),
     # newsletter (public side)
     "plugins:newsletter:subscribe": Rule(OPEN, note="public form"),
     "plugins:newsletter:subscribed": Rule(OPEN, note="public thank-you page"),
@@ -333,6 +350,7 @@ OWN_ADMIN = (
     "newsletter_topics",
     "chat-",
     "meetings-",
+    "mentoring_",
     "wagtailsnippets_networks_",
     "wagtailsnippets_events_",
 )
@@ -346,6 +364,7 @@ SCOPED_VIEWSET_NAMES = (
     "chat-mutes",
     "meetings-dates",
     "meetings-tasks",
+    "mentoring_",
     "wagtailsnippets_networks_",
     "wagtailsnippets_events_speaker",
 )

@@ -47,7 +47,12 @@ REDIS_URL: str = env.str("REDIS_URL", default="")
 
 # Plugins: built-in ones, plus any found through the entry-point group "treffpunkt.plugins",
 # less those named in TREFFPUNKT_PLUGINS_EXCLUDE (comma separated labels or module names).
-BUILTIN_PLUGINS: list[str] = ["plugins.meetings", "plugins.newsletter", "plugins.chat"]
+BUILTIN_PLUGINS: list[str] = [
+    "plugins.meetings",
+    "plugins.newsletter",
+    "plugins.chat",
+    "plugins.mentoring",
+]
 PLUGINS_EXCLUDE: list[str] = env.list("TREFFPUNKT_PLUGINS_EXCLUDE", default=[])
 # Per-plugin settings, merged over each plugin's default_settings at start-up.
 PLUGINS_CONFIG: dict[str, dict] = env.json("TREFFPUNKT_PLUGINS_CONFIG", default={})
@@ -266,6 +271,7 @@ PERIODIC_JOBS: dict[str, float] = {
     "events_housekeeping": 900,
     "meetings_notify": 3600,
     "chat_mention_digest": 300,
+    "mentoring_housekeeping": 3600,
     "clearsessions": 86400,
     **env.json("PERIODIC_JOBS", default={}),
 }

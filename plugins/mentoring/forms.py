@@ -1,0 +1,124 @@
+"""The forms of the plugin: short, each field with a label a newcomer understands."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from treffpunkt.core.localize import language_name
+
+from .models import CheckIn, Match, Offer, Slot
+
+#: the languages an application can name: the site's five and those most spoken by
+#: newcomers in the three towns (each shown in its own script)
+SPOKEN_LANGUAGES = ["de", "ar", "uk", "tr", "en", "ru", "fa", "ku", "ti", "so", "fr", "ps"]
+
+
+def spoken_language_choices():
+    return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
+
+
+class ApplicationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your application."),
+    )
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Which languages do you speak?"),
+        choices=spoken_language_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    seeks = forms.MultipleChoiceField(
+        label=_("What would you like help with?"),
+        choices=Offer.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    area = forms.CharField(label=_("Part of town (optional)"), max_length=100, required=False)
+    availability = forms.MultipleChoiceField(
+        label=_("When do you have time?"),
+        choices=Slot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    family = forms.CharField(
+        label=_("Who is in your family? (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: two children, 6 and 9 years. Only ages, no names."),
+    )
+    with_children = forms.BooleanField(label=_("Children take part"), required=False)
+    message = forms.CharField(
+        label=_("Anything else? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    share_phone = forms.BooleanField(
+        label=_("The mentor may see my phone number"), required=False, initial=True
+    )
+    share_email = forms.BooleanField(
+        label=_("The mentor may see my email address"), required=False, initial=True
+    )
+    consent = forms.BooleanField(label="", required=True)
+    # a field people never see; bots fill it in
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, consent_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_text
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+
+class ProposeForm(forms.Form):
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
+    first_meeting_at = forms.DateTimeField(
+        label=_("First meeting"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    first_meeting_place = forms.CharField(
+        label=_("Place of the first meeting"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [
+            (suggestion.mentor.pk, suggestion.mentor.name) for suggestion in suggestions
+        ]
+
+    def clean_first_meeting_at(self):
+        value = self.cleaned_data.get("first_meeting_at")
+        if value is not None and value < timezone.now():
+            raise forms.ValidationError(_("The first meeting must be in the future."))
+        return value
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why does the match end?"), choices=Match.EndReason.choices)
+
+
+class CheckInForm(forms.Form):
+    mood = forms.ChoiceField(
+        label=_("How is it going?"), choices=CheckIn.Mood.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Anything you want to tell us? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    please_contact = forms.BooleanField(label=_("Please contact me"), required=False)
+
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]

@@ -1,0 +1,138 @@
+"""What the mentoring plugin contributes to the core: the coordinators' and mentors' panel on
+the dashboard, the managers' panel in the admin, and the committee report's section.
+
+Declared on ``MentoringConfig`` (``dashboard_panels``, ``admin_panels``, ``report_sections``),
+so they run only on sites where the plugin is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from treffpunkt.accounts.dashboard import DashboardPanel
+
+from . import access, services
+from .models import Application, Match, Programme
+
+RUNNING = (Match.Status.ACTIVE, Match.Status.PAUSED)
+
+
+def mentoring_panel(sender, request, **kwargs) -> DashboardPanel | None:
+    """Coordinators: matches that need attention and applications waiting; mentors: their
+    matches. Nothing for anyone else."""
+    user = request.user
+    programmes = access.coordinated_programmes(sender, user)
+    attention = services.needing_attention(programmes) if programmes.exists() else []
+    waiting = (
+        Application.objects.filter(
+            programme__in=programmes, status=Application.Status.WAITING
+        ).count()
+        if programmes.exists()
+        else 0
+    )
+    matches = list(access.mentor_matches(sender, user).select_related("programme")[:10])
+    if not programmes.exists() and not matches:
+        return None
+    return DashboardPanel(
+        title=_("Mentoring"),
+        template="mentoring/dashboard_panel.html",
+        context={
+            "coordinator": programmes.exists(),
+            "attention": attention,
+            "waiting": waiting,
+            "matches": matches,
+        },
+        order=30,
+    )
+
+
+def _period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
+    )
+
+
+def waiting_days(applications, now: dt.datetime) -> list[float]:
+    """Days each confirmed application waited (or has waited so far) for its first match."""
+    days = []
+    for application in applications:
+        if application.confirmed_at is None:
+            continue
+        matched = application.first_started
+        days.append(((matched or now) - application.confirmed_at).total_seconds() / 86400)
+    return days
+
+
+def mentoring_report_section(sender, start, end, action_field=None, **kwargs):
+    """Per programme of the action field: running matches, waiting applications with the
+    median waiting time, and matches ended in the period with their reasons."""
+    from django.db.models import Min
+
+    from treffpunkt.reports import ReportRow, ReportSection
+
+    programmes = Programme.objects.filter(site=sender)
+    programmes = (
+        programmes.filter(action_field__isnull=True)
+        if action_field is None
+        else programmes.filter(action_field=action_field)
+    )
+    period_start, period_end = _period(start, end)
+    now = min(timezone.now(), period_end)
+    programmes = programmes.annotate(
+        running=Count("matches", filter=Q(matches__status__in=RUNNING), distinct=True),
+        waiting=Count(
+            "applications",
+            filter=Q(applications__status=Application.Status.WAITING),
+            distinct=True,
+        ),
+    )
+    rows = []
+    for programme in programmes:
+        applications = (
+            Application.objects.filter(
+                programme=programme,
+                confirmed_at__isnull=False,
+                confirmed_at__lt=period_end,
+            )
+            .exclude(status=Application.Status.CLOSED, confirmed_at__lt=period_start)
+            .annotate(first_started=Min("matches__started_at"))
+        )
+        days = waiting_days(applications, now)
+        ended = Counter(
+            Match.objects.filter(
+                programme=programme,
+                status=Match.Status.ENDED,
+                ended_at__gte=period_start,
+                ended_at__lt=period_end,
+            ).values_list("end_reason", flat=True)
+        )
+        if not (programme.running or programme.waiting or ended or days):
+            continue
+        reasons = dict(Match.EndReason.choices)
+        detail = _(
+            "%(running)d running matches, %(waiting)d applications waiting, "
+            "median waiting time %(median)s days"
+        ) % {
+            "running": programme.running,
+            "waiting": programme.waiting,
+            "median": f"{statistics.median(days):.0f}" if days else "–",
+        }
+        if ended:
+            why = ", ".join(
+                f"{reasons.get(reason, reason)}: {count}" for reason, count in ended.most_common()
+            )
+            detail += "; " + _("%(ended)d ended (%(why)s)") % {
+                "ended": sum(ended.values()),
+                "why": why,
+            }
+        rows.append(ReportRow(title=programme.name, detail=detail))
+    if not rows:
+        return None
+    return ReportSection(title=_("Mentoring and tandems"), rows=rows, order=40)

@@ -1,0 +1,317 @@
+"""Public and coordinator pages of the mentoring plugin (mounted under /patenschaften/).
+
+Business rules live in :mod:`services`, access rules in :mod:`access`; a view reads the
+request, asks both, and renders.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from treffpunkt.accounts import roles
+from treffpunkt.core.ratelimit import allow
+
+from . import access, ranking, services
+from .forms import ApplicationForm, CheckInForm, EndForm, ProposeForm
+from .models import Application, Match, Programme
+
+
+def _site(request: HttpRequest) -> Site:
+    return Site.find_for_request(request)
+
+
+def _invalid(request: HttpRequest, error: services.TokenError, status: int = 404):
+    return render(request, "mentoring/link_invalid.html", {"message": error.message}, status=status)
+
+
+# --- the public side: programmes and applications ----------------------------------------------
+
+
+def programmes(request: HttpRequest) -> HttpResponse:
+    listed = Programme.objects.filter(site=_site(request), accepts_applications=True)
+    return render(request, "mentoring/programmes.html", {"programmes": listed})
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = get_object_or_404(
+        Programme, pk=programme_id, site=_site(request), accepts_applications=True
+    )
+    form_kwargs = {"consent_text": services.CONSENT_TEXT}
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, **form_kwargs)
+        if form.is_valid() and not allow(
+            request,
+            "mentoring",
+            form.cleaned_data["email"],
+            per_ip=getattr(settings, "MENTORING_APPLY_RATE_IP", (10, 3600)),
+            per_target=getattr(settings, "MENTORING_APPLY_RATE_EMAIL", (3, 86400)),
+        ):
+            form.add_error(None, _("Too many attempts. Please try again later."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            if not data.get("website"):
+                language = get_language()
+                try:
+                    services.apply(
+                        programme,
+                        name=data["name"],
+                        email=data["email"].strip().lower(),
+                        phone=data["phone"],
+                        language=language
+                        if language in dict(settings.LANGUAGES)
+                        else settings.LANGUAGE_CODE,
+                        languages=",".join(data["languages"]),
+                        seeks=data["seeks"],
+                        area=data["area"].strip(),
+                        availability=data["availability"],
+                        family=data["family"],
+                        with_children=data["with_children"],
+                        message=data["message"],
+                        share_phone=data["share_phone"],
+                        share_email=data["share_email"],
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+            if not form.errors:
+                return redirect("plugins:mentoring:applied")
+    else:
+        form = ApplicationForm(**form_kwargs)
+    return render(request, "mentoring/apply.html", {"programme": programme, "form": form})
+
+
+def applied(request: HttpRequest) -> HttpResponse:
+    return render(request, "mentoring/applied.html")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """The double opt-in: the link only shows a button; the POST confirms (mail scanners
+    that open every link confirm nothing)."""
+    try:
+        application = services.application_for_confirmation(code)
+    except services.TokenError as error:
+        return _invalid(request, error, status=400)
+    if application.programme.site_id != _site(request).pk:
+        raise Http404
+    confirmed_now = False
+    if request.method == "POST":
+        confirmed_now = services.confirm_application(application)
+    return render(
+        request,
+        "mentoring/confirm.html",
+        {
+            "application": application,
+            "confirmed_now": confirmed_now,
+            "pending": application.status == Application.Status.UNCONFIRMED,
+        },
+    )
+
+
+# --- both sides of a match, by the link in their mail --------------------------------------------
+
+
+def _match_by_token(request: HttpRequest, token: str):
+    match, side = services.match_for_token(token)
+    if match.programme.site_id != _site(request).pk:
+        raise services.TokenError(
+            _("This link is not valid. Please copy it completely from the mail.")
+        )
+    return match, side
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """A side's page of its match: accept or decline a proposal (POST), later the check-in."""
+    try:
+        match, side = _match_by_token(request, token)
+    except services.TokenError as error:
+        return _invalid(request, error)
+    done = ""
+    form = CheckInForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "accept" and services.accept(match, side):
+            done = "accepted"
+        elif action == "decline" and services.decline(match, side):
+            done = "declined"
+        elif action == "checkin":
+            form = CheckInForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.check_in(match, side, **form.cleaned_data)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    done, form = "checked_in", CheckInForm()
+        elif action not in ("accept", "decline", "checkin"):
+            return render(
+                request,
+                "mentoring/link_invalid.html",
+                {"message": _("Unknown action.")},
+                status=400,
+            )
+    accepted = match.mentor_accepted_at if side == "mentor" else match.mentee_accepted_at
+    return render(
+        request,
+        "mentoring/answer.html",
+        {
+            "match": match,
+            "side": side,
+            "accepted": accepted is not None,
+            "done": done,
+            "form": form,
+            # the mentee's details reach the mentor only once the match runs
+            "show_mentee": side == "mentor" and match.status != Match.Status.PROPOSED,
+        },
+    )
+
+
+# --- mentors with an account ----------------------------------------------------------------
+
+
+def my_matches(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    site = _site(request)
+    matches = access.mentor_matches(site, request.user).select_related(
+        "programme", "application", "mentor"
+    )
+    return render(
+        request,
+        "mentoring/my_matches.html",
+        {"matches": matches, "profiles": access.mentor_profiles(site, request.user)},
+    )
+
+
+# --- coordinators ---------------------------------------------------------------------------
+
+
+def _coordinator_or_login(request: HttpRequest):
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    site = _site(request)
+    programmes = access.coordinated_programmes(site, request.user)
+    if not programmes.exists() and not roles.is_manager(request.user, site):
+        raise Http404
+    return programmes, None
+
+
+def coordination(request: HttpRequest) -> HttpResponse:
+    programmes, response = _coordinator_or_login(request)
+    if response:
+        return response
+    waiting = (
+        Application.objects.filter(
+            programme__in=programmes,
+            status__in=[Application.Status.WAITING, Application.Status.PROPOSED],
+        )
+        .select_related("programme")
+        .order_by("confirmed_at")
+    )
+    running = (
+        Match.objects.filter(
+            programme__in=programmes,
+            status__in=[Match.Status.PROPOSED, Match.Status.ACTIVE, Match.Status.PAUSED],
+        )
+        .select_related("programme", "mentor", "application")
+        .order_by("status", "-proposed_at")
+    )
+    return render(
+        request,
+        "mentoring/coordination.html",
+        {
+            "programmes": programmes,
+            "waiting": waiting,
+            "running": running,
+            "attention": services.needing_attention(programmes),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    programmes, response = _coordinator_or_login(request)
+    if response:
+        return response
+    application = get_object_or_404(
+        Application.objects.select_related("programme"),
+        pk=application_id,
+        programme__in=programmes,
+    )
+    waiting = application.status == Application.Status.WAITING
+    suggestions = ranking.suggestions_for(application) if waiting else []
+    form = ProposeForm(request.POST or None, suggestions=suggestions)
+    if request.method == "POST":
+        if not waiting:
+            form.add_error(None, _("This application is not waiting for a mentor."))
+        elif form.is_valid():
+            chosen = next(
+                s.mentor for s in suggestions if s.mentor.pk == form.cleaned_data["mentor"]
+            )
+            try:
+                match = services.propose(
+                    application,
+                    chosen,
+                    by=request.user,
+                    first_meeting_at=form.cleaned_data["first_meeting_at"],
+                    first_meeting_place=form.cleaned_data["first_meeting_place"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("plugins:mentoring:match", match.pk)
+    return render(
+        request,
+        "mentoring/application_detail.html",
+        {
+            "application": application,
+            "suggestions": suggestions,
+            "form": form,
+            "matches": application.matches.select_related("mentor"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
+    programmes, response = _coordinator_or_login(request)
+    if response:
+        return response
+    match = get_object_or_404(
+        Match.objects.select_related("programme", "mentor", "application"),
+        pk=match_id,
+        programme__in=programmes,
+    )
+    end_form = EndForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "pause":
+            services.pause(match)
+        elif action == "resume":
+            services.resume(match)
+        elif action == "handled":
+            services.handle_flags(match)
+        elif action == "end":
+            end_form = EndForm(request.POST)
+            if end_form.is_valid():
+                services.end(match, end_form.cleaned_data["reason"])
+        else:
+            raise Http404
+        if not end_form.errors:
+            return redirect("plugins:mentoring:match", match.pk)
+    return render(
+        request,
+        "mentoring/match_detail.html",
+        {"match": match, "checkins": match.checkins.all(), "end_form": end_form},
+        status=400 if end_form.errors else 200,
+    )
