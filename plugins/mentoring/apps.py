@@ -29,3 +29,4 @@ class MentoringConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
+        from . import receivers  # noqa: F401 - connects the person signals

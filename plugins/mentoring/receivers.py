@@ -12,13 +12,15 @@ import statistics
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from treffpunkt.accounts.dashboard import DashboardPanel
+from treffpunkt.signals import account_deleted, personal_data_export
 
 from . import access, services
-from .models import Application, Match, Programme
+from .models import Application, Match, MentorProfile, Programme
 
 RUNNING = (Match.Status.ACTIVE, Match.Status.PAUSED)
 
@@ -136,3 +138,80 @@ def mentoring_report_section(sender, start, end, action_field=None, **kwargs):
     if not rows:
         return None
     return ReportSection(title=_("Mentoring and tandems"), rows=rows, order=40)
+
+
+# --- the core's person signals: they reach this plugin on every site, also where it is off
+# (see treffpunkt.signals), so what it stored while it was on is not forgotten.
+
+
+@receiver(account_deleted, dispatch_uid="mentoring_forget_person")
+def forget_person(sender, user, emails=frozenset(), **kwargs) -> None:
+    """A deleted account's mentor profiles lose name and contact and take no new match;
+    applications made with one of its addresses are anonymised like ended ones."""
+    profiles = MentorProfile.objects.filter(Q(user_id=user.pk) | Q(email__in=list(emails)))
+    profiles.update(
+        user=None, name=services.ANONYMOUS, email="", phone="", interests="", active=False
+    )
+    Application.objects.filter(email__in=list(emails)).update(
+        name=services.ANONYMOUS,
+        email="",
+        phone="",
+        area="",
+        family="",
+        message="",
+        counsellor_name="",
+        anonymised_at=timezone.now(),
+    )
+
+
+@receiver(personal_data_export, dispatch_uid="mentoring_export_person")
+def export_person(sender, user, emails=frozenset(), **kwargs):
+    """The person's mentor profiles (with their matches) and their own applications."""
+    emails = list(emails)
+    profiles = MentorProfile.objects.filter(Q(user_id=user.pk) | Q(email__in=emails))
+    applications = Application.objects.filter(email__in=emails)
+    if not profiles.exists() and not applications.exists():
+        return None
+    return {
+        "section": "mentoring",
+        "data": {
+            "mentor_profiles": [
+                {
+                    "programme": profile.programme.name,
+                    "name": profile.name,
+                    "email": profile.email,
+                    "phone": profile.phone,
+                    "languages": profile.languages,
+                    "offers": profile.offers,
+                    "area": profile.area,
+                    "availability": profile.availability,
+                    "police_certificate_date": profile.police_certificate_date,
+                    "matches": [
+                        {
+                            "status": match.status,
+                            "started_at": match.started_at,
+                            "ended_at": match.ended_at,
+                        }
+                        for match in profile.matches.all()
+                    ],
+                }
+                for profile in profiles.select_related("programme")
+            ],
+            "applications": [
+                {
+                    "programme": application.programme.name,
+                    "name": application.name,
+                    "email": application.email,
+                    "phone": application.phone,
+                    "languages": application.languages,
+                    "seeks": application.seeks,
+                    "area": application.area,
+                    "family": application.family,
+                    "status": application.status,
+                    "created_at": application.created_at,
+                    "consent_at": application.consent_at,
+                }
+                for application in applications.select_related("programme")
+            ],
+        },
+    }
