@@ -773,11 +773,15 @@ def _feed(request, filters: dict, name: str = "") -> HttpResponse:
     with translation.override(language):
         label = _feed_label(narrowed, name)
     name = calendar_name(site, label)
-    version = feed_version(site, None, narrowed)
+
+    def version():
+        found = feed_version(site, None, narrowed)
+        return None if found is None else (found, common_version(site), name)
+
     return feed_response(
         request,
         lambda: build_feed(site, None, narrowed, name=name, language=language),
-        version=None if version is None else (version, common_version(site), name),
+        version=version,
     )
 
 

@@ -21,6 +21,7 @@ class MeetingsConfig(PluginConfig):
     dashboard_panels = ("plugins.meetings.receivers.meetings_panel",)
     admin_panels = ("plugins.meetings.workbench.tasks_due_panel",)
     notification_settings = ("plugins.meetings.settings_section.meeting_emails",)
+    template_content = {"group_space": ("meetings/group_space.html",)}
     report_sections = ("plugins.meetings.receivers.meetings_report_section",)
 
     def ready(self) -> None:

@@ -352,6 +352,37 @@ def _vtimezone(series_list: Sequence = ()) -> bytes:
     return timezone_blocks({"Europe/Berlin"}, first, dt.date.today().year + 1)
 
 
+def date_uid(series, key: str) -> str:
+    """The UID of one date as a file of its own (not the series' UID: a calendar that gets
+    only this file has no series to attach a RECURRENCE-ID to)."""
+    source = series.schedule_source()
+    return f"{source.ical_uuid}-{key}@{series.ical_domain()}"
+
+
+def date_component(
+    series, info: schedule.DateInfo, url: str = "", online: bool = False
+) -> icalendar.Event:
+    """One date of a series as a VEVENT of its own, for an add-to-calendar file."""
+    event = icalendar.Event()
+    event.add("uid", date_uid(series, info.key))
+    event.add("summary", series.title)
+    stamp = _changed(series, [info.row] if info.row is not None else [])
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("dtstart", info.start.astimezone(schedule.TZ))
+    event.add("dtend", info.end.astimezone(schedule.TZ))
+    event.add("sequence", series.sequence + (info.row.sequence if info.row is not None else 0))
+    event.add("status", "CANCELLED" if info.cancelled else "CONFIRMED")
+    location = info.location or (series.online_url if online else "")
+    if location:
+        event.add("location", location)
+    if url:
+        event.add("url", url)
+    if series.description:
+        event.add("description", description_text(series.description, _origin(url)))
+    return event
+
+
 def calendar(components: Sequence[icalendar.Event], name: str) -> bytes:
     cal = calendar_header(name)
     for component in components:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("kalender/<token:token>.ics", views.personal_feed, name="feed"),
     path("<id:series_id>/zusatztermin/", views.add_extra_date, name="extra_date"),
     path("<id:series_id>/<day:key>/", views.date_detail, name="date"),
+    path("<id:series_id>/<day:key>/termin.ics", views.date_ics, name="date_ics"),
     path("<id:series_id>/<day:key>/zusage/", views.rsvp, name="rsvp"),
     path("<id:series_id>/<day:key>/tagesordnung/", views.add_agenda_item, name="agenda_add"),
     path(

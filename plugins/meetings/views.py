@@ -7,11 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
-from treffpunkt.calendar.feeds import common_version, feed_response, subscribe_links
+from treffpunkt.calendar.feeds import (
+    add_to_calendar_links,
+    common_version,
+    feed_response,
+    subscribe_links,
+)
+from treffpunkt.links import join_root
 
 from . import access, ical, services
 from .forms import (
@@ -25,7 +32,14 @@ from .forms import (
     RsvpForm,
     TaskForm,
 )
-from .models import FeedToken, MeetingSeriesPage, NotificationKind, NotificationOptOut, Rsvp
+from .models import (
+    FeedToken,
+    MeetingSeriesPage,
+    NotificationKind,
+    NotificationOptOut,
+    Rsvp,
+    Visibility,
+)
 
 
 def _live_series(request, series_id: int) -> MeetingSeriesPage | None:
@@ -73,6 +87,38 @@ def date_detail(request, series_id: int, key: str):
     return render(request, "meetings/date.html", _date_context(request, series, info))
 
 
+def date_ics(request, series_id: int, key: str):
+    """One date as an .ics file (add to calendar): whoever may see the date; the online link
+    only for those who take part."""
+    series = _live_series(request, series_id)
+    if series is not None and not access.can_view(series, request.user):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        series = None
+    info = services.schedule.find_date(series, key) if series is not None else None
+    if info is None:
+        raise Http404
+    site = Site.find_for_request(request)
+    page_url = (
+        join_root(site.root_url, info.url()) if site else request.build_absolute_uri(info.url())
+    )
+    online = access.can_participate(series, request.user)
+    body = ical.calendar([ical.date_component(series, info, page_url, online)], series.title)
+    private = request.user.is_authenticated or series.visibility != Visibility.PUBLIC
+    response = feed_response(request, body, filename=f"treffen-{key}.ics", private=private)
+    response["Content-Disposition"] = f'attachment; filename="treffen-{key}.ics"'
+    return response
+
+
+def date_calendar_links(request, series, info) -> dict:
+    """Add-to-calendar links of one date: its .ics file, Google Calendar, Outlook."""
+    page_url = request.build_absolute_uri(info.url())
+    return {
+        "ics": reverse("plugins:meetings:date_ics", args=[series.pk, info.key]),
+        **add_to_calendar_links(series.title, info.start, info.end, info.location, page_url),
+    }
+
+
 def _date_context(request, series, info, **forms) -> dict:
     row = info.row
     participate = access.can_participate(series, request.user)
@@ -80,6 +126,7 @@ def _date_context(request, series, info, **forms) -> dict:
     context = {
         "series": series,
         "date": info,
+        "calendar_links": date_calendar_links(request, series, info),
         "row": row,
         "can_participate": participate,
         "can_host": host,
@@ -402,7 +449,9 @@ def personal_feed(request, token: str):
         return ical.feed(list(series), site.root_url, name=name, online_ids=online)
 
     # a poll of an unchanged feed is answered without building it (three aggregate queries)
-    version = (ical.feed_version(series, taking_part), common_version(site), name)
+    def version() -> tuple:
+        return (ical.feed_version(series, taking_part), common_version(site), name)
+
     response = feed_response(request, build, version=version, filename="treffen.ics", private=True)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -159,6 +159,9 @@ RULES: dict[str, Rule] = {
     "plugins:meetings:date": Rule(
         GROUP, _town_path("/treffen/{series}/{key}/"), private=("minutes", "task"), ok=(200,)
     ),
+    "plugins:meetings:date_ics": Rule(
+        GROUP, _town_path("/treffen/{series}/{key}/termin.ics"), ok=(200,)
+    ),
     "plugins:meetings:extra_date": Rule(HOST, _town_path("/treffen/{series}/zusatztermin/")),
     "plugins:meetings:move": Rule(HOST, _town_path("/treffen/{series}/{key}/verlegen/")),
     "plugins:meetings:rsvp": Rule(POST_ONLY, _town_path("/treffen/{series}/{key}/zusage/")),

@@ -47,6 +47,7 @@ def server():
         "REDIS_URL": "",
         "TASKS_BACKEND": "database",
         "LOG_LEVEL": "ERROR",
+        "CALENDAR_FEED_VERSION_SECONDS": "0",  # each change reaches the very next poll
     }
     port = _free_port()
     process = subprocess.Popen(

@@ -167,3 +167,32 @@ def test_the_personal_feed_follows_what_its_reader_may_see(client, site, world, 
     Membership.objects.filter(user=person).delete()
     left, _q = poll(client, joined["ETag"], path)
     assert left.status_code == 200 and summaries(left) == []
+
+
+def test_a_recent_version_answers_polls_without_a_query_for_a_while(
+    client, world, settings, make_user
+):
+    """With CALENDAR_FEED_VERSION_SECONDS, polls in between ask the cache, not the database;
+    the change shows once the version is asked again."""
+    from freezegun import freeze_time
+
+    calendar, series = world
+    add_event(calendar, title="Sprachcafé")
+    series(1)
+    settings.CALENDAR_FEED_VERSION_SECONDS = 0
+    first, _q = poll(client)
+    _r, asking = poll(client, first["ETag"])
+    settings.CALENDAR_FEED_VERSION_SECONDS = 60
+    poll(client)  # remembers the version
+    not_modified, trusting = poll(client, first["ETag"])
+    assert not_modified.status_code == 304
+    assert trusting < asking
+
+    add_event(calendar, title="Lesecafé")
+    # within the minute the feed may still be the old one...
+    assert poll(client, first["ETag"])[0].status_code == 304
+    # ...and once its minute is over, the version is asked again and the change is there
+    with freeze_time(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=61)):
+        changed, _q = poll(client, first["ETag"])
+    assert changed.status_code == 200
+    assert "Lesecafé" in summaries(changed)

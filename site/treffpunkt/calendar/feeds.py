@@ -198,11 +198,40 @@ def common_version(site: Site | None) -> tuple:
 BODY_TIMEOUT = 6 * 3600
 
 
+def add_to_calendar_links(
+    title: str, start: datetime, end: datetime, location: str = "", url: str = ""
+) -> dict:
+    """Links that put one date into Google Calendar or Outlook on the web (prefilled; the
+    person saves it there). ``url``: the date's page, as the entry's details."""
+    google_time, outlook_time = "%Y%m%dT%H%M%SZ", "%Y-%m-%dT%H:%M:%SZ"
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    google = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{start:{google_time}}/{end:{google_time}}",
+        "location": location,
+        "details": url,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": f"{start:{outlook_time}}",
+        "enddt": f"{end:{outlook_time}}",
+        "location": location,
+        "body": url,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }
+
+
 def feed_response(
     request,
     body: bytes | Callable[[], bytes],
     *,
-    version: tuple | None = None,
+    version: tuple | Callable[[], tuple | None] | None = None,
     filename: str = "kalender.ics",
     private: bool = False,
 ) -> HttpResponse:
@@ -211,7 +240,10 @@ def feed_response(
     ``body`` is the feed, or a function that builds it. With a ``version`` (a value that
     changes whenever the body could: :func:`feed_version` plus :func:`common_version`), a
     request for the same address and version is answered from the cache without building:
-    a conditional request with 304, any other with the body kept from the last build.
+    a conditional request with 304, any other with the body kept from the last build. A
+    ``version`` given as a function is asked at most every ``CALENDAR_FEED_VERSION_SECONDS``
+    per address (kept in the cache meanwhile): a change reaches the next poll after at most
+    that long, and a poll in between costs two cache reads and no query.
 
     ETag is the body's hash. Last-Modified is when this address last answered with another
     body (kept in the cache per address, so a body that changes back gets a new time too).
@@ -223,6 +255,8 @@ def feed_response(
     ).hexdigest()
     key = f"calendar:feed-changed:{where}"
     body_key = f"calendar:feed-body:{where}"
+    if callable(version):
+        version = _recent_version(f"calendar:feed-version:{where}", version)
     known = (
         hashlib.blake2b(repr(version).encode(), digest_size=16).hexdigest()
         if version is not None
@@ -250,6 +284,17 @@ def feed_response(
         cache.set(body_key, (known, data), timeout=BODY_TIMEOUT)
     response = _not_modified(request, etag, first_seen) or _feed_answer(data, filename)
     return _with_validators(response, etag, first_seen, private)
+
+
+def _recent_version(key: str, version: Callable[[], tuple | None]) -> tuple | None:
+    seconds = int(getattr(settings, "CALENDAR_FEED_VERSION_SECONDS", 60))
+    if seconds <= 0:
+        return version()
+    known = cache.get(key)
+    if known is None:
+        known = (version(),)  # a tuple: a version of None is remembered too
+        cache.set(key, known, timeout=seconds)
+    return known[0]
 
 
 def _feed_answer(data: bytes, filename: str) -> HttpResponse:

@@ -23,6 +23,8 @@ SLOTS = {
     "dashboard": "below the panels of the dashboard (/konto/): <section class='card'> boxes",
     "footer_links": "the footer's link list on every page: <li> items",
     "member_menu": "the main menu for signed-in people, after the editors' items: <li> items",
+    "group_space": "a working group's private space, after its announcements and minutes "
+    "(members only; ``page`` is the group): <section class='space-section'> boxes",
 }
 
 

@@ -162,6 +162,9 @@ PAGE_CACHE_SETTLE = {"events.registration": env.float("PAGE_CACHE_SETTLE_SECONDS
 
 # How many days past events stay in the iCalendar feeds (subscribed calendars keep history)
 CALENDAR_FEED_PAST_DAYS: int = env.int("CALENDAR_FEED_PAST_DAYS", default=365)
+# How long (seconds) a feed's version is trusted before it is asked again: a change reaches a
+# polling calendar app after at most this long, and a poll in between costs no query.
+CALENDAR_FEED_VERSION_SECONDS: int = env.int("CALENDAR_FEED_VERSION_SECONDS", default=60)
 
 ROOT_URLCONF = "treffpunkt.urls"
 WSGI_APPLICATION = "treffpunkt.wsgi.application"

@@ -37,3 +37,6 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Test sites are named like beckum.test and borken.test.
 ALLOWED_HOSTS = [".test", "localhost", "127.0.0.1", ".localhost", "testserver"]
+# Every change reaches the next feed poll at once (tests/core/test_calendar_versions.py turns
+# the version's lifetime on where it is the point).
+CALENDAR_FEED_VERSION_SECONDS = 0
