@@ -135,7 +135,13 @@ def propose(
             raise ValidationError(_("This application is not waiting for a mentor."))
         # the mentor's row is locked so that two proposals at once cannot exceed their places
         MentorProfile.objects.select_for_update().filter(pk=mentor.pk).first()
-        mentor = ranking.candidates(application).filter(pk=mentor.pk).first()
+        mentor = MentorProfile.objects.filter(
+            pk=mentor.pk, programme_id=application.programme_id, active=True
+        ).first()
+        if mentor is not None:
+            mentor.load = Match.objects.filter(
+                mentor=mentor, status__in=ranking.LIVE_STATUSES
+            ).count()
         if mentor is None or not ranking.rank(application, [mentor]):
             raise ValidationError(_("This mentor cannot take this match."))
         match = Match(
