@@ -167,3 +167,27 @@ def test_page_types_report_is_for_superusers_only(client, world):
     _login(client, world.people["superuser"])
     response = _get(client, "/admin/reports/page-types-usage/", "beckum.test")
     assert response.status_code == 200 and "AG Borken" in _body(response)
+
+
+def test_site_history_shows_own_towns_snippet_changes_only(client, world):
+    """Reports → Site history lists changes to snippets: a manager sees their own town's
+    (and who made them), never the other town's; superusers see both."""
+    from wagtail.log_actions import log
+
+    names = {}
+    for n in (1, 2):
+        organisation = world.towns[n]["organisation"]
+        organisation.name = f"Geänderter Verein {n}"
+        organisation.save()
+        log(organisation, "wagtail.edit", user=world.people[f"manager_{n}"])
+        names[n] = organisation.name
+    _login(client, world.people["manager_1"])
+    for path in ("/admin/reports/site-history/", "/admin/reports/site-history/results/"):
+        response = _get(client, path, "beckum.test")
+        assert response.status_code == 200
+        html = _body(response)
+        assert names[1] in html
+        assert names[2] not in html
+    _login(client, world.people["superuser"])
+    html = _body(_get(client, "/admin/reports/site-history/", "beckum.test"))
+    assert names[1] in html and names[2] in html

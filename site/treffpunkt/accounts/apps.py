@@ -18,10 +18,11 @@ class AccountsConfig(AppConfig):
         from .mfa import record_totp_activation
         from .personal_data import forget_on_any_deletion
         from .roles import ensure_roles, home_page_saved, site_saved
-        from .scope import scope_page_forms
+        from .scope import scope_log_entries, scope_page_forms
 
         # every page form and site setting of the admin offers only the editor's towns
         scope_page_forms()
+        scope_log_entries()
 
         pre_delete.connect(
             forget_on_any_deletion, sender=get_user_model(), dispatch_uid="accounts_forget"

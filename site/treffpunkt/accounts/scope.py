@@ -175,6 +175,42 @@ def scope_page_forms() -> None:
         model.base_form_class = scoped
 
 
+def scope_log_entries() -> None:
+    """Wagtail's site history (Reports → Site history) and its filters list the changes to
+    every snippet and model whose type the person has a permission on, in every town. Limit
+    them to rows of the person's own towns: another town's organisations, rooms or
+    subscribers (and who edited them) stay out of sight. Page changes are limited by page
+    permissions already; superusers see everything."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+    from wagtail.models.audit_log import ModelLogEntryManager
+
+    if getattr(ModelLogEntryManager, "_treffpunkt_scoped", False):
+        return
+    original = ModelLogEntryManager.viewable_by_user
+
+    def viewable_by_user(self, user):
+        queryset = original(self, user)
+        if user.is_superuser:
+            return queryset
+        allowed = Q(pk__in=[])
+        for content_type_id in getattr(user, "_allowed_content_type_ids", ()):
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:
+                continue
+            own = for_user(model._default_manager.all(), user)
+            if own.query.where:
+                ids = own.annotate(_log_id=Cast("pk", CharField())).values("_log_id")
+                allowed |= Q(content_type_id=content_type_id, object_id__in=ids)
+            else:  # a model that belongs to no town
+                allowed |= Q(content_type_id=content_type_id)
+        return queryset.filter(allowed)
+
+    ModelLogEntryManager.viewable_by_user = viewable_by_user
+    ModelLogEntryManager._treffpunkt_scoped = True
+
+
 def _subclasses(cls) -> list:
     found = []
     for sub in cls.__subclasses__():
