@@ -16,3 +16,14 @@ class NetworksConfig(AppConfig):
         )
 
         search.connect()
+
+        from django.db.models.signals import post_migrate
+
+        # after the core's roles (treffpunkt.accounts comes first in INSTALLED_APPS)
+        post_migrate.connect(_rehome_group_collections, sender=self)
+
+
+def _rehome_group_collections(sender, **kwargs) -> None:
+    from .models import rehome_group_collections
+
+    rehome_group_collections()

@@ -490,8 +490,20 @@ class WorkingGroupPage(RoutablePageMixin, Page):
         # Every group gets its own document collection; the before_serve_document hook
         # serves the files in it to members only.
         if self.collection_id is None and not self.alias_of_id:
-            self.collection = working_group_collection(self.title)
+            self.collection = working_group_collection(self.title, self._site_for_collection())
         return super().save(*args, **kwargs)
+
+    def _site_for_collection(self):
+        from wagtail.models import Site
+
+        from treffpunkt.accounts.roles import site_of_page
+
+        # a new page has its place in the tree (path) before its url_path is set
+        page = self if self.url_path else (self.get_parent() if self.path else None)
+        if page is None:
+            return None
+        site_id = site_of_page(page)
+        return Site.objects.filter(pk=site_id).first() if site_id else None
 
     @path("")
     def public_view(self, request):
@@ -550,15 +562,43 @@ class WorkingGroupPage(RoutablePageMixin, Page):
         return self.status != self.Status.CLOSED
 
 
-def working_group_collection(title: str):
-    """A new collection for a group's documents, below the collection "Arbeitsgruppen"."""
+def _groups_collection_parent(site=None):
+    """The collection "Arbeitsgruppen" inside the town's own collection (where the town's
+    managers may choose documents), made if missing; without a town's collection (a group
+    outside every site), the one at the root."""
     from wagtail.models import Collection
 
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
-    parent = root.get_children().filter(name="Arbeitsgruppen").first()
+    from treffpunkt.accounts.roles import site_collection
+
+    parent = site_collection(site)
     if parent is None:
-        parent = root.add_child(name="Arbeitsgruppen")
-    return parent.add_child(name=title[:255])
+        parent = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    holder = parent.get_children().filter(name="Arbeitsgruppen").first()
+    return holder if holder is not None else parent.add_child(name="Arbeitsgruppen")
+
+
+def working_group_collection(title: str, site=None):
+    """A new collection for a group's documents, in its town's collection."""
+    return _groups_collection_parent(site).add_child(name=title[:255])
+
+
+def rehome_group_collections() -> int:
+    """Move every group's collection that is not yet inside its town's collection there
+    (groups made before collections were per town); returns how many moved. The documents
+    keep their collection, so the group's access rules stay as they were."""
+    from treffpunkt.accounts.roles import site_collection
+
+    moved = 0
+    for group in WorkingGroupPage.objects.filter(
+        collection__isnull=False, alias_of__isnull=True
+    ).select_related("collection"):
+        site = group._site_for_collection()
+        town = site_collection(site)
+        if town is None or group.collection.is_descendant_of(town):
+            continue
+        group.collection.move(_groups_collection_parent(site), pos="sorted-child")
+        moved += 1
+    return moved
 
 
 class Membership(models.Model):

@@ -39,6 +39,7 @@ def _views(w, own: int):
         # documents: the town's collection only
         ("/admin/documents/chooser/", "Aushang {name}"),
         ("/admin/documents/chooser/results/?q=Aushang", "Aushang {name}"),
+        ("/admin/documents/chooser/results/?q=Protokoll", "Protokoll {name}"),
         # listing filters: sites, working groups
         ("/admin/snippets/networks/organisation/", ">{name}"),
         ("/admin/snippets/networks/membership/", "AG {name}"),
@@ -64,6 +65,17 @@ def notices(world):
             title=f"Aushang {town['town']}", collection=site_collection(town["site"])
         )
         document.file.save("aushang.txt", ContentFile(b"Aushang"), save=True)
+    # a working group's documents (kept in the group's collection, served to its members
+    # only): in the town's collection, so its managers can link them too
+    from networks.models import rehome_group_collections
+
+    rehome_group_collections()
+    for town in world.towns.values():
+        town["group"].refresh_from_db()
+        minutes = get_document_model()(
+            title=f"Protokoll {town['town']}", collection=town["group"].collection
+        )
+        minutes.file.save("protokoll.txt", ContentFile(b"Protokoll"), save=True)
     return world
 
 
@@ -191,3 +203,26 @@ def test_site_history_shows_own_towns_snippet_changes_only(client, world):
     _login(client, world.people["superuser"])
     html = _body(_get(client, "/admin/reports/site-history/", "beckum.test"))
     assert names[1] in html and names[2] in html
+
+
+def test_new_group_collection_lies_in_its_towns_collection(world):
+    """A group made in a town keeps its documents in a collection inside the town's; one
+    made before (at the root) is moved there by rehome_group_collections (after migrate)."""
+    from wagtail.models import Collection
+
+    from networks.models import WorkingGroupPage, rehome_group_collections
+    from treffpunkt.accounts.roles import site_collection
+
+    town = world.towns[1]
+    index = town["group"].get_parent()
+    group = index.add_child(
+        instance=WorkingGroupPage(title="AG Neu", slug="ag-neu", purpose="Neues")
+    )
+    assert group.collection.is_descendant_of(site_collection(town["site"]))
+
+    old_home = Collection.get_first_root_node().add_child(name="Alte AG")
+    WorkingGroupPage.objects.filter(pk=group.pk).update(collection=old_home)
+    assert rehome_group_collections() >= 1
+    old_home.refresh_from_db()
+    assert old_home.is_descendant_of(site_collection(town["site"]))
+    assert rehome_group_collections() == 0  # nothing left to move
