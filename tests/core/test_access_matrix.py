@@ -104,6 +104,7 @@ RULES: dict[str, Rule] = {
     # accounts
     "accounts:dashboard": Rule(SIGNED_IN, _town_path("/konto/"), ok=(200,)),
     "accounts:profile": Rule(SIGNED_IN, _town_path("/konto/profil/")),
+    "accounts:notifications": Rule(SIGNED_IN, _town_path("/konto/benachrichtigungen/"), private=()),
     "accounts:delete": Rule(SIGNED_IN, _town_path("/konto/loeschen/")),
     "accounts:download_data": Rule(
         SIGNED_IN, _town_path("/konto/meine-daten.json"), private=("registrant", "subscriber")
