@@ -124,9 +124,8 @@ def propose(
     first_meeting_at: dt.datetime | None = None,
     first_meeting_place: str = "",
 ) -> Match:
-    """A coordinator proposes ``mentor`` for ``application``; both sides get a link to accept."""
-    if mentor.programme_id != application.programme_id:
-        raise ValidationError(_("Choose a mentor of this programme."))
+    """A coordinator proposes ``mentor`` (a profile, or a ranked candidate) for
+    ``application``; both sides get a link to accept."""
     if first_meeting_at is not None and first_meeting_at < timezone.now():
         raise ValidationError(_("The first meeting must be in the future."))
     with transaction.atomic():
@@ -134,15 +133,11 @@ def propose(
         if application.status != Application.Status.WAITING:
             raise ValidationError(_("This application is not waiting for a mentor."))
         # the mentor's row is locked so that two proposals at once cannot exceed their places
-        MentorProfile.objects.select_for_update().filter(pk=mentor.pk).first()
-        mentor = MentorProfile.objects.filter(
-            pk=mentor.pk, programme_id=application.programme_id, active=True
-        ).first()
-        if mentor is not None:
-            mentor.load = Match.objects.filter(
-                mentor=mentor, status__in=ranking.LIVE_STATUSES
-            ).count()
-        if mentor is None or not ranking.rank(application, [mentor]):
+        mentor = MentorProfile.objects.select_for_update().filter(pk=mentor.pk).first()
+        if mentor is None or mentor.programme_id != application.programme_id:
+            raise ValidationError(_("Choose a mentor of this programme."))
+        mentor.load = Match.objects.filter(mentor=mentor, status__in=ranking.LIVE_STATUSES).count()
+        if not ranking.rank(application, [mentor]):
             raise ValidationError(_("This mentor cannot take this match."))
         match = Match(
             programme_id=application.programme_id,
