@@ -43,6 +43,7 @@ REDIS_URL = os.environ.get("BENCH_FEED_REDIS_URL", "redis://127.0.0.1:6379/12")
 HOST = "bench-meetings.localhost"
 VAR = Path("/tmp/treffpunkt-bench-feed-var")
 FULL_TARGET_MS, NOT_MODIFIED_TARGET_MS = 20, 5
+VERSION_SECONDS = 3
 
 
 def env(redis: str = "") -> dict[str, str]:
@@ -56,6 +57,9 @@ def env(redis: str = "") -> dict[str, str]:
         "REDIS_URL": redis,
         "TASKS_BACKEND": "immediate",
         "EMAIL_URL": "dummymail://",
+        # a feed's version is trusted this long (default 60): short here, so that the run
+        # sees its own change after a short wait
+        "CALENDAR_FEED_VERSION_SECONDS": str(VERSION_SECONDS),
     }
 
 
@@ -173,6 +177,7 @@ def measure(label: str, redis: str, paths: dict[str, str], series, n: int) -> li
             full = polls(connection, path, n)
             nm = polls(connection, path, n, {"If-None-Match": headers["etag"]}, status=304)
             cancel_one_date(series)
+            time.sleep(VERSION_SECONDS + 0.5)
             rebuilt, status, changed, _body = ask(
                 connection, path, {"If-None-Match": headers["etag"]}
             )
@@ -223,7 +228,8 @@ def main() -> int:
     text = (
         f"{args.series} meeting series (half public, each with a cancelled, a moved and an "
         f"extra date) and {args.events} events on PostgreSQL; one uvicorn process; one "
-        f"kept-alive connection, {args.polls} polls per row; public feed "
+        f"kept-alive connection, {args.polls} polls per row; a feed's version trusted "
+        f"{VERSION_SECONDS} s (CALENDAR_FEED_VERSION_SECONDS; default 60); public feed "
         f"{size['public feed']} KiB, personal feed {size['personal feed']} KiB.\n\n"
         + table(headers, rows)
         + "\n\nTargets: public feed polled again under "

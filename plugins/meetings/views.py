@@ -440,16 +440,18 @@ def personal_feed(request, token: str):
         raise Http404
     site = Site.find_for_request(request)
     user = feed_token.user
-    series = access.visible_series(site, user)
-    taking_part = access.participating_series(site, user)
     name = _feed_name(site)
 
+    # who sees what takes queries (roles, groups): only when the feed is built or its version
+    # asked, never for a poll that the cache answers
     def build() -> bytes:
-        online = set(taking_part.values_list("pk", flat=True))
-        return ical.feed(list(series), site.root_url, name=name, online_ids=online)
+        online = set(access.participating_series(site, user).values_list("pk", flat=True))
+        series = list(access.visible_series(site, user))
+        return ical.feed(series, site.root_url, name=name, online_ids=online)
 
-    # a poll of an unchanged feed is answered without building it (three aggregate queries)
     def version() -> tuple:
+        series = access.visible_series(site, user)
+        taking_part = access.participating_series(site, user)
         return (ical.feed_version(series, taking_part), common_version(site), name)
 
     response = feed_response(request, build, version=version, filename="treffen.ics", private=True)
