@@ -249,7 +249,8 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     )
     waiting = application.status == Application.Status.WAITING
     suggestions = ranking.suggestions_for(application) if waiting else []
-    form = ProposeForm(request.POST or None, suggestions=suggestions)
+    data = request.POST if request.method == "POST" else None  # an empty POST is an error too
+    form = ProposeForm(data, suggestions=suggestions)
     if request.method == "POST":
         if not waiting:
             form.add_error(None, _("This application is not waiting for a mentor."))

@@ -244,3 +244,23 @@ def test_check_in_bad_input(client, programme, mentor, application, coordinator)
     ):
         assert client.post(url, bad, HTTP_HOST="beckum.test").status_code == 200
     assert not CheckIn.objects.exists()
+
+
+def test_proposing_a_mentor_of_another_programme_is_refused(
+    client, programme, other_programme, mentor, application, coordinator
+):
+    from django.core.exceptions import ValidationError
+
+    from .conftest import make_mentor
+
+    stranger = make_mentor(other_programme, "Borken Mentor")
+    client.force_login(coordinator)
+    url = reverse("plugins:mentoring:application", args=[application.pk])
+    for bad in ({"mentor": stranger.pk}, {"mentor": "x"}, {"mentor": "99999999999"}, {}):
+        answer = client.post(url, bad, HTTP_HOST="beckum.test")
+        assert answer.status_code == 400, bad
+    with pytest.raises(ValidationError):
+        services.propose(application, stranger, by=coordinator)
+    assert not Match.objects.exists()
+    application.refresh_from_db()
+    assert application.status == Application.Status.WAITING
