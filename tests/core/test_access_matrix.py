@@ -152,6 +152,21 @@ RULES: dict[str, Rule] = {
     "plugins:chat:report": Rule(
         GROUP, _town_path("/chat/messages/{message}/report/"), private=("chat",)
     ),
+    # interpreter pool
+    "plugins:interpreters:requests": Rule(NETWORK, _town_path("/dolmetschen/")),
+    "plugins:interpreters:request_new": Rule(NETWORK, _town_path("/dolmetschen/anfrage/")),
+    "plugins:interpreters:request": Rule(
+        NETWORK,
+        note="the requester's own and, for the town's managers, all of the town's requests; "
+        "404 for other members (tests/plugins/interpreters/test_views.py)",
+    ),
+    "plugins:interpreters:request_cancel": Rule(
+        POST_ONLY, _town_path("/dolmetschen/anfrage/1/absagen/")
+    ),
+    "plugins:interpreters:offer": Rule(TOKEN, _town_path("/dolmetschen/angebot/falsch-{slug}/")),
+    "plugins:interpreters:assignments": Rule(
+        SIGNED_IN, note="a mediator's own assignments; 404 for everyone else (test_views.py)"
+    ),
     # meetings
     "plugins:meetings:my_tasks": Rule(SIGNED_IN, _town_path("/treffen/aufgaben/"), private=()),
     "plugins:meetings:task_done": Rule(POST_ONLY, _town_path("/treffen/aufgaben/{task}/erledigt/")),
@@ -355,6 +370,7 @@ OWN_ADMIN = (
     "chat-",
     "meetings-",
     "mentoring_",
+    "interpreters-",
     "wagtailsnippets_networks_",
     "wagtailsnippets_events_",
 )
@@ -369,6 +385,9 @@ SCOPED_VIEWSET_NAMES = (
     "meetings-dates",
     "meetings-tasks",
     "mentoring_",
+    "interpreters-mediators",
+    "interpreters-requests",
+    "interpreters-assignments",
     "wagtailsnippets_networks_",
     "wagtailsnippets_events_speaker",
 )

@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: list[str] = [
     "plugins.newsletter",
     "plugins.chat",
     "plugins.mentoring",
+    "plugins.interpreters",
 ]
 PLUGINS_EXCLUDE: list[str] = env.list("TREFFPUNKT_PLUGINS_EXCLUDE", default=[])
 # Per-plugin settings, merged over each plugin's default_settings at start-up.

@@ -1,0 +1,355 @@
+"""What happens to a request: made, offered, accepted or declined, cancelled, escalated.
+
+Race safety. Accepting locks, in this order, the request, the offer and the mediator
+(``SELECT … FOR UPDATE``): twenty mediators clicking "accept" at the same moment queue on
+the request's row, the first one makes the assignment and the others find it taken. The
+one-to-one ``Assignment.request`` is the database's backstop. Locking the mediator means
+the same person accepting two requests at once is checked against their other
+assignments one after the other, so nobody is booked twice.
+
+Mails go out after the commit (a task per mail); an offer's mail is marked sent in the
+same transaction as it is handed to the mail server, so a failed send is retried and a
+sent one never repeated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from treffpunkt.accounts import roles
+
+from . import mails
+from .availability import conflict_q
+from .models import Assignment, Mediator, Offer, OfferMode, Request
+from .ranking import rank
+
+log = logging.getLogger(__name__)
+
+
+def setting(name: str):
+    return apps.get_app_config("interpreters").setting(name)
+
+
+class Outcome(enum.Enum):
+    ACCEPTED = "accepted"
+    ALREADY_YOURS = "already_yours"
+    TAKEN = "taken"
+    BUSY = "busy"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+class TokenError(Exception):
+    """The link is not (or no longer) valid."""
+
+
+def offer_for_token(token: str) -> Offer:
+    offer = (
+        Offer.objects.select_related("request", "request__site", "mediator", "mediator__user")
+        .filter(token=token)
+        .first()
+    )
+    if offer is None or offer.request.anonymised_at is not None:
+        raise TokenError
+    return offer
+
+
+def is_short_notice(request: Request, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return request.starts_at - now < dt.timedelta(hours=setting("SHORT_NOTICE_HOURS"))
+
+
+# --- a new request ------------------------------------------------------------------------
+
+
+def create_request(request: Request) -> Request:
+    """Save a new request and start looking for someone (after the commit)."""
+    now = timezone.now()
+    request.status = Request.Status.OPEN
+    request.created_at = now
+    if request.answer_by is None:
+        # half the time until the appointment, at most two days: then the coordinator
+        request.answer_by = now + min((request.starts_at - now) / 2, dt.timedelta(days=2))
+    request.save()
+    _after_commit_dispatch(request.pk)
+    return request
+
+
+def _after_commit_dispatch(request_id: int) -> None:
+    from .tasks import dispatch_request
+
+    transaction.on_commit(lambda: dispatch_request.enqueue(request_id))
+
+
+def dispatch(request_id: int, now: dt.datetime | None = None) -> list[int]:
+    """Offer an open request to the next fitting mediators; escalate when nobody is left.
+
+    In turn: one at a time, the next when the last declined or did not answer within
+    ``OFFER_TURN_HOURS``. All at once (and every short-notice request): the best
+    ``OFFER_COUNT`` (short notice: every fitting mediator) at once. Returns the new offers' ids.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = Request.objects.select_for_update().filter(pk=request_id).first()
+        if request is None or request.status != Request.Status.OPEN:
+            return []
+        pending = request.offers.filter(status__in=[Offer.Status.WAITING, Offer.Status.SENT])
+        short = is_short_notice(request, now)
+        if short:
+            count = None
+        elif request.offer_mode == OfferMode.ALL:
+            count = max(setting("OFFER_COUNT") - pending.count(), 0)
+            if pending.exists():
+                return []  # this round is still open
+        else:
+            turn = dt.timedelta(hours=setting("OFFER_TURN_HOURS"))
+            overdue = pending.filter(sent_at__lt=now - turn)
+            if pending.exclude(pk__in=overdue.values("pk")).exists():
+                return []
+            count = 1
+        candidates = rank(request, limit=count)
+        if not candidates and not pending.exists():
+            _escalate(request)
+            return []
+        start = (request.offers.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
+        offers = [
+            Offer.objects.create(request=request, mediator=c.mediator, rank=start + i)
+            for i, c in enumerate(candidates)
+        ]
+    for offer in offers:
+        _after_commit_send_offer(offer.pk)
+    return [offer.pk for offer in offers]
+
+
+def _after_commit_send_offer(offer_id: int) -> None:
+    from .tasks import send_offer
+
+    transaction.on_commit(lambda: send_offer.enqueue(offer_id))
+
+
+def send_offer_mail(offer_id: int) -> bool:
+    """Mail one offer (once); True when it went out now."""
+    with transaction.atomic():
+        offer = (
+            Offer.objects.select_for_update()
+            .select_related("request", "request__site", "mediator__user")
+            .filter(pk=offer_id, status=Offer.Status.WAITING)
+            .first()
+        )
+        if offer is None or offer.request.status not in (
+            Request.Status.OPEN,
+            Request.Status.ESCALATED,
+        ):
+            return False
+        user = offer.mediator.user
+        language = mails.language_of(user)
+        site = offer.request.site
+        try:
+            mails.send(
+                user,
+                "offer",
+                {
+                    "offer": offer,
+                    "request": offer.request,
+                    "site": site,
+                    "url": mails.link(site, "offer", offer.token, language=language),
+                },
+            )
+        except OSError:
+            log.warning("offer mail %s failed; it is retried", offer.pk, exc_info=True)
+            return False
+        offer.status = Offer.Status.SENT
+        offer.sent_at = timezone.now()
+        offer.save(update_fields=["status", "sent_at"])
+    return True
+
+
+def _escalate(request: Request) -> None:
+    request.status = Request.Status.ESCALATED
+    request.save(update_fields=["status"])
+    request_id = request.pk
+    from .tasks import notify
+
+    transaction.on_commit(lambda: notify.enqueue("escalated", request_id))
+    log.info("interpreting request %s escalated to the coordinators", request_id)
+
+
+# --- answers to an offer ------------------------------------------------------------------
+
+
+def _lock(token: str) -> tuple[Offer, Request]:
+    """Lock the request, then the offer (the order everything here locks in: the winner
+    of a race updates the other offers, so nobody may hold an offer while waiting for the
+    request)."""
+    request_id = Offer.objects.filter(token=token).values_list("request_id", flat=True).first()
+    if request_id is None:
+        raise TokenError
+    request = Request.objects.select_for_update().get(pk=request_id)
+    offer = Offer.objects.select_for_update().get(token=token)
+    if request.anonymised_at is not None:
+        raise TokenError
+    return offer, request
+
+
+def accept(token: str, now: dt.datetime | None = None) -> Outcome:
+    """The mediator of the offer takes the assignment, if it is still free and so are they."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        offer, request = _lock(token)
+        if offer.status == Offer.Status.ACCEPTED:
+            return Outcome.ALREADY_YOURS
+        if offer.status == Offer.Status.TAKEN or request.status == Request.Status.ASSIGNED:
+            _close(offer, Offer.Status.TAKEN, now)
+            return Outcome.TAKEN
+        if (
+            offer.status not in (Offer.Status.WAITING, Offer.Status.SENT)
+            or request.status not in (Request.Status.OPEN, Request.Status.ESCALATED)
+            or request.starts_at <= now
+        ):
+            return Outcome.CLOSED
+        mediator = Mediator.objects.select_for_update().get(pk=offer.mediator_id)
+        if mediator.assignments.filter(
+            conflict_q(request.starts_at, request.ends_at, request.mode)
+        ).exists():
+            return Outcome.BUSY
+        try:
+            with transaction.atomic():
+                Assignment.objects.create(
+                    request=request,
+                    mediator=mediator,
+                    starts_at=request.starts_at,
+                    ends_at=request.ends_at,
+                    created_at=now,
+                )
+        except IntegrityError:  # the backstop: another assignment got in first
+            _close(offer, Offer.Status.TAKEN, now)
+            return Outcome.TAKEN
+        _close(offer, Offer.Status.ACCEPTED, now)
+        request.status = Request.Status.ASSIGNED
+        request.assigned_at = now
+        request.save(update_fields=["status", "assigned_at"])
+        others = list(
+            request.offers.filter(status__in=[Offer.Status.WAITING, Offer.Status.SENT])
+            .exclude(pk=offer.pk)
+            .values_list("pk", "status")
+        )
+        request.offers.filter(pk__in=[pk for pk, _ in others]).update(
+            status=Offer.Status.TAKEN, answered_at=now
+        )
+        told = [pk for pk, status in others if status == Offer.Status.SENT]
+        request_id = request.pk
+        from .tasks import notify
+
+        transaction.on_commit(lambda: notify.enqueue("assigned", request_id))
+        for pk in told:
+            transaction.on_commit(lambda pk=pk: notify.enqueue("taken", pk))
+    log.info("interpreting request %s assigned (offer %s)", request_id, offer.pk)
+    return Outcome.ACCEPTED
+
+
+def decline(token: str, now: dt.datetime | None = None) -> Outcome:
+    now = now or timezone.now()
+    with transaction.atomic():
+        offer, _request = _lock(token)
+        if offer.status == Offer.Status.DECLINED:
+            return Outcome.DECLINED
+        if offer.status not in (Offer.Status.WAITING, Offer.Status.SENT):
+            return Outcome.CLOSED
+        _close(offer, Offer.Status.DECLINED, now)
+        _after_commit_dispatch(offer.request_id)
+    return Outcome.DECLINED
+
+
+def _close(offer: Offer, status: str, now: dt.datetime) -> None:
+    offer.status = status
+    offer.answered_at = now
+    offer.save(update_fields=["status", "answered_at"])
+
+
+def cancel(request: Request, now: dt.datetime | None = None) -> bool:
+    """The requester (or a coordinator) cancels; the assigned mediator is told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=request.pk)
+        if request.status in (Request.Status.CANCELLED, Request.Status.DONE):
+            return False
+        was_assigned = request.status == Request.Status.ASSIGNED
+        request.status = Request.Status.CANCELLED
+        request.save(update_fields=["status"])
+        request.offers.filter(status__in=[Offer.Status.WAITING, Offer.Status.SENT]).update(
+            status=Offer.Status.WITHDRAWN, answered_at=now
+        )
+        if was_assigned:
+            assigned = Assignment.objects.filter(request=request)
+            mediator_id = assigned.values_list("mediator_id", flat=True).first()
+            assigned.delete()
+            request_id = request.pk
+            from .tasks import notify
+
+            if mediator_id:
+                transaction.on_commit(lambda: notify.enqueue("cancelled", request_id, mediator_id))
+    return True
+
+
+# --- mails about a request ------------------------------------------------------------------
+
+
+def coordinators_of(site):
+    return roles.managers_of(site)
+
+
+def send_notice(kind: str, object_id: int, mediator_id: int | None = None) -> int:
+    """The mails after a change: ``assigned`` (requester and mediator), ``taken`` (an
+    offer someone else won), ``escalated`` (the coordinators), ``cancelled`` (the mediator)."""
+    sent = 0
+    if kind == "taken":
+        offer = Offer.objects.select_related("request__site", "mediator__user").get(pk=object_id)
+        mails.send(
+            offer.mediator.user, "taken", {"request": offer.request, "site": offer.request.site}
+        )
+        return 1
+    request = Request.objects.select_related("site", "requester").get(pk=object_id)
+    site = request.site
+    if kind == "assigned":
+        assignment = Assignment.objects.select_related("mediator__user").get(request=request)
+        mediator = assignment.mediator
+        context = {"request": request, "site": site, "mediator": mediator}
+        language = mails.language_of(mediator.user)
+        mails.send(
+            mediator.user,
+            "assigned_mediator",
+            {**context, "url": mails.link(site, "assignments", language=language)},
+        )
+        sent += 1
+        if request.requester is not None:
+            language = mails.language_of(request.requester)
+            mails.send(
+                request.requester,
+                "assigned_requester",
+                {**context, "url": mails.link(site, "request", request.pk, language=language)},
+            )
+            sent += 1
+    elif kind == "escalated":
+        for person in coordinators_of(site):
+            language = mails.language_of(person)
+            mails.send(
+                person,
+                "escalated",
+                {
+                    "request": request,
+                    "site": site,
+                    "url": mails.link(site, "request", request.pk, language=language),
+                },
+            )
+            sent += 1
+    elif kind == "cancelled" and mediator_id:
+        mediator = Mediator.objects.select_related("user").get(pk=mediator_id)
+        mails.send(mediator.user, "cancelled", {"request": request, "site": site})
+        sent += 1
+    return sent

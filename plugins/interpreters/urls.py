@@ -1,0 +1,16 @@
+"""Mounted under /dolmetschen/ (namespace ``plugins:interpreters``); 404 where it is off."""
+
+from django.urls import path
+
+from treffpunkt.core import converters  # noqa: F401 - registers <id:> and <token:>
+
+from . import views
+
+urlpatterns = [
+    path("", views.request_list, name="requests"),
+    path("anfrage/", views.request_new, name="request_new"),
+    path("anfrage/<id:request_id>/", views.request_detail, name="request"),
+    path("anfrage/<id:request_id>/absagen/", views.request_cancel, name="request_cancel"),
+    path("angebot/<token:token>/", views.offer, name="offer"),
+    path("einsaetze/", views.assignments, name="assignments"),
+]

@@ -1,0 +1,104 @@
+"""The coordinators' admin: mediators (languages, availability, absences), requests and
+assignments of their own town only. Menu items are named "interpreters-…" so they hide on
+sites where the plugin is off."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from treffpunkt.accounts import scope
+from treffpunkt.accounts.scope import SiteScopedViewSetMixin
+
+from .models import Assignment, Mediator, Offer, Request
+
+scope.register(Mediator, site="site")
+scope.register(Request, site="site")
+scope.register(Offer, site="request__site")
+scope.register(Assignment, site="request__site")
+
+
+class MediatorViewSet(SiteScopedViewSetMixin, ModelViewSet):
+    model = Mediator
+    name = "interpreters-mediators"
+    url_prefix = "interpreters/mediators"
+    icon = "user"
+    menu_label = _("Language mediators")
+    list_display = ["__str__", "site", "active", "monthly_wish"]
+    list_filter = ["active", "site"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+    add_to_admin_menu = False
+    panels = [
+        FieldRowPanel([FieldPanel("site"), FieldPanel("user")]),
+        FieldRowPanel([FieldPanel("active"), FieldPanel("paid"), FieldPanel("in_directory")]),
+        FieldPanel("gender"),
+        InlinePanel("languages", label=_("Languages"), min_num=1),
+        FieldPanel("topics"),
+        FieldPanel("modes"),
+        FieldPanel("monthly_wish"),
+        MultiFieldPanel(
+            [InlinePanel("availabilities", label=_("Availability"))], heading=_("When")
+        ),
+        InlinePanel("absences", label=_("Absences")),
+        FieldPanel("notes"),
+    ]
+
+
+class RequestViewSet(SiteScopedViewSetMixin, ModelViewSet):
+    model = Request
+    name = "interpreters-requests"
+    url_prefix = "interpreters/requests"
+    icon = "help"
+    menu_label = _("Interpreting requests")
+    list_display = ["__str__", "topic", "status", "requester"]
+    list_filter = ["status", "language", "topic"]
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("status"),
+        FieldRowPanel([FieldPanel("language"), FieldPanel("dialect")]),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("duration_minutes")]),
+        FieldPanel("mode"),
+        FieldPanel("place"),
+        FieldPanel("topic"),
+        FieldPanel("preferred_gender"),
+        FieldPanel("organisation"),
+        FieldPanel("note"),
+        FieldPanel("offer_mode"),
+        FieldPanel("answer_by"),
+    ]
+
+
+class AssignmentViewSet(SiteScopedViewSetMixin, ModelViewSet):
+    model = Assignment
+    name = "interpreters-assignments"
+    url_prefix = "interpreters/assignments"
+    icon = "date"
+    menu_label = _("Assignments")
+    list_display = ["__str__", "starts_at", "confirmed_minutes", "travel_km"]
+    add_to_admin_menu = False
+    panels = [
+        FieldPanel("mediator_minutes"),
+        FieldPanel("requester_minutes"),
+        FieldPanel("travel_km"),
+        FieldPanel("confirmed_minutes"),
+    ]
+
+    def get_queryset(self, request):
+        return Assignment.objects.select_related("mediator__user", "request")
+
+
+class InterpretersViewSetGroup(ViewSetGroup):
+    menu_label = _("Interpreter pool")
+    menu_icon = "globe"
+    menu_name = "interpreters"
+    items = (RequestViewSet, MediatorViewSet, AssignmentViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_interpreters_viewsets():
+    return InterpretersViewSetGroup()
