@@ -32,6 +32,8 @@ class InterpretersConfig(PluginConfig):
     }
     page_cache_ignore = ("interpreters",)
     role_permissions = {"managers": ALL_PERMISSIONS}
+    dashboard_panels = ("plugins.interpreters.receivers.pool_panel",)
+    report_sections = ("plugins.interpreters.receivers.pool_report_section",)
 
     def ready(self) -> None:
         super().ready()

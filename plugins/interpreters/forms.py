@@ -79,3 +79,20 @@ class RequestForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Request:
         self.instance.starts_at = self.cleaned_data["starts_at"]
         return super().save(commit=commit)
+
+
+class HoursForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes spent"), min_value=1, max_value=720)
+    travel_km = forms.DecimalField(
+        label=_("Travel (km)"),
+        min_value=0,
+        max_value=500,
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+    )
+
+    def __init__(self, *args, travel: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not travel:
+            del self.fields["travel_km"]

@@ -13,4 +13,22 @@ urlpatterns = [
     path("anfrage/<id:request_id>/absagen/", views.request_cancel, name="request_cancel"),
     path("angebot/<token:token>/", views.offer, name="offer"),
     path("einsaetze/", views.assignments, name="assignments"),
+    path("einsaetze/<id:assignment_id>/stunden/", views.assignment_hours, name="assignment_hours"),
+    path("anfrage/<id:request_id>/stunden/", views.request_hours, name="request_hours"),
+    path("abrechnung/<int:year>-<int:month>/", views.my_statement, name="statement"),
+    path(
+        "abrechnung/<int:year>-<int:month>.<str:fmt>",
+        views.my_statement,
+        name="statement_file",
+    ),
+    path(
+        "abrechnung/<id:mediator_id>/<int:year>-<int:month>/",
+        views.mediator_statement,
+        name="mediator_statement",
+    ),
+    path(
+        "abrechnung/<id:mediator_id>/<int:year>-<int:month>.<str:fmt>",
+        views.mediator_statement,
+        name="mediator_statement_file",
+    ),
 ]

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
-from . import access, services
-from .forms import RequestForm
-from .models import Offer, Request
+from treffpunkt.core.localize import month_name
+
+from . import access, hours, services, statement
+from .forms import HoursForm, RequestForm
+from .models import Assignment, Mediator, Offer, Request
 from .ranking import rank, reasons
 
 
@@ -80,17 +86,30 @@ def _visible_request(request: HttpRequest, site: Site, request_id: int) -> Reque
 
 @requester_view
 def request_detail(request: HttpRequest, site: Site, request_id: int) -> HttpResponse:
-    found = _visible_request(request, site, request_id)
-    assignment = (
-        getattr(found, "assignment", None) if found.status == Request.Status.ASSIGNED else None
-    )
+    return _request_page(request, site, _visible_request(request, site, request_id))
+
+
+def _request_page(request, site, found, hours_form=None, status=200):
+    assignment = None
+    if found.status in (Request.Status.ASSIGNED, Request.Status.DONE):
+        assignment = (
+            Assignment.objects.filter(request=found).select_related("mediator__user").first()
+        )
     coordinator = access.is_coordinator(request.user, site)
     context = {"req": found, "assignment": assignment, "coordinator": coordinator}
     if coordinator:
         context["offers"] = found.offers.select_related("mediator__user")
         if found.status in (Request.Status.OPEN, Request.Status.ESCALATED):
             context["candidates"] = [(c, reasons(found, c)) for c in rank(found, limit=10)]
-    return render(request, "interpreters/request_detail.html", context)
+    if (
+        assignment is not None
+        and assignment.starts_at <= timezone.now()
+        and assignment.confirmed_at is None
+    ):
+        context["hours_form"] = hours_form or HoursForm(
+            travel=False, initial={"minutes": found.duration_minutes}
+        )
+    return render(request, "interpreters/request_detail.html", context, status=status)
 
 
 @require_POST
@@ -140,12 +159,162 @@ def assignments(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    mediator = access.mediator_of(request.user, site)
-    if mediator is None:
-        raise Http404
-    rows = access.assignments_for(request.user, site).select_related("request")
+    return _assignments_page(request, site)
+
+
+def _assignments_page(request, site, bad=None, status=200):
+    mediator = _mediator_or_404(request, site)
+    rows = list(
+        access.assignments_for(request.user, site)
+        .select_related("request")
+        .order_by("-starts_at")[:100]
+    )
+    now = timezone.now()
+    for row in rows:
+        row.can_report = row.starts_at <= now and row.confirmed_at is None
+        row.hours_form = (
+            bad[1]
+            if bad and bad[0] == row.pk
+            else HoursForm(
+                prefix=f"a{row.pk}",
+                initial={
+                    "minutes": row.mediator_minutes or row.request.duration_minutes,
+                    "travel_km": row.travel_km,
+                },
+            )
+        )
+    today = timezone.localdate()
     return render(
         request,
         "interpreters/assignments.html",
-        {"mediator": mediator, "assignments": rows.order_by("-starts_at")[:100]},
+        {"mediator": mediator, "assignments": rows, "this_month": today},
+        status=status,
     )
+
+
+# --- hours and the monthly statement -----------------------------------------------------
+
+
+def _mediator_or_404(request: HttpRequest, site: Site):
+    mediator = access.mediator_of(request.user, site)
+    if mediator is None:
+        raise Http404
+    return mediator
+
+
+@require_POST
+def assignment_hours(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The mediator reports the time spent and the way there and back."""
+    site = _site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    row = access.assignments_for(request.user, site).filter(pk=assignment_id).first()
+    if row is None:
+        raise Http404
+    form = HoursForm(request.POST, prefix=f"a{row.pk}")
+    if form.is_valid():
+        try:
+            hours.report_by_mediator(
+                row, form.cleaned_data["minutes"], form.cleaned_data.get("travel_km")
+            )
+        except hours.HoursError:
+            messages.error(request, _("The hours of this assignment cannot be changed now."))
+            return redirect("plugins:interpreters:assignments")
+        messages.success(request, _("Thank you: your hours are recorded."))
+        return redirect("plugins:interpreters:assignments")
+    return _assignments_page(request, site, bad=(row.pk, form), status=400)
+
+
+@require_POST
+@requester_view
+def request_hours(request: HttpRequest, site: Site, request_id: int) -> HttpResponse:
+    """The requester says how long it took; a coordinator's answer confirms the hours."""
+    found = _visible_request(request, site, request_id)
+    row = Assignment.objects.filter(request=found).first()
+    if row is None:
+        raise Http404
+    form = HoursForm(request.POST, travel=False)
+    if not form.is_valid():
+        return _request_page(request, site, found, hours_form=form, status=400)
+    minutes = form.cleaned_data["minutes"]
+    try:
+        if access.is_coordinator(request.user, site):
+            hours.confirm_by_coordinator(row, minutes)
+        else:
+            hours.report_by_requester(row, minutes)
+    except hours.HoursError:
+        messages.error(request, _("The hours of this assignment cannot be changed now."))
+    else:
+        messages.success(request, _("Thank you: the time is recorded."))
+    return redirect("plugins:interpreters:request", found.pk)
+
+
+def _month(year: int, month: int) -> tuple[int, int]:
+    if not (2000 <= year <= 2200 and 1 <= month <= 12):
+        raise Http404
+    return year, month
+
+
+def _statement_response(request, site, mediator, year: int, month: int, fmt: str, own: bool):
+    if fmt not in ("html", "csv", "pdf"):
+        raise Http404
+    built = statement.build(mediator, *_month(year, month))
+    name = f"einsaetze-{year}-{month:02d}-{mediator.pk}"
+    if fmt == "csv":
+        response = HttpResponse(statement.as_csv(built), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    elif fmt == "pdf":
+        response = HttpResponse(
+            statement.as_pdf(built, site.site_name), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    else:
+        if own:
+            files = [
+                reverse("plugins:interpreters:statement_file", args=[year, month, f])
+                for f in ("csv", "pdf")
+            ]
+        else:
+            files = [
+                reverse(
+                    "plugins:interpreters:mediator_statement_file",
+                    args=[mediator.pk, year, month, f],
+                )
+                for f in ("csv", "pdf")
+            ]
+        response = render(
+            request,
+            "interpreters/statement.html",
+            {
+                "statement": built,
+                "mediator": mediator,
+                "period": f"{month_name(month)} {year}",
+                "csv_url": files[0],
+                "pdf_url": files[1],
+            },
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def my_statement(request: HttpRequest, year: int, month: int, fmt: str = "html") -> HttpResponse:
+    site = _site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    mediator = _mediator_or_404(request, site)
+    return _statement_response(request, site, mediator, year, month, fmt, own=True)
+
+
+def mediator_statement(
+    request: HttpRequest, mediator_id: int, year: int, month: int, fmt: str = "html"
+) -> HttpResponse:
+    """A coordinator's copy of a mediator's statement."""
+    site = _site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not access.is_coordinator(request.user, site):
+        raise Http404
+    mediator = Mediator.objects.filter(site=site, pk=mediator_id).select_related("user").first()
+    if mediator is None:
+        raise Http404
+    return _statement_response(request, site, mediator, year, month, fmt, own=False)
