@@ -45,6 +45,16 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
+#: letters and digits of a ticket code: none that read alike (0/O, 1/I/L), so it can be typed
+TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TICKET_LENGTH = 12
+
+
+def ticket_code() -> str:
+    """The code of a QR ticket (about 59 bits of chance): unguessable, short enough to type."""
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
 class EventIndexPage(RoutablePageMixin, Page):
     """The calendar of a site: list and month views with filters, past events, feeds."""
 
@@ -576,6 +586,9 @@ class Registration(models.Model):
     language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     answers = models.JSONField(default=dict, blank=True)
     token = models.CharField(max_length=64, unique=True, default=_token)
+    # What the QR ticket carries: it checks the person in, and nothing else (unlike ``token``,
+    # which cancels; the ticket is shown at the door).
+    ticket = models.CharField(max_length=16, unique=True, default=ticket_code, editable=False)
     email_confirmed = models.BooleanField(default=False)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

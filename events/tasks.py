@@ -60,12 +60,25 @@ def mail_context(registration: Registration) -> dict:
         "confirm_url": absolute(site, reverse("events:confirm", args=[registration.token])),
         "cancel_url": absolute(site, reverse("events:cancel", args=[registration.token])),
         "site_name": site.site_name,
+    } | _ticket_context(registration, site)
+
+
+def _ticket_context(registration: Registration, site) -> dict:
+    """The QR ticket goes with every mail to someone with a place (its PNG is attached)."""
+    from .tickets import display_code, has_ticket, ticket_url
+
+    if not has_ticket(registration):
+        return {}
+    return {
+        "ticket_code": display_code(registration.ticket),
+        "ticket_url": ticket_url(registration, site),
     }
 
 
 def send_mail_to(registration: Registration, mail: str, extra: dict | None = None) -> bool:
     """Render and send one mail in the registrant's language; ``.ics`` when they have a place."""
     from .ical import event_ics
+    from .tickets import qr_png
 
     if not registration.email:
         return False  # personal data already deleted
@@ -77,6 +90,8 @@ def send_mail_to(registration: Registration, mail: str, extra: dict | None = Non
         if registration.status == S.CONFIRMED and mail != "cancelled":
             ics = event_ics(registration.event.specific, context["event_url"])
             message.attach("event.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
+        if context.get("ticket_code"):
+            message.attach("ticket.png", qr_png(context["ticket_url"]), "image/png")
         message.send()
     return True
 

@@ -33,6 +33,16 @@ urlpatterns = [
         name="check_in",
     ),
     path(
+        "veranstaltungen/<id:page_id>/anmeldungen/ticket/",
+        views.ticket_check_in,
+        name="ticket_check_in",
+    ),
+    path(
+        "veranstaltungen/<id:page_id>/anmeldungen/ticket/<str:code>/",
+        views.ticket_view,
+        name="ticket",
+    ),
+    path(
         "veranstaltungen/<id:page_id>/anmeldungen/beitrag/<uuid:public_id>/",
         views.decide_view,
         name="decide",

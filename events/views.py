@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -37,10 +37,10 @@ from treffpunkt.calendar.feeds import (
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.agenda import AgendaLine, fold_recurring
 from treffpunkt.core.exports import csv_response, xlsx_response
-from treffpunkt.core.localize import weekday_names
+from treffpunkt.core.localize import format_time, weekday_names
 from treffpunkt.links import absolute_url
 
-from . import challenge
+from . import challenge, tickets
 from . import registrations as engine
 from .forms import CalendarFilterForm, ContributionForm, HelperForm, MessageForm, SignupForm
 from .ical import event_ics as build_event_ics
@@ -462,6 +462,11 @@ def _token_page(request, registration, error=None, done=None, status=200, ask=No
     context["ask"] = ask
     if event is not None and isinstance(event, EventPage):
         context["calendar"] = calendar_links(event, request)
+    if registration is not None and tickets.has_ticket(registration):
+        context["ticket"] = {
+            "svg": tickets.qr_svg(tickets.ticket_url(registration)),
+            "code": tickets.display_code(registration.ticket),
+        }
     return TemplateResponse(request, "events/registration_status.html", context, status=status)
 
 
@@ -745,6 +750,72 @@ def check_in_view(request, event: EventPage, public_id):
     if query:
         back += "?" + urlencode({"q": query})
     return redirect(f"{back}#r-{registration.public_id}")
+
+
+def _ticket_message(request, result: tickets.CheckInResult) -> None:
+    """What the door sees after a scan, at the top of the list (read out: role=status)."""
+    registration = result.registration
+    name = (registrant_name(registration) or registration.email) if registration else ""
+    if result.outcome == "checked_in":
+        people = registration.party_size
+        messages.success(
+            request,
+            ngettext(
+                "Checked in: %(name)s (%(count)s person).",
+                "Checked in: %(name)s (%(count)s people).",
+                people,
+            )
+            % {"name": name, "count": people},
+        )
+    elif result.outcome == "already":
+        messages.warning(
+            request,
+            _("Already checked in at %(time)s: %(name)s.")
+            % {"time": format_time(registration.attended_at), "name": name},
+        )
+    elif result.outcome == "no_place":
+        messages.error(
+            request,
+            _("This ticket has no place: %(name)s (%(status)s).")
+            % {"name": name, "status": registration.get_status_display()},
+        )
+    else:
+        messages.error(request, _("No ticket with this code for this event."))
+
+
+@organiser
+def ticket_check_in(request, event: EventPage):
+    """The scan (camera or typed code) from the check-in page; back to it for the next one."""
+    if request.method != "POST":
+        return redirect("events:registrations", page_id=event.pk)
+    result = tickets.check_in_by_ticket(event, request.POST.get("code", ""))
+    log.info("ticket scanned", extra={"event_id": event.pk, "outcome": result.outcome})
+    _ticket_message(request, result)
+    return redirect(reverse("events:registrations", args=[event.pk]) + "#scan")
+
+
+@organiser
+def ticket_view(request, event: EventPage, code: str):
+    """The ticket's own address, opened by a phone's camera app: who it is, and one button
+    (a GET never checks in: link previews and scanners open addresses too)."""
+    if request.method == "POST":
+        return ticket_check_in(request, event.pk)
+    registration = tickets.find(event, tickets.read_code(code))
+    if registration is not None and registration.anonymised_at is not None:
+        registration = None
+    context = {
+        "event": event,
+        "page": event,
+        "registration": registration,
+        "display_name": (registrant_name(registration) or registration.email)
+        if registration
+        else "",
+        "has_place": registration is not None and tickets.has_ticket(registration),
+        "code": tickets.display_code(registration.ticket) if registration else "",
+    }
+    return TemplateResponse(
+        request, "events/ticket.html", context, status=200 if registration else 404
+    )
 
 
 @organiser
