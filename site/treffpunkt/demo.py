@@ -370,7 +370,9 @@ def load_core(port: int = 80) -> Demo:
         config.town_name, config.theme, config.tagline = town, theme, tagline
         config.imprint_page, config.privacy_page, config.contact_email = imprint, privacy, email
         config.footer_text = f"<p>Ein Angebot des Integrationsmanagements der Stadt {town}.</p>"
+        config.contact_lines = DEMO_CONTACT_LINES[town]
         config.save()
+        _translate_site_texts(config, town)
         NavigationSettings.for_site(site).save()
 
     _give_roles(people, {"beckum": beckum, "borken": borken})
@@ -418,3 +420,65 @@ def load(port: int = 80) -> Demo:
     with transaction.atomic():
         load_translations(demo)
     return demo
+
+
+# Contact lines of the demo towns (the phone numbers are invented).
+DEMO_CONTACT_LINES = {
+    "Beckum": "Integrationsmanagement, Rathaus\nWeststraße 46, 59269 Beckum\nTelefon 02521 100 203",
+    "Borken": "Integrationsmanagement, Rathaus\nIm Piepershagen 17, 46325 Borken\nTelefon 02861 100 204",
+}
+
+# The site texts in the other languages: tagline, footer text, the contact lines' first and
+# last line ({town} and the phone number are filled in; the address stays as it is).
+DEMO_SITE_TEXTS = {
+    "en": (
+        "Integration network",
+        "A service of the integration management of the town of {town}.",
+        "Integration management, town hall",
+        "Phone",
+    ),
+    "ar": (
+        "شبكة الاندماج",
+        "خدمة من إدارة الاندماج في مدينة {town}.",
+        "إدارة الاندماج، دار البلدية",
+        "الهاتف",
+    ),
+    "uk": (
+        "Мережа інтеграції",
+        "Сервіс управління з питань інтеграції міста {town}.",
+        "Управління з питань інтеграції, ратуша",
+        "Телефон",
+    ),
+    "tr": (
+        "Entegrasyon ağı",
+        "{town} Belediyesi entegrasyon yönetiminin bir hizmetidir.",
+        "Entegrasyon yönetimi, belediye binası",
+        "Telefon",
+    ),
+}
+
+DEMO_BORKEN_TAGLINES = {
+    "en": "Integration and encounter",
+    "ar": "الاندماج واللقاء",
+    "uk": "Інтеграція та зустрічі",
+    "tr": "Entegrasyon ve buluşma",
+}
+
+
+def _translate_site_texts(config, town: str) -> None:
+    from treffpunkt.core.models import SiteTextTranslation
+
+    office, address, phone = DEMO_CONTACT_LINES[town].split("\n")
+    number = phone.split(" ", 1)[1]
+    for language, (tagline, footer, office_text, phone_word) in DEMO_SITE_TEXTS.items():
+        if town == "Borken":
+            tagline = DEMO_BORKEN_TAGLINES[language]
+        SiteTextTranslation.objects.update_or_create(
+            configuration=config,
+            language=language,
+            defaults={
+                "tagline": tagline,
+                "footer_text": f"<p>{footer.format(town=town)}</p>",
+                "contact_lines": f"{office_text}\n{address}\n{phone_word} {number}",
+            },
+        )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from treffpunkt.themes import get_active_theme
@@ -9,6 +10,14 @@ def site_context(request):
     return {
         "theme": get_active_theme(),
         "site_configuration": getattr(request, "site_configuration", None),
+        # tagline, footer text and contact lines in the visitor's language (one query, if used)
+        "site_texts": SimpleLazyObject(lambda: _site_texts(request)),
         "text_direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
         "current_language": language,
     }
+
+
+def _site_texts(request):
+    from .sitetexts import site_texts
+
+    return site_texts(getattr(request, "site_configuration", None))

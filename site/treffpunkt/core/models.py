@@ -98,8 +98,13 @@ class ContentPage(Page):
 
 
 @register_setting(icon="cog")
-class SiteConfiguration(BaseSiteSetting):
-    """What makes one town's site its own: theme, legal pages, contact."""
+class SiteConfiguration(ClusterableModel, BaseSiteSetting):
+    """What makes one town's site its own: theme, legal pages, contact.
+
+    The tagline, footer text and contact lines are written in the site's default language
+    here and translated per language in :class:`SiteTextTranslation` (see
+    :func:`treffpunkt.core.sitetexts.site_texts` for how a page picks them).
+    """
 
     town_name = models.CharField(_("town"), max_length=100, blank=True)
     theme = models.CharField(_("theme"), max_length=50, default="neutral", choices=theme_choices)
@@ -122,6 +127,12 @@ class SiteConfiguration(BaseSiteSetting):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+    contact_lines = models.TextField(
+        _("contact lines"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Shown in the footer, one line each: office, address, phone, opening hours."),
+    )
 
     panels = [
         FieldPanel("town_name"),
@@ -131,10 +142,48 @@ class SiteConfiguration(BaseSiteSetting):
         FieldPanel("privacy_page"),
         FieldPanel("contact_email"),
         FieldPanel("footer_text"),
+        FieldPanel("contact_lines"),
+        InlinePanel(
+            "text_translations",
+            heading=_("Translations"),
+            label=_("Translation of tagline, footer text and contact lines"),
+        ),
     ]
 
     class Meta:
         verbose_name = _("site configuration")
+
+
+def _translation_languages() -> list[tuple[str, str]]:
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class SiteTextTranslation(Orderable):
+    """The tagline, footer text and contact lines of a site in one more language; a field
+    left empty shows the default language's text (marked as such on the page)."""
+
+    configuration = ParentalKey(
+        SiteConfiguration, related_name="text_translations", on_delete=models.CASCADE
+    )
+    language = models.CharField(_("language"), max_length=10, choices=_translation_languages)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+    contact_lines = models.TextField(_("contact lines"), blank=True, max_length=1000)
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("tagline"),
+        FieldPanel("footer_text"),
+        FieldPanel("contact_lines"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("translation of the site texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["configuration", "language"], name="core_site_text_one_per_language"
+            )
+        ]
 
 
 @register_setting(icon="list-ul")
