@@ -129,6 +129,14 @@ RULES: dict[str, Rule] = {
     "events:decide": Rule(
         POST_ONLY, _town_path("/veranstaltungen/{event}/anmeldungen/beitrag/{registration}/")
     ),
+    "events:ticket_check_in": Rule(
+        POST_ONLY, _town_path("/veranstaltungen/{event}/anmeldungen/ticket/")
+    ),
+    "events:ticket": Rule(
+        MANAGER,
+        _town_path("/veranstaltungen/{event}/anmeldungen/ticket/{ticket}/"),
+        private=("registrant",),
+    ),
     "events:challenge": Rule(OPEN, note="the public sign-up form's proof-of-work challenge"),
     "events:cancel_own": Rule(POST_ONLY, _town_path("/veranstaltungen/{event}/absagen/")),
     "events:cancel_mine": Rule(
@@ -692,6 +700,7 @@ def world(make_user, settings):
         t["paths"] = {
             "event": t["event"].pk,
             "registration": t["registration"].public_id,
+            "ticket": t["registration"].ticket,
             "slug": t["slug"],
             "group_room": t["rooms"]["group"].pk,
             "message": message.pk,
