@@ -172,6 +172,24 @@ RULES: dict[str, Rule] = {
         POST_ONLY, _town_path("/dolmetschen/anfrage/1/absagen/")
     ),
     "plugins:interpreters:offer": Rule(TOKEN, _town_path("/dolmetschen/angebot/falsch-{slug}/")),
+    "plugins:interpreters:assignment_hours": Rule(
+        POST_ONLY, _town_path("/dolmetschen/einsaetze/1/stunden/")
+    ),
+    "plugins:interpreters:request_hours": Rule(
+        POST_ONLY, _town_path("/dolmetschen/anfrage/1/stunden/")
+    ),
+    "plugins:interpreters:statement": Rule(
+        SIGNED_IN, note="a mediator's own statement; 404 for everyone else (test_hours.py)"
+    ),
+    "plugins:interpreters:statement_file": Rule(
+        SIGNED_IN, note="a mediator's own statement; 404 for everyone else (test_hours.py)"
+    ),
+    "plugins:interpreters:mediator_statement": Rule(
+        MANAGER, note="the town's coordinators only; 404 for others (test_hours.py)"
+    ),
+    "plugins:interpreters:mediator_statement_file": Rule(
+        MANAGER, note="the town's coordinators only; 404 for others (test_hours.py)"
+    ),
     "plugins:interpreters:assignments": Rule(
         SIGNED_IN, note="a mediator's own assignments; 404 for everyone else (test_views.py)"
     ),
