@@ -9,6 +9,8 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from treffpunkt.accounts import scope
 from treffpunkt.accounts.scope import SiteScopedViewSetMixin
@@ -19,6 +21,26 @@ scope.register(Mediator, site="site")
 scope.register(Request, site="site")
 scope.register(Offer, site="request__site")
 scope.register(Assignment, site="request__site")
+
+
+class AssignmentPermissionPolicy(ModelPermissionPolicy):
+    """An assignment comes only from a mediator accepting an offer (the first acceptance
+    wins, under the request's lock). The admin corrects its hours and travel; it never adds
+    one beside that path, which would skip the double-booking check."""
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a != "add"])
+
+
+register_permission_policy(Assignment, AssignmentPermissionPolicy(Assignment))
 
 
 class MediatorViewSet(SiteScopedViewSetMixin, ModelViewSet):
@@ -81,6 +103,7 @@ class AssignmentViewSet(SiteScopedViewSetMixin, ModelViewSet):
     menu_label = _("Assignments")
     list_display = ["__str__", "starts_at", "confirmed_minutes", "travel_km"]
     add_to_admin_menu = False
+    copy_view_enabled = False
     panels = [
         FieldPanel("mediator_minutes"),
         FieldPanel("requester_minutes"),

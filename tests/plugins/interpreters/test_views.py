@@ -223,3 +223,24 @@ def test_a_mediator_sees_their_own_assignments_only(people, make_request, make_m
         client_for(people["requester"]).get(url("assignments"), HTTP_HOST=BECKUM).status_code == 404
     )
     assert Client().get(url("assignments"), HTTP_HOST=BECKUM).status_code == 302
+
+
+def test_the_admin_never_adds_an_assignment_beside_an_acceptance(
+    people, make_request, make_mediator
+):
+    """Assignments come from accepted offers only; the admin corrects hours, nothing else."""
+    from django.urls import reverse as admin_reverse
+
+    manager = client_for(people["manager"])
+    add = admin_reverse("interpreters-assignments:add")
+    assert manager.get(add, HTTP_HOST=BECKUM).status_code in (302, 403)
+    assert manager.post(add, {}, HTTP_HOST=BECKUM).status_code in (302, 403)
+    assert not Assignment.objects.exists()
+    listing = manager.get(admin_reverse("interpreters-assignments:index"), HTTP_HOST=BECKUM)
+    assert listing.status_code == 200 and f'href="{add}"' not in listing.text
+    request, mediator = make_request(), make_mediator()
+    assignment = Assignment.objects.create(
+        request=request, mediator=mediator, starts_at=request.starts_at, ends_at=request.ends_at
+    )
+    edit = admin_reverse("interpreters-assignments:edit", args=[assignment.pk])
+    assert manager.get(edit, HTTP_HOST=BECKUM).status_code == 200
