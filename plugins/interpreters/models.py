@@ -270,6 +270,29 @@ class Request(models.Model):
         local = timezone.localtime(self.starts_at)
         return f"{language_name(self.language)} · {local:%d.%m.%Y %H:%M}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is None:
+            return
+        # An assigned request keeps its time: moving it would skip the mediator's
+        # double-booking check and leave them at the old time. Cancel and ask anew instead.
+        before = Request.objects.filter(pk=self.pk).values("starts_at", "duration_minutes").first()
+        assigned = Assignment.objects.filter(request_id=self.pk, mediator__isnull=False).exists()
+        if (
+            before
+            and assigned
+            and (
+                before["starts_at"] != self.starts_at
+                or before["duration_minutes"] != self.duration_minutes
+            )
+        ):
+            raise ValidationError(
+                _(
+                    "A mediator has already taken this request, so its time cannot change. "
+                    "Cancel it and make a new request for the new time."
+                )
+            )
+
     @property
     def ends_at(self) -> dt.datetime:
         # in UTC: aware arithmetic in a zone with DST would add wall-clock time

@@ -94,6 +94,13 @@ class RequestViewSet(SiteScopedViewSetMixin, ModelViewSet):
         FieldPanel("answer_by"),
     ]
 
+    def construct_view(self, view_class, **kwargs):
+        # The edit and delete views put the object into the template context under its
+        # model name, "request", where Wagtail's templates expect the HTTP request.
+        if getattr(view_class, "context_object_name", "") is None:
+            kwargs.setdefault("context_object_name", "interpreting_request")
+        return super().construct_view(view_class, **kwargs)
+
 
 class AssignmentViewSet(SiteScopedViewSetMixin, ModelViewSet):
     model = Assignment

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -244,3 +245,43 @@ def test_the_admin_never_adds_an_assignment_beside_an_acceptance(
     )
     edit = admin_reverse("interpreters-assignments:edit", args=[assignment.pk])
     assert manager.get(edit, HTTP_HOST=BECKUM).status_code == 200
+
+
+def test_an_assigned_requests_time_cannot_move_in_the_admin(people, make_request, make_mediator):
+    """Moving an assigned request would leave the mediator at the old time and skip the
+    double-booking check: the admin form refuses it with a message; other fields save."""
+    from django.urls import reverse as admin_reverse
+
+    request, mediator = make_request(), make_mediator()
+    Assignment.objects.create(
+        request=request, mediator=mediator, starts_at=request.starts_at, ends_at=request.ends_at
+    )
+    request.starts_at = request.starts_at + dt.timedelta(hours=2)
+    with pytest.raises(ValidationError) as refused:
+        request.full_clean()
+    assert "cannot change" in str(refused.value) or "nicht mehr ändern" in str(refused.value)
+    request.refresh_from_db()
+    request.note = "Bitte am Eingang warten."
+    request.full_clean()  # the time unchanged: fine
+    manager = client_for(people["manager"])
+    for view in ("edit", "delete"):  # the object is not taken for the HTTP request
+        page = admin_reverse(f"interpreters-requests:{view}", args=[request.pk])
+        assert manager.get(page, HTTP_HOST=BECKUM).status_code == 200
+
+
+def test_the_admin_forms_of_the_pool_open_for_the_towns_manager(people, make_mediator):
+    from django.urls import reverse as admin_reverse
+
+    mediator = make_mediator()
+    manager, other = client_for(people["manager"]), client_for(people["other_manager"])
+    for name, args in (
+        ("interpreters-mediators:index", []),
+        ("interpreters-mediators:add", []),
+        ("interpreters-mediators:edit", [mediator.pk]),
+        ("interpreters-requests:index", []),
+        ("interpreters-requests:add", []),
+        ("interpreters-assignments:index", []),
+    ):
+        assert manager.get(admin_reverse(name, args=args), HTTP_HOST=BECKUM).status_code == 200
+    edit = admin_reverse("interpreters-mediators:edit", args=[mediator.pk])
+    assert other.get(edit, HTTP_HOST=BORKEN).status_code == 404
