@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from treffpunkt.core import converters  # noqa: F401 - registers <id:> and <token:>
+from treffpunkt.core import converters  # noqa: F401 - registers <id:>, <token:>, <year:>, <month:>
 
 from . import views
 
@@ -15,19 +15,19 @@ urlpatterns = [
     path("einsaetze/", views.assignments, name="assignments"),
     path("einsaetze/<id:assignment_id>/stunden/", views.assignment_hours, name="assignment_hours"),
     path("anfrage/<id:request_id>/stunden/", views.request_hours, name="request_hours"),
-    path("abrechnung/<int:year>-<int:month>/", views.my_statement, name="statement"),
+    path("abrechnung/<year:year>-<month:month>/", views.my_statement, name="statement"),
     path(
-        "abrechnung/<int:year>-<int:month>.<str:fmt>",
+        "abrechnung/<year:year>-<month:month>.<str:fmt>",
         views.my_statement,
         name="statement_file",
     ),
     path(
-        "abrechnung/<id:mediator_id>/<int:year>-<int:month>/",
+        "abrechnung/<id:mediator_id>/<year:year>-<month:month>/",
         views.mediator_statement,
         name="mediator_statement",
     ),
     path(
-        "abrechnung/<id:mediator_id>/<int:year>-<int:month>.<str:fmt>",
+        "abrechnung/<id:mediator_id>/<year:year>-<month:month>.<str:fmt>",
         views.mediator_statement,
         name="mediator_statement_file",
     ),

@@ -90,3 +90,37 @@ class TokenConverter:
 
 
 register_converter(TokenConverter, "token")
+
+
+class YearConverter:
+    """A year of four digits between 1900 and 2200 (a monthly statement's period)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            raise ValueError(value)
+        return year
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+class MonthConverter:
+    """A month number 1 to 12, with or without a leading zero."""
+
+    regex = "[0-9]{1,2}"
+
+    def to_python(self, value: str) -> int:
+        month = int(value)
+        if not 1 <= month <= 12:
+            raise ValueError(value)
+        return month
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
