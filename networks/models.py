@@ -23,7 +23,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from treffpunkt.core.blocks import body_blocks
@@ -344,6 +344,15 @@ class OrganisationDirectoryPage(RoutablePageMixin, Page):
 
         return organisation_detail(request, self, slug)
 
+    def sitemap_subpages(self, request) -> list[dict]:
+        """Each organisation of the directory's town, for ``/sitemap.xml``."""
+        from .queries import organisations_for_sitemap
+
+        return [
+            {"path": self.reverse_subpage("organisation", kwargs={"slug": slug})}
+            for slug in organisations_for_sitemap(Site.find_for_request(request))
+        ]
+
     @path("<str:slug>/vcard/", name="vcard")
     def vcard_view(self, request, slug):
         from .views import organisation_vcard
@@ -382,6 +391,15 @@ class MeasureIndexPage(RoutablePageMixin, Page):
         from .views import measures_export
 
         return measures_export(request, self, "xlsx")
+
+    def sitemap_subpages(self, request) -> list[dict]:
+        """Each measure of the town, for ``/sitemap.xml``."""
+        from .queries import measures_for_sitemap
+
+        return [
+            {"path": self.reverse_subpage("measure", kwargs={"slug": slug}), "lastmod": changed}
+            for slug, changed in measures_for_sitemap(Site.find_for_request(request))
+        ]
 
     @path("<str:slug>/", name="measure")
     def detail_view(self, request, slug):

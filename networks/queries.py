@@ -177,6 +177,24 @@ def measures_of_organisation(organisation: Organisation) -> QuerySet[Measure]:
     )
 
 
+def organisations_for_sitemap(site: Site | None) -> list[str]:
+    """The slugs of the organisations the town's directory shows (each has its page)."""
+    if site is None:
+        return []
+    return list(
+        Organisation.objects.filter(_site_q(site)).order_by("name").values_list("slug", flat=True)
+    )
+
+
+def measures_for_sitemap(site: Site | None) -> list[tuple[str, object]]:
+    """The slug and last change of each measure the town's measures database shows."""
+    if site is None:
+        return []
+    return list(
+        Measure.objects.filter(site=site).order_by("title").values_list("slug", "updated_at")
+    )
+
+
 def organisations_with_measures(site: Site) -> QuerySet[Organisation]:
     return Organisation.objects.filter(_site_q(site)).only("pk", "name").order_by("name")
 

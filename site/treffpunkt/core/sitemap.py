@@ -7,6 +7,12 @@ it. Each entry names all its translations (``xhtml:link rel="alternate" hreflang
 behind a view restriction (login, groups, password) are left out, through the same check as
 every other listing (:func:`treffpunkt.core.restrictions.visible_to` for nobody signed in).
 
+A routable page adds its public sub-pages (a directory's organisations, the measures of a
+measures database) through a ``sitemap_subpages(request)`` method returning dicts with
+``path`` (below the page's address, the same in every language, as the language switcher
+keeps it) and optionally ``lastmod``; each sub-page names the same sub-page below the page's
+translations as its alternates.
+
 ``robots.txt`` keeps crawlers out of what is personal or endless (accounts, token links,
 search, language choice, the admin) in every language, and names the sitemap.
 """
@@ -48,6 +54,13 @@ def public_pages(site: Site):
     return visible_to(pages, None)
 
 
+def _subpages(page: Page, request: HttpRequest) -> list[dict]:
+    """What a routable page lists below itself (see the module's docstring)."""
+    if not hasattr(page.specific_class or Page, "sitemap_subpages"):
+        return []
+    return page.specific.sitemap_subpages(request)
+
+
 def _entries(request: HttpRequest, site: Site) -> list[dict]:
     by_key: dict = defaultdict(dict)
     entries = []
@@ -55,14 +68,18 @@ def _entries(request: HttpRequest, site: Site) -> list[dict]:
         relative = page.get_url(request=request)
         if not relative:
             continue
-        entry = {
-            "loc": request.build_absolute_uri(relative),
-            "lastmod": page.last_published_at,
-            "language": page.locale.language_code,
-            "key": page.translation_key,
-        }
-        by_key[page.translation_key][entry["language"]] = entry["loc"]
-        entries.append(entry)
+        language = page.locale.language_code
+        found = [{"path": "", "lastmod": page.last_published_at}, *_subpages(page, request)]
+        for item in found:
+            key = (page.translation_key, item["path"])
+            entry = {
+                "loc": request.build_absolute_uri(relative + item["path"]),
+                "lastmod": item.get("lastmod"),
+                "language": language,
+                "key": key,
+            }
+            by_key[key][language] = entry["loc"]
+            entries.append(entry)
     offered = [code for code, _name in settings.LANGUAGES]
     for entry in entries:
         versions = by_key[entry["key"]]
