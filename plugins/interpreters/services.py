@@ -108,9 +108,12 @@ def dispatch(request_id: int, now: dt.datetime | None = None) -> list[int]:
             if pending.exists():
                 return []  # this round is still open
         else:
+            # an offer unanswered for its turn stays open (a late "yes" still wins), but
+            # no longer holds up the next mediator
             turn = dt.timedelta(hours=setting("OFFER_TURN_HOURS"))
             overdue = pending.filter(sent_at__lt=now - turn)
-            if pending.exclude(pk__in=overdue.values("pk")).exists():
+            pending = pending.exclude(pk__in=overdue.values("pk"))
+            if pending.exists():
                 return []
             count = 1
         candidates = rank(request, limit=count)
@@ -353,3 +356,97 @@ def send_notice(kind: str, object_id: int, mediator_id: int | None = None) -> in
         mails.send(mediator.user, "cancelled", {"request": request, "site": site})
         sent += 1
     return sent
+
+
+# --- the periodic job (manage.py interpreters_housekeeping) ---------------------------------
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> int:
+    """Open requests whose answer-by time passed go to the coordinators (their offers stay
+    open: a late acceptance still wins)."""
+    now = now or timezone.now()
+    escalated = 0
+    due = Request.objects.filter(
+        status=Request.Status.OPEN, answer_by__lte=now, starts_at__gt=now, anonymised_at=None
+    )
+    for request_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            request = Request.objects.select_for_update().filter(pk=request_id).first()
+            if request is None or request.status != Request.Status.OPEN:
+                continue
+            _escalate(request)
+            escalated += 1
+    return escalated
+
+
+def pass_on_unanswered(now: dt.datetime | None = None) -> list[int]:
+    """One-after-the-other requests whose offer went unanswered for ``OFFER_TURN_HOURS``:
+    the next fitting mediator is asked (or, nobody left, the coordinators). Returns the new
+    offers' ids."""
+    now = now or timezone.now()
+    turn = dt.timedelta(hours=setting("OFFER_TURN_HOURS"))
+    due = (
+        Request.objects.filter(
+            status=Request.Status.OPEN,
+            offer_mode=OfferMode.IN_TURN,
+            starts_at__gt=now,
+            anonymised_at=None,
+            offers__status=Offer.Status.SENT,
+            offers__sent_at__lt=now - turn,
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    new: list[int] = []
+    for request_id in list(due):
+        new += dispatch(request_id, now=now)
+    return new
+
+
+def resend_failed(now: dt.datetime | None = None) -> int:
+    """Offers whose mail did not go out (the mail server refused) are sent again, as long
+    as their request is still looking for someone."""
+    now = now or timezone.now()
+    waiting = Offer.objects.filter(
+        status=Offer.Status.WAITING,
+        request__status__in=[Request.Status.OPEN, Request.Status.ESCALATED],
+        request__starts_at__gt=now,
+        request__anonymised_at=None,
+    ).values_list("pk", flat=True)
+    return sum(1 for offer_id in list(waiting) if send_offer_mail(offer_id))
+
+
+def anonymise_old(now: dt.datetime | None = None) -> int:
+    """``ANONYMISE_AFTER_DAYS`` after the appointment a request loses who asked, the place,
+    the note and its offers (the links in old mails stop working); language, topic, times
+    and the assignment's hours stay for the statements and the network's numbers."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=setting("ANONYMISE_AFTER_DAYS"))
+    with transaction.atomic():
+        ids = list(
+            Request.objects.select_for_update()
+            .filter(anonymised_at=None, starts_at__lt=cutoff)
+            .values_list("pk", flat=True)
+        )
+        Request.objects.filter(pk__in=ids).update(
+            requester=None,
+            organisation="",
+            place="",
+            note="",
+            preferred_gender="",
+            anonymised_at=now,
+        )
+        Offer.objects.filter(request_id__in=ids).delete()
+    if ids:
+        log.info("anonymised %d interpreting requests", len(ids))
+    return len(ids)
+
+
+def housekeeping(now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    return {
+        "resent": resend_failed(now),
+        "passed_on": len(pass_on_unanswered(now)),
+        "escalated": escalate_overdue(now),
+        "anonymised": anonymise_old(now),
+    }

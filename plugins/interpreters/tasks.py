@@ -22,3 +22,10 @@ def send_offer(offer_id: int) -> bool:
 @task(**MAIL)
 def notify(kind: str, object_id: int, mediator_id: int | None = None) -> int:
     return services.send_notice(kind, object_id, mediator_id)
+
+
+@task()
+def housekeeping() -> dict:
+    """Periodic (``manage.py interpreters_housekeeping``): unanswered offers in turn passed
+    on, overdue requests escalated, failed offer mails sent again, old requests anonymised."""
+    return services.housekeeping()

@@ -276,6 +276,7 @@ PERIODIC_JOBS: dict[str, float] = {
     "meetings_notify": 3600,
     "chat_mention_digest": 300,
     "mentoring_housekeeping": 3600,
+    "interpreters_housekeeping": 900,
     "clearsessions": 86400,
     **env.json("PERIODIC_JOBS", default={}),
 }
