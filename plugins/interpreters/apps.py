@@ -37,3 +37,4 @@ class InterpretersConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
+        from . import receivers  # noqa: F401 - connects the personal data export

@@ -1,18 +1,23 @@
 """The pool's answers to the core's extension points: the dashboard panel, the committee
-report's section, and the person signals (a deleted account's data)."""
+report's section, and a person's own data for their download. (A deleted account takes
+its mediator profiles along and leaves its requests without a requester: the foreign keys
+do that.)"""
 
 from __future__ import annotations
 
+import recurrence
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from treffpunkt.accounts.dashboard import DashboardPanel
 from treffpunkt.core.localize import format_number, month_name
+from treffpunkt.signals import personal_data_export
 
 from . import access
 from .languages import language_name
-from .models import Assignment, Offer, Request, Topic
+from .models import Assignment, Mediator, Offer, Request, Topic
 from .numbers import numbers
 
 
@@ -125,3 +130,91 @@ def pool_report_section(sender, start, end, action_field=None, **kwargs):
             )
         )
     return ReportSection(_("Interpreter pool"), rows, order=70)
+
+
+def _mediator_data(mediator: Mediator) -> dict:
+    assignments = mediator.assignments.select_related("request").order_by("starts_at")
+    return {
+        "town": mediator.site.site_name or mediator.site.hostname,
+        "gender": mediator.gender,
+        "languages": [
+            {"language": entry.language, "dialect": entry.dialect, "level": entry.level}
+            for entry in mediator.languages.all()
+        ],
+        "topics": mediator.topics,
+        "ways": mediator.modes,
+        "assignments_wished_per_month": mediator.monthly_wish,
+        "active": mediator.active,
+        "paid": mediator.paid,
+        "in_directory": mediator.in_directory,
+        "notes_of_the_coordinators": mediator.notes,
+        "availability": [
+            {
+                "from": window.starts_on,
+                "days": recurrence.serialize(window.recurrence),
+                "start_time": window.start_time,
+                "end_time": window.end_time,
+            }
+            for window in mediator.availabilities.all()
+        ],
+        "absences": [
+            {"first_day": absence.first_day, "last_day": absence.last_day}
+            for absence in mediator.absences.all()
+        ],
+        "offers": [
+            {
+                "date": offer.request.starts_at,
+                "language": offer.request.language,
+                "status": offer.status,
+                "sent_at": offer.sent_at,
+                "answered_at": offer.answered_at,
+            }
+            for offer in mediator.offers.select_related("request").order_by("request__starts_at")
+        ],
+        "assignments": [
+            {
+                "start": row.starts_at,
+                "end": row.ends_at,
+                "language": row.request.language,
+                "topic": row.request.topic,
+                "minutes_reported": row.mediator_minutes,
+                "travel_km": row.travel_km,
+                "minutes_confirmed": row.confirmed_minutes,
+            }
+            for row in assignments
+        ],
+    }
+
+
+@receiver(personal_data_export, dispatch_uid="interpreters_export_person")
+def export_person(sender, user, emails=frozenset(), **kwargs):
+    """The person's mediator profiles (languages, availability, offers, assignments with
+    their hours) and the requests they made, in every town; never an offer's token."""
+    mediators = Mediator.objects.filter(user_id=user.pk).select_related("site")
+    requests = Request.objects.filter(requester_id=user.pk).select_related("site")
+    if not mediators.exists() and not requests.exists():
+        return None
+    return {
+        "section": "interpreters",
+        "data": {
+            "mediator_profiles": [_mediator_data(mediator) for mediator in mediators],
+            "requests": [
+                {
+                    "town": req.site.site_name or req.site.hostname,
+                    "organisation": req.organisation,
+                    "language": req.language,
+                    "dialect": req.dialect,
+                    "date": req.starts_at,
+                    "duration_minutes": req.duration_minutes,
+                    "way": req.mode,
+                    "place": req.place,
+                    "topic": req.topic,
+                    "preferred_gender": req.preferred_gender,
+                    "note": req.note,
+                    "status": req.status,
+                    "created_at": req.created_at,
+                }
+                for req in requests.order_by("starts_at")
+            ],
+        },
+    }
