@@ -32,9 +32,10 @@ class Numbers:
 
 def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Aware bounds of the days ``start`` to ``end`` (both included), on the town's clock."""
+    zone = timezone.get_default_timezone()
     return (
-        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
-        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min), zone),
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), zone),
     )
 
 
@@ -65,14 +66,14 @@ def numbers(site, start: dt.date, end: dt.date) -> Numbers:
             starts_at__lt=high,
             confirmed_minutes__isnull=False,
         )
-        .annotate(month=TruncMonth("starts_at"))
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_default_timezone()))
         .values("month")
         .annotate(minutes=Sum("confirmed_minutes"))
         .order_by("month")
     )
     result.hours_by_month = [
         (
-            timezone.localtime(row["month"]).date()
+            timezone.localtime(row["month"], timezone.get_default_timezone()).date()
             if isinstance(row["month"], dt.datetime)
             else row["month"],
             row["minutes"] / 60,

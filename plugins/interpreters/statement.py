@@ -28,8 +28,20 @@ def _setting(name: str) -> Decimal:
     return Decimal(str(apps.get_app_config("interpreters").setting(name)))
 
 
+def town_zone() -> dt.tzinfo:
+    """The town's clock (``TIME_ZONE``, Europe/Berlin), whatever zone a request activated."""
+    return timezone.get_default_timezone()
+
+
+def month_of(moment: dt.datetime) -> tuple[int, int]:
+    """Year and month of ``moment`` on the town's clock: 23:30 UTC on 31 January is
+    already February in Beckum."""
+    local = moment.astimezone(town_zone())
+    return local.year, local.month
+
+
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    zone = timezone.get_current_timezone()
+    zone = town_zone()
     start = dt.datetime(year, month, 1, tzinfo=zone)
     end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
     return start, end
@@ -105,7 +117,7 @@ def as_csv(statement: Statement) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_("Date"), _("Language"), _("Minutes"), _("Travel (km)"), _("Amount (EUR)")])
     for line in statement.lines:
-        local = timezone.localtime(line.assignment.starts_at)
+        local = timezone.localtime(line.assignment.starts_at, town_zone())
         writer.writerow(
             [
                 local.strftime("%Y-%m-%d %H:%M"),
@@ -149,7 +161,7 @@ def as_pdf(statement: Statement, site_name: str) -> bytes:
     pdf.ln()
     pdf.set_font(TEXT, "", 10)
     for line in statement.lines:
-        local = timezone.localtime(line.assignment.starts_at)
+        local = timezone.localtime(line.assignment.starts_at, town_zone())
         cells = (
             f"{format_date(local, 'medium', language)} {local:%H:%M}",
             line.assignment.request.language_label,

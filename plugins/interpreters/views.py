@@ -97,6 +97,8 @@ def _request_page(request, site, found, hours_form=None, status=200):
         )
     coordinator = access.is_coordinator(request.user, site)
     context = {"req": found, "assignment": assignment, "coordinator": coordinator}
+    if assignment is not None:
+        context["statement_month"] = statement.month_of(assignment.starts_at)
     if coordinator:
         context["offers"] = found.offers.select_related("mediator__user")
         if found.status in (Request.Status.OPEN, Request.Status.ESCALATED):
@@ -183,11 +185,10 @@ def _assignments_page(request, site, bad=None, status=200):
                 },
             )
         )
-    today = timezone.localdate()
     return render(
         request,
         "interpreters/assignments.html",
-        {"mediator": mediator, "assignments": rows, "this_month": today},
+        {"mediator": mediator, "assignments": rows, "this_month": statement.month_of(now)},
         status=status,
     )
 
