@@ -57,3 +57,35 @@ def test_sign_up_and_login_pages_pass_axe_in_arabic(live_server, page, demo):
     for path in ["/ar/accounts/login/", "/ar/accounts/signup/", "/accounts/password/reset/"]:
         page.goto(live_server.url + path)
         assert_no_axe_violations(page)
+
+
+def test_no_content_security_policy_violations_on_public_pages(live_server, page, demo):
+    """style-src and script-src allow no 'unsafe-inline' outside the admin: every page the
+    home page links to (German and Arabic) loads without the browser refusing a style or a
+    script, and the town's colours (the one inline style block, with the nonce) apply."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append((page.url, message.text))
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    server = live_server.url
+    paths = {"/", "/ar/", "/accounts/login/", "/suche/?q=Fest"}
+    for start in ("/", "/ar/"):
+        page.goto(server + start)
+        for href in page.eval_on_selector_all(
+            "a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
+        ):
+            if not href.startswith(("/admin", "/static", "/media", "/documents")):
+                paths.add(href.split("#")[0])
+    for path in sorted(paths)[:40]:
+        page.goto(server + path)
+    assert not violations, violations
+    page.goto(server + "/")
+    primary = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim()"
+    )
+    assert primary  # the theme's colours came through the nonce'd style block

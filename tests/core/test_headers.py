@@ -39,9 +39,11 @@ def test_public_pages_allow_no_inline_script_and_carry_a_fresh_nonce(client, sit
         assert response.status_code == 200 and response["X-Page-Cache"] == expected
         script = _directive(response, "script-src")
         assert "'unsafe-inline'" not in script and "'self'" in script
+        style = _directive(response, "style-src")
+        assert "'unsafe-inline'" not in style and "'self'" in style
         nonce = _nonce_in_html(response)
         # the header names exactly the nonce this answer's HTML carries, never a stored one
-        assert f"'nonce-{nonce}'" in script
+        assert f"'nonce-{nonce}'" in script and f"'nonce-{nonce}'" in style
         nonces.append(nonce)
     assert len(set(nonces)) == 3
 
@@ -51,6 +53,7 @@ def test_member_pages_allow_no_inline_script(client, site, user):
     for path in ["/konto/", "/konto/profil/", "/accounts/login/"]:
         response = client.get(path, **HOST, follow=True)
         assert "'unsafe-inline'" not in _directive(response, "script-src"), path
+        assert "'unsafe-inline'" not in _directive(response, "style-src"), path
 
 
 def test_the_wagtail_admin_keeps_the_inline_scripts_it_needs(client, site, staff):
@@ -59,6 +62,8 @@ def test_the_wagtail_admin_keeps_the_inline_scripts_it_needs(client, site, staff
     assert response.status_code == 200
     script = _directive(response, "script-src")
     assert "'unsafe-inline'" in script and not any(w.startswith("'nonce-") for w in script)
+    style = _directive(response, "style-src")
+    assert "'unsafe-inline'" in style and not any(w.startswith("'nonce-") for w in style)
 
 
 def _private(response) -> bool:

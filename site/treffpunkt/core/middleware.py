@@ -77,9 +77,10 @@ class SiteMiddleware:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp with a nonce for public and member pages (``script-src 'self' 'nonce-…'``,
-    no ``'unsafe-inline'``), and the inline scripts the Wagtail admin needs under
-    ``/admin/`` (where a nonce would switch ``'unsafe-inline'`` off, so none is sent)."""
+    """django-csp with a nonce for public and member pages (``script-src`` and ``style-src``
+    ``'self' 'nonce-…'``, no ``'unsafe-inline'``), and the inline scripts and styles the
+    Wagtail admin needs under ``/admin/`` (where a nonce would switch ``'unsafe-inline'``
+    off, so none is sent)."""
 
     ADMIN_PREFIX = "/admin/"
 
@@ -89,6 +90,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.replace = {
                 **(parts.replace or {}),
                 "script-src": [SELF, UNSAFE_INLINE],
+                "style-src": [SELF, UNSAFE_INLINE],
             }
         return parts
 

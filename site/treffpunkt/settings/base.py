@@ -444,8 +444,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        # a fresh nonce per answer, no 'unsafe-inline' (the admin keeps it: core/middleware.py)
+        # a fresh nonce per answer, no 'unsafe-inline' (the admin keeps it: core/middleware.py);
+        # the one inline style block (a town's colours) and the error page carry the nonce
+        "style-src": ["'self'", NONCE],
         "script-src": ["'self'", NONCE],
         "connect-src": ["'self'", "ws:", "wss:"],
         "font-src": ["'self'", "data:"],
