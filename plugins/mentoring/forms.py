@@ -121,4 +121,25 @@ class CheckInForm(forms.Form):
     please_contact = forms.BooleanField(label=_("Please contact me"), required=False)
 
 
+class FirstMeetingForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label=_("Did the first meeting take place?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    held_on = forms.DateField(
+        label=_("On which day?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("held") and not cleaned.get("held_on") and "held_on" not in self.errors:
+            self.add_error("held_on", _("Please enter the day of the first meeting."))
+        return cleaned
+
+
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]

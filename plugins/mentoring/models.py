@@ -293,6 +293,16 @@ class Match(models.Model):
     first_meeting_place = models.CharField(
         _("place of the first meeting"), max_length=200, blank=True
     )
+    #: whether the first meeting took place (None: not recorded yet), recorded by either
+    #: side through their link or by a coordinator
+    first_meeting_held = models.BooleanField(_("first meeting took place"), null=True, blank=True)
+    first_meeting_held_on = models.DateField(_("first meeting held on"), null=True, blank=True)
+    first_meeting_recorded_by = models.CharField(
+        _("first meeting recorded by"), max_length=20, blank=True
+    )
+    first_meeting_recorded_at = models.DateTimeField(
+        _("first meeting recorded at"), null=True, blank=True
+    )
     mentor_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     mentee_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 

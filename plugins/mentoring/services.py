@@ -251,6 +251,58 @@ def end(match: Match, reason: str) -> bool:
     return bool(updated)
 
 
+# --- the first meeting -----------------------------------------------------------------------
+
+#: a first meeting not recorded this long after its date shows on the coordinators' list
+FIRST_MEETING_GRACE = timedelta(days=7)
+
+
+def record_first_meeting(
+    match: Match, side: str, held: bool, held_on: dt.date | None = None
+) -> bool:
+    """Whether the first meeting took place, and on which day. ``side`` is ``"mentor"``,
+    ``"mentee"`` or ``"coordinator"``; a side records once (the first answer counts), a
+    coordinator may correct it. True when this call recorded it."""
+    live = [Match.Status.ACTIVE, Match.Status.PAUSED]
+    if side == "coordinator":
+        live.append(Match.Status.PROPOSED)  # a meeting can take place before both said yes
+    if match.status not in live:
+        raise ValidationError(_("This match is not running."))
+    if held:
+        if held_on is None:
+            raise ValidationError(_("Please enter the day of the first meeting."))
+        if held_on > timezone.localdate():
+            raise ValidationError(_("The day of the first meeting cannot be in the future."))
+        if held_on < timezone.localtime(match.proposed_at).date():
+            raise ValidationError(
+                _("The day of the first meeting cannot be before the match was proposed.")
+            )
+    else:
+        held_on = None
+    matches = Match.objects.filter(pk=match.pk, status__in=live)
+    if side != "coordinator":
+        matches = matches.filter(first_meeting_held__isnull=True)
+    updated = matches.update(
+        first_meeting_held=held,
+        first_meeting_held_on=held_on,
+        first_meeting_recorded_by=side,
+        first_meeting_recorded_at=timezone.now(),
+    )
+    match.refresh_from_db()
+    if updated:
+        logger.info("match %s: first meeting recorded by the %s (held: %s)", match.pk, side, held)
+    return bool(updated)
+
+
+def first_meeting_overdue_since(match: Match, now: dt.datetime) -> dt.datetime | None:
+    """The moment since when the first meeting's record is overdue (a week after its
+    planned date, nothing recorded), else None."""
+    if match.first_meeting_held is not None or match.first_meeting_at is None:
+        return None
+    due = match.first_meeting_at + FIRST_MEETING_GRACE
+    return due if due < now else None
+
+
 # --- check-ins -------------------------------------------------------------------------------
 
 
@@ -272,12 +324,15 @@ def last_contact(match: Match) -> dt.datetime | None:
 
 def needing_attention(programmes, now: dt.datetime | None = None) -> list[dict]:
     """Running matches of ``programmes`` that someone should look after: a flag not yet
-    handled, or no check-in within the programme's interval since the last one (or since
-    the start). Each item: ``match``, ``flagged`` (bool), ``overdue_since`` (datetime or
-    None)."""
+    handled, no check-in within the programme's interval since the last one (or since
+    the start), a first meeting not recorded a week after its date, or one that did not
+    take place. Each item: ``match``, ``flagged`` (bool), ``overdue_since`` (datetime or
+    None), ``first_meeting_due`` (datetime or None), ``first_meeting_missed`` (bool)."""
     now = now or timezone.now()
     matches = (
-        Match.objects.filter(programme__in=programmes, status=Match.Status.ACTIVE)
+        Match.objects.filter(
+            programme__in=programmes, status__in=[Match.Status.ACTIVE, Match.Status.PROPOSED]
+        )
         .select_related("programme", "mentor", "application")
         .annotate(
             latest_checkin=Max("checkins__created_at"),
@@ -290,18 +345,31 @@ def needing_attention(programmes, now: dt.datetime | None = None) -> list[dict]:
     )
     found = []
     for match in matches:
-        since = max(filter(None, [match.latest_checkin, match.started_at]), default=None)
-        due = since + timedelta(weeks=match.programme.checkin_interval_weeks) if since else None
-        overdue = due is not None and due < now
-        if overdue or match.pk in flagged_ids:
+        overdue = False
+        due = None
+        if match.status == Match.Status.ACTIVE:
+            since = max(filter(None, [match.latest_checkin, match.started_at]), default=None)
+            weeks = match.programme.checkin_interval_weeks
+            due = since + timedelta(weeks=weeks) if since else None
+            overdue = due is not None and due < now
+        first_due = first_meeting_overdue_since(match, now)
+        missed = match.first_meeting_held is False
+        if overdue or match.pk in flagged_ids or first_due or missed:
             found.append(
                 {
                     "match": match,
                     "flagged": match.pk in flagged_ids,
                     "overdue_since": due if overdue else None,
+                    "first_meeting_due": first_due,
+                    "first_meeting_missed": missed,
                 }
             )
-    found.sort(key=lambda item: (not item["flagged"], item["overdue_since"] or now))
+    found.sort(
+        key=lambda item: (
+            not (item["flagged"] or item["first_meeting_missed"]),
+            min(filter(None, [item["overdue_since"], item["first_meeting_due"], now])),
+        )
+    )
     return found
 
 

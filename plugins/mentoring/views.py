@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,7 +21,7 @@ from treffpunkt.accounts import roles
 from treffpunkt.core.ratelimit import allow
 
 from . import access, ranking, services
-from .forms import ApplicationForm, CheckInForm, EndForm, ProposeForm
+from .forms import ApplicationForm, CheckInForm, EndForm, FirstMeetingForm, ProposeForm
 from .models import Application, Match, Programme
 
 
@@ -128,37 +129,57 @@ def _match_by_token(request: HttpRequest, token: str):
     return match, side
 
 
+def _submitted(form, call) -> bool:
+    """Validate ``form`` and hand its data to ``call``; a rule the service refuses becomes
+    the form's error. True when it went through."""
+    if not form.is_valid():
+        return False
+    try:
+        call(**form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """A side's page of its match: accept or decline a proposal (POST), later the check-in."""
+    """A side's page of its match: accept or decline a proposal (POST), later whether the
+    first meeting took place, and the check-in."""
     try:
         match, side = _match_by_token(request, token)
     except services.TokenError as error:
         return _invalid(request, error)
     done = ""
     form = CheckInForm()
+    first_meeting_form = FirstMeetingForm()
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action == "accept" and services.accept(match, side):
-            done = "accepted"
-        elif action == "decline" and services.decline(match, side):
-            done = "declined"
-        elif action == "checkin":
-            form = CheckInForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.check_in(match, side, **form.cleaned_data)
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    done, form = "checked_in", CheckInForm()
-        elif action not in ("accept", "decline", "checkin"):
+        if action not in ("accept", "decline", "checkin", "first_meeting"):
             return render(
                 request,
                 "mentoring/link_invalid.html",
                 {"message": _("Unknown action.")},
                 status=400,
             )
+        if action == "accept" and services.accept(match, side):
+            done = "accepted"
+        elif action == "decline" and services.decline(match, side):
+            done = "declined"
+        elif action == "first_meeting":
+            first_meeting_form = FirstMeetingForm(request.POST)
+            if _submitted(
+                first_meeting_form,
+                lambda held, held_on: services.record_first_meeting(match, side, held, held_on),
+            ):
+                done, first_meeting_form = "first_meeting", FirstMeetingForm()
+            else:
+                status = 400
+        elif action == "checkin":
+            form = CheckInForm(request.POST)
+            if _submitted(form, lambda **data: services.check_in(match, side, **data)):
+                done, form = "checked_in", CheckInForm()
     accepted = match.mentor_accepted_at if side == "mentor" else match.mentee_accepted_at
     return render(
         request,
@@ -169,9 +190,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "accepted": accepted is not None,
             "done": done,
             "form": form,
+            "first_meeting_form": first_meeting_form,
+            "ask_first_meeting": match.is_running
+            and match.first_meeting_held is None
+            and (match.first_meeting_at is None or match.first_meeting_at <= timezone.now()),
             # the mentee's details reach the mentor only once the match runs
             "show_mentee": side == "mentor" and match.status != Match.Status.PROPOSED,
         },
+        status=status,
     )
 
 
@@ -294,9 +320,20 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         programme__in=programmes,
     )
     end_form = EndForm()
+    first_meeting_form = FirstMeetingForm()
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "pause":
+        if action == "first_meeting":
+            first_meeting_form = FirstMeetingForm(request.POST)
+            if first_meeting_form.is_valid():
+                data = first_meeting_form.cleaned_data
+                try:
+                    services.record_first_meeting(
+                        match, "coordinator", data["held"], data["held_on"]
+                    )
+                except ValidationError as exc:
+                    first_meeting_form.add_error(None, exc)
+        elif action == "pause":
             services.pause(match)
         elif action == "resume":
             services.resume(match)
@@ -308,11 +345,17 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
                 services.end(match, end_form.cleaned_data["reason"])
         else:
             raise Http404
-        if not end_form.errors:
+        if not end_form.errors and not first_meeting_form.errors:
             return redirect("plugins:mentoring:match", match.pk)
     return render(
         request,
         "mentoring/match_detail.html",
-        {"match": match, "checkins": match.checkins.all(), "end_form": end_form},
-        status=400 if end_form.errors else 200,
+        {
+            "match": match,
+            "checkins": match.checkins.all(),
+            "end_form": end_form,
+            "first_meeting_form": first_meeting_form,
+            "first_meeting_due": services.first_meeting_overdue_since(match, timezone.now()),
+        },
+        status=400 if end_form.errors or first_meeting_form.errors else 200,
     )
