@@ -121,6 +121,24 @@ class CheckInForm(forms.Form):
     please_contact = forms.BooleanField(label=_("Please contact me"), required=False)
 
 
+class FeedbackForm(forms.Form):
+    mood = forms.ChoiceField(
+        label=_("How did it go?"), choices=CheckIn.Mood.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("What would you like to tell us? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    new_match = forms.BooleanField(label=_("I would like to accompany someone new"), required=False)
+
+    def __init__(self, *args, side="mentee", **kwargs):
+        super().__init__(*args, **kwargs)
+        if side != "mentor":
+            del self.fields["new_match"]
+
+
 class FirstMeetingForm(forms.Form):
     held = forms.TypedChoiceField(
         label=_("Did the first meeting take place?"),

@@ -79,7 +79,7 @@ def translation_zone():
 
 
 def match_mail(match: Match, side: str, mail: str) -> None:
-    """``side``: mentor, mentee or coordinators; ``mail``: proposed, active, declined, ended."""
+    """``side``: mentor, mentee or coordinators; ``mail``: proposed, active, declined, ended, new_match."""
     programme, site = match.programme, match.programme.site
     if side == "mentor":
         recipients, language, token = (

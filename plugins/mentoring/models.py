@@ -357,3 +357,29 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match} {self.created_at:%Y-%m-%d}"
+
+
+class Feedback(models.Model):
+    """One side's short look back when a match has ended, by the form behind its link."""
+
+    match = models.ForeignKey(
+        Match, verbose_name=_("match"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    side = models.CharField(_("from"), max_length=10, choices=CheckIn.Side.choices)
+    mood = models.CharField(_("how was it"), max_length=10, choices=CheckIn.Mood.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    new_match = models.BooleanField(_("would like a new match"), default=False)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match", "side"], name="mentoring_one_feedback_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match} {self.side}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import ranking
-from .models import Application, CheckIn, Match, MentorProfile, Programme
+from .models import Application, CheckIn, Feedback, Match, MentorProfile, Programme
 
 logger = logging.getLogger("plugins.mentoring")
 
@@ -379,6 +379,33 @@ def handle_flags(match: Match) -> int:
     )
 
 
+# --- feedback when a match has ended ------------------------------------------------------------
+
+
+def give_feedback(
+    match: Match, side: str, mood: str, note: str = "", new_match: bool = False
+) -> Feedback | None:
+    """One side's feedback on an ended match; once per side (a second answer changes
+    nothing and returns None). Only the mentor can ask for a new match."""
+    if match.status != Match.Status.ENDED:
+        raise ValidationError(_("Feedback can be given once the match has ended."))
+    if match.application.anonymised_at is not None:
+        raise ValidationError(_("This match is closed."))
+    feedback = Feedback(
+        match=match, side=side, mood=mood, note=note, new_match=new_match and side == "mentor"
+    )
+    feedback.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError:  # this side answered already (or twice in the same moment)
+        return None
+    if feedback.new_match:
+        _after_commit("send_match_mail", match.pk, "coordinators", "new_match")
+    logger.info("match %s: feedback from the %s", match.pk, side)
+    return feedback
+
+
 # --- housekeeping ----------------------------------------------------------------------------
 
 ANONYMOUS = "–"
@@ -388,7 +415,8 @@ CERTIFICATE_REMINDER_DAYS = 42
 def anonymise_ended(now: dt.datetime | None = None) -> int:
     """A mentee's personal data go ANONYMISE_AFTER_DAYS after their last match ended (or
     after their application was closed without one); what stays counts for the report
-    (programme, dates, status, reason for ending) and names no one. Check-in notes go too."""
+    (programme, dates, status, reason for ending) and names no one. Check-in notes and the
+    mentee's feedback note go too."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=setting("ANONYMISE_AFTER_DAYS"))
     live = Match.objects.filter(
@@ -419,6 +447,8 @@ def anonymise_ended(now: dt.datetime | None = None) -> int:
             anonymised_at=now,
         )
         CheckIn.objects.filter(match__application_id__in=ids).update(note="")
+        # the mentee's look back goes with the rest; the mood stays for the numbers
+        Feedback.objects.filter(match__application_id__in=ids, side="mentee").update(note="")
     if ids:
         logger.info("anonymised %d mentoring applications", len(ids))
     return len(ids)

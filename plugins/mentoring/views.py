@@ -21,7 +21,14 @@ from treffpunkt.accounts import roles
 from treffpunkt.core.ratelimit import allow
 
 from . import access, ranking, services
-from .forms import ApplicationForm, CheckInForm, EndForm, FirstMeetingForm, ProposeForm
+from .forms import (
+    ApplicationForm,
+    CheckInForm,
+    EndForm,
+    FeedbackForm,
+    FirstMeetingForm,
+    ProposeForm,
+)
 from .models import Application, Match, Programme
 
 
@@ -153,10 +160,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     done = ""
     form = CheckInForm()
     first_meeting_form = FirstMeetingForm()
+    feedback_form = FeedbackForm(side=side)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in ("accept", "decline", "checkin", "first_meeting"):
+        if action not in ("accept", "decline", "checkin", "first_meeting", "feedback"):
             return render(
                 request,
                 "mentoring/link_invalid.html",
@@ -176,6 +184,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 done, first_meeting_form = "first_meeting", FirstMeetingForm()
             else:
                 status = 400
+        elif action == "feedback":
+            feedback_form = FeedbackForm(request.POST, side=side)
+            if _submitted(
+                feedback_form, lambda **data: services.give_feedback(match, side, **data)
+            ):
+                done = "feedback"
+            else:
+                status = 400
         elif action == "checkin":
             form = CheckInForm(request.POST)
             if _submitted(form, lambda **data: services.check_in(match, side, **data)):
@@ -191,6 +207,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "done": done,
             "form": form,
             "first_meeting_form": first_meeting_form,
+            "feedback_form": feedback_form,
+            "feedback_given": match.status == Match.Status.ENDED
+            and match.feedback.filter(side=side).exists(),
             "ask_first_meeting": match.is_running
             and match.first_meeting_held is None
             and (match.first_meeting_at is None or match.first_meeting_at <= timezone.now()),
@@ -353,6 +372,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         {
             "match": match,
             "checkins": match.checkins.all(),
+            "feedback": match.feedback.all(),
             "end_form": end_form,
             "first_meeting_form": first_meeting_form,
             "first_meeting_due": services.first_meeting_overdue_since(match, timezone.now()),
