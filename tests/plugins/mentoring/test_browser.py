@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from wagtail.models import Site
 
 from plugins.mentoring import services
@@ -92,6 +93,15 @@ def test_arabic_application_on_a_phone_to_first_check_in(live_server, phone, loc
     phone.get_by_role("status").wait_for()
     match.refresh_from_db()
     assert match.status == Match.Status.ACTIVE
+
+    # the first meeting took place (no date was arranged, so it is asked at once)
+    phone.get_by_label("نعم", exact=True).check()
+    phone.get_by_label("في أي يوم؟").fill(timezone.localdate().isoformat())
+    phone.get_by_role("button", name="حفظ").click()
+    phone.get_by_role("status").filter(has_text="لقد سجّلنا ذلك").wait_for()
+    assert_no_axe_violations(phone)
+    match.refresh_from_db()
+    assert match.first_meeting_held is True and match.first_meeting_recorded_by == "mentee"
 
     phone.get_by_label("صعب").check()
     phone.get_by_label("يرجى التواصل معي").check()
