@@ -5,7 +5,8 @@ every language the site has them in: each locale's copy of the home page and wha
 it. Each entry names all its translations (``xhtml:link rel="alternate" hreflang``, and
 ``x-default`` for the site's default language), as the pages' own ``<head>`` does. Pages
 behind a view restriction (login, groups, password) are left out, through the same check as
-every other listing (:func:`treffpunkt.core.restrictions.visible_to` for nobody signed in).
+every other listing (:func:`treffpunkt.core.restrictions.visible_to` for nobody signed in),
+and so is a page whose own ``get_sitemap_urls`` (Wagtail's) gives nothing.
 
 A routable page adds its public sub-pages (a directory's organisations, the measures of a
 measures database) through a ``sitemap_subpages(request)`` method returning dicts with
@@ -68,6 +69,9 @@ def _entries(request: HttpRequest, site: Site) -> list[dict]:
         relative = page.get_url(request=request)
         if not relative:
             continue
+        own_rule = (page.specific_class or Page).get_sitemap_urls is not Page.get_sitemap_urls
+        if own_rule and not page.specific.get_sitemap_urls(request):
+            continue  # the page keeps itself out (a meeting series for members only)
         language = page.locale.language_code
         found = [{"path": "", "lastmod": page.last_published_at}, *_subpages(page, request)]
         for item in found:

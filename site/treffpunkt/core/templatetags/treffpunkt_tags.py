@@ -224,6 +224,55 @@ def plugin_content(context, slot: str) -> str:
     return render_slot(slot, context.flatten(), site)
 
 
+def _display_title(page: Page) -> str:
+    return page.seo_title or page.title
+
+
+@register.simple_tag(takes_context=True)
+def page_title(context, title: str = "") -> str:
+    """The page's title for ``<title>``: unique on its site and telling.
+
+    A page that shares its title with another page of the site in its language gets its
+    section (the nearest page above it with another title, else its kind: "Zusammenleben in
+    Borken – network page" beside the home page of that name). A page shown in another
+    language because it is not yet translated says so ("Impressum (in German)"), so that
+    its title is not the German page's and a reader knows what follows.
+
+    A sub-page of a routable page names its own ``title`` (an organisation's name): only
+    the language is added when the page's text is not yet translated.
+    """
+    from django.db.models import Q
+
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return title
+    own_title = not title
+    if own_title:
+        title = _display_title(page)
+    if own_title and page.depth > 2:
+        same = Q(seo_title=title) | (Q(seo_title="") & Q(title=title))
+        root_path = page.path[: Page.steplen * 2]
+        siblings = Page.objects.live().filter(same, path__startswith=root_path)
+        if siblings.exclude(pk=page.pk).exists():
+            ancestors = Page.objects.ancestor_of(page).filter(depth__gt=2).order_by("-depth")
+            section = next((a for a in ancestors if _display_title(a) != title), None)
+            if section is not None:
+                label = _display_title(section)
+            else:
+                label = str(page.specific_class._meta.verbose_name) if page.specific_class else ""
+            if label:
+                title = f"{title} – {label}"
+    source_language = content_source_language(context)
+    if source_language:
+        from treffpunkt.core.localize import language_name
+
+        title = gettext("%(title)s (in %(language)s)") % {
+            "title": title,
+            "language": language_name(source_language, get_language()),
+        }
+    return title
+
+
 @register.inclusion_tag("includes/untranslated_note.html", takes_context=True)
 def untranslated_note(context) -> dict:
     """A one-line note in the visitor's language that the page's text is shown in another
