@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from dateutil import rrule
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
@@ -37,10 +38,44 @@ def window_covers(window: Availability, start: dt.datetime, end: dt.datetime) ->
     end_time = dt.time.max if end.date() != day else end.time()
     if not (window.start_time <= start.time() and end_time <= window.end_time):
         return False
+    weekly = plain_weekdays(window)
+    if weekly is not None and day != window.starts_on:
+        return day.weekday() in weekly
     dtstart = dt.datetime.combine(window.starts_on, dt.time.min)
     midnight = dt.datetime.combine(day, dt.time.min)
     rules = window.recurrence.to_dateutil_rruleset(dtstart=dtstart)
     return bool(rules.between(midnight, midnight, inc=True))
+
+
+def plain_weekdays(window: Availability) -> frozenset[int] | None:
+    """The weekdays of a plain "every week on these days" rule (no interval, end, count or
+    exceptions), else None. Expanding such a rule from its first day costs a walk through
+    every week since; the weekday answers the same (the first day itself is left to the
+    full rule, which counts it in)."""
+    rule_set = window.recurrence
+    if rule_set is None or rule_set.exrules or rule_set.rdates or rule_set.exdates:
+        return None
+    if len(rule_set.rrules) != 1:
+        return None
+    rule = rule_set.rrules[0]
+    if rule.freq != rrule.WEEKLY or rule.interval != 1 or rule.count or rule.until:
+        return None
+    if any(
+        getattr(rule, name)
+        for name in ("bysetpos", "bymonth", "bymonthday", "byyearday", "byweekno", "byhour")
+    ):
+        return None
+    days = set()
+    for weekday in rule.byday:
+        if isinstance(weekday, int):
+            days.add(weekday)
+        elif hasattr(weekday, "number") and weekday.index is None:  # recurrence's Weekday
+            days.add(weekday.number)
+        elif hasattr(weekday, "weekday") and weekday.n is None:  # dateutil's weekday
+            days.add(weekday.weekday)
+        else:
+            return None
+    return frozenset(days) if days else frozenset({window.starts_on.weekday()})
 
 
 def is_available(windows: Iterable[Availability], starts_at: dt.datetime, minutes: int) -> bool:
