@@ -79,6 +79,38 @@ class ApplicationForm(forms.Form):
         return name
 
 
+class CounsellorApplicationForm(ApplicationForm):
+    """A counselling service applies for someone: the person's details, the language their
+    mails should be in, and the counsellor's word that the person agreed."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the mails to the person"), choices=settings.LANGUAGES
+    )
+    field_order = ["name", "email", "language"]
+
+    def __init__(self, *args, consent_text="", **kwargs):
+        super().__init__(*args, consent_text=consent_text, **kwargs)
+        fields = self.fields
+        fields["name"].label = _("Name of the person")
+        fields["email"].label = _("The person's email address (optional)")
+        fields["email"].required = False
+        fields["email"].help_text = _(
+            "We send the person a link to confirm. Without an address the link goes to you, "
+            "and later mails for the person too."
+        )
+        fields["phone"].label = _("The person's phone (optional)")
+        fields["languages"].label = _("Which languages does the person speak?")
+        fields["seeks"].label = _("What would the person like help with?")
+        fields["availability"].label = _("When does the person have time?")
+        fields["family"].label = _("Who is in the family? (optional)")
+        fields["share_phone"].label = _("The mentor may see the person's phone number")
+        fields["share_email"].label = _("The mentor may see the person's email address")
+        fields["consent"].label = _(
+            "The person agreed to this after I explained it in a language they understand: "
+            "%(consent)s"
+        ) % {"consent": consent_text}
+
+
 class ProposeForm(forms.Form):
     mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
     first_meeting_at = forms.DateTimeField(

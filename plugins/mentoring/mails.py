@@ -40,7 +40,7 @@ def application_confirmation(application: Application) -> None:
     with translation.override(application.language):
         path = reverse("plugins:mentoring:confirm", args=[services.confirmation_code(application)])
     _send(
-        [application.email],
+        [application.email or application.counsellor_email],
         application.language,
         "confirm",
         {
@@ -88,7 +88,8 @@ def match_mail(match: Match, side: str, mail: str) -> None:
             match.mentor_token,
         )
     elif side == "mentee":
-        recipients = [match.application.email] if match.application.email else []
+        # applied by a counsellor without an address of their own: the counsellor passes it on
+        recipients = [match.application.email or match.application.counsellor_email]
         language, token = match.application.language, match.mentee_token
     else:
         recipients = list(programme.coordinators.values_list("email", flat=True))

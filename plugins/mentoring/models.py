@@ -183,7 +183,9 @@ class Application(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED
     )
     name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("email address"))
+    #: blank when a counsellor applied for someone without an address of their own: the
+    #: mails for the mentee then go to the counsellor
+    email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
         _("language of mails"),
@@ -202,6 +204,15 @@ class Application(models.Model):
         _("applied by"), max_length=20, choices=AppliedBy.choices, default=AppliedBy.SELF
     )
     counsellor_name = models.CharField(_("counsellor"), max_length=200, blank=True)
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counsellor's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    counsellor_email = models.EmailField(_("counsellor's email address"), blank=True)
     share_phone = models.BooleanField(_("share the phone number with the mentor"), default=True)
     share_email = models.BooleanField(_("share the email address with the mentor"), default=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)

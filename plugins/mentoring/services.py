@@ -15,7 +15,8 @@ from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,6 +70,22 @@ def apply(programme: Programme, **data) -> Application:
     return application
 
 
+def apply_on_behalf(programme: Programme, counsellor, **data) -> Application:
+    """A counsellor (a signed-in network member) applies for someone who agreed in the
+    conversation; the consent is recorded now, with the counsellor's name. The double
+    opt-in goes to the person's address when there is one, else to the counsellor's."""
+    now = timezone.now()
+    data.update(
+        applied_by=Application.AppliedBy.COUNSELLOR,
+        counsellor=counsellor,
+        counsellor_name=(counsellor.get_full_name() or counsellor.email)[:200],
+        counsellor_email=counsellor.email,
+        consent_at=now,
+        consent_text_version=CONSENT_VERSION,
+    )
+    return apply(programme, **data)
+
+
 def confirmation_code(application: Application) -> str:
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign(application.token)
 
@@ -97,8 +114,11 @@ def confirm_application(application: Application) -> bool:
     ).update(
         status=Application.Status.WAITING,
         confirmed_at=now,
-        consent_at=now,
-        consent_text_version=CONSENT_VERSION,
+        # a counsellor recorded the consent when applying; it keeps its time and version
+        consent_at=Coalesce(F("consent_at"), Value(now)),
+        consent_text_version=Coalesce(
+            NullIf(F("consent_text_version"), Value("")), Value(CONSENT_VERSION)
+        ),
     )
     application.refresh_from_db()
     return bool(updated)

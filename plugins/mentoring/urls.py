@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", views.programmes, name="programmes"),
     path("<id:programme_id>/bewerben/", views.apply, name="apply"),
+    path("<id:programme_id>/fuer-andere/", views.apply_for, name="apply_for"),
     path("bewerbung/danke/", views.applied, name="applied"),
     path("bewerbung/bestaetigen/<token:code>/", views.confirm, name="confirm"),
     path("antwort/<token:token>/", views.answer, name="answer"),

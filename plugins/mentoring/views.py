@@ -24,6 +24,7 @@ from . import access, ranking, services
 from .forms import (
     ApplicationForm,
     CheckInForm,
+    CounsellorApplicationForm,
     EndForm,
     FeedbackForm,
     FirstMeetingForm,
@@ -67,26 +68,8 @@ def apply(request: HttpRequest, programme_id: int) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             if not data.get("website"):
-                language = get_language()
                 try:
-                    services.apply(
-                        programme,
-                        name=data["name"],
-                        email=data["email"].strip().lower(),
-                        phone=data["phone"],
-                        language=language
-                        if language in dict(settings.LANGUAGES)
-                        else settings.LANGUAGE_CODE,
-                        languages=",".join(data["languages"]),
-                        seeks=data["seeks"],
-                        area=data["area"].strip(),
-                        availability=data["availability"],
-                        family=data["family"],
-                        with_children=data["with_children"],
-                        message=data["message"],
-                        share_phone=data["share_phone"],
-                        share_email=data["share_email"],
-                    )
+                    services.apply(programme, **_application_data(data, get_language()))
                 except ValidationError as exc:
                     form.add_error(None, exc)
             if not form.errors:
@@ -94,6 +77,65 @@ def apply(request: HttpRequest, programme_id: int) -> HttpResponse:
     else:
         form = ApplicationForm(**form_kwargs)
     return render(request, "mentoring/apply.html", {"programme": programme, "form": form})
+
+
+def _application_data(data: dict, language: str) -> dict:
+    return {
+        "name": data["name"],
+        "email": data["email"].strip().lower(),
+        "phone": data["phone"],
+        "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        "languages": ",".join(data["languages"]),
+        "seeks": data["seeks"],
+        "area": data["area"].strip(),
+        "availability": data["availability"],
+        "family": data["family"],
+        "with_children": data["with_children"],
+        "message": data["message"],
+        "share_phone": data["share_phone"],
+        "share_email": data["share_email"],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def apply_for(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """A counselling service (a network member of the town) applies for someone, with the
+    person's consent recorded."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    site = _site(request)
+    if not roles.is_network_member(request.user, site):
+        raise Http404
+    programme = get_object_or_404(Programme, pk=programme_id, site=site, accepts_applications=True)
+    form_kwargs = {"consent_text": services.CONSENT_TEXT}
+    if request.method == "POST":
+        form = CounsellorApplicationForm(request.POST, **form_kwargs)
+        if form.is_valid() and not allow(
+            request,
+            "mentoring-counsellor",
+            str(request.user.pk),
+            per_ip=getattr(settings, "MENTORING_APPLY_RATE_IP", (10, 3600)),
+            per_target=getattr(settings, "MENTORING_COUNSELLOR_RATE", (30, 86400)),
+        ):
+            form.add_error(None, _("Too many attempts. Please try again later."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.apply_on_behalf(
+                    programme, request.user, **_application_data(data, data["language"])
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("plugins:mentoring:applied")
+    else:
+        form = CounsellorApplicationForm(initial={"language": get_language()}, **form_kwargs)
+    return render(
+        request,
+        "mentoring/apply_for.html",
+        {"programme": programme, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def applied(request: HttpRequest) -> HttpResponse:

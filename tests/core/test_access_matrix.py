@@ -223,6 +223,9 @@ RULES: dict[str, Rule] = {
     "plugins:mentoring:programmes": Rule(OPEN, note="public list of programmes"),
     "plugins:mentoring:apply": Rule(OPEN, note="public application form"),
     "plugins:mentoring:applied": Rule(OPEN, note="public thank-you page"),
+    "plugins:mentoring:apply_for": Rule(
+        NETWORK, note="counselling services of the network; tests/plugins/mentoring"
+    ),
     "plugins:mentoring:confirm": Rule(
         TOKEN, _town_path("/patenschaften/bewerbung/bestaetigen/falsch-{slug}/")
     ),
