@@ -152,6 +152,10 @@ def forget_person(sender, user, emails=frozenset(), **kwargs) -> None:
     profiles.update(
         user=None, name=services.ANONYMOUS, email="", phone="", interests="", active=False
     )
+    # applications a deleted counsellor made for others keep no trace of the counsellor
+    Application.objects.filter(
+        Q(counsellor_id=user.pk) | Q(counsellor_email__in=list(emails))
+    ).update(counsellor=None, counsellor_name=services.ANONYMOUS, counsellor_email="")
     Application.objects.filter(email__in=list(emails)).update(
         name=services.ANONYMOUS,
         email="",

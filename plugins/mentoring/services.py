@@ -463,6 +463,7 @@ def anonymise_ended(now: dt.datetime | None = None) -> int:
             family="",
             message="",
             counsellor_name="",
+            counsellor_email="",
             status=Application.Status.CLOSED,
             anonymised_at=now,
         )

@@ -124,3 +124,19 @@ def test_other_towns_programme_and_bad_input(client, programme, other_programme,
         response = client.post(_url(programme), bad, **HOST)
         assert response.status_code == 400
     assert not Application.objects.exists()
+
+
+def test_a_deleted_counsellor_leaves_no_trace_on_the_applications(programme, counsellor):
+    services.apply_on_behalf(
+        programme,
+        counsellor,
+        name="Ahmad Karimi",
+        email="ahmad@example.org",
+        languages="fa",
+        seeks=["authorities"],
+    )
+    counsellor.delete()
+    application = Application.objects.get()
+    assert application.counsellor is None and application.counsellor_email == ""
+    assert application.counsellor_name == services.ANONYMOUS
+    assert application.email == "ahmad@example.org"  # the person's own data stay
