@@ -25,6 +25,7 @@ class MentoringConfig(PluginConfig):
     page_cache_ignore = ("mentoring",)
     role_permissions = {"managers": ALL_PERMISSIONS}
     dashboard_panels = ("plugins.mentoring.receivers.mentoring_panel",)
+    admin_panels = ("plugins.mentoring.workbench.coordination_panel",)
     report_sections = ("plugins.mentoring.receivers.mentoring_report_section",)
 
     def ready(self) -> None:
