@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "treffpunkt.plugins.middleware.PluginURLMiddleware",
     "treffpunkt.accounts.middleware.RequireStaffMFAMiddleware",
+    # one save of a page at a time: an autosave never overwrites the editor's own save
+    "treffpunkt.core.editlock.PageSaveLockMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
