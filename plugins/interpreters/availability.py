@@ -47,6 +47,19 @@ def window_covers(window: Availability, start: dt.datetime, end: dt.datetime) ->
     return bool(rules.between(midnight, midnight, inc=True))
 
 
+def window_time_q(start: dt.datetime, end: dt.datetime) -> Q:
+    """A filter on availability windows: the clock-time part of :func:`window_covers` (the
+    window has begun and its hours hold the span), so that only those windows' day rules
+    need to be read. Spans :func:`window_covers` refuses anyway are not narrowed."""
+    day = start.date()
+    if end.date() != day and not (
+        end.date() == day + dt.timedelta(days=1) and end.time() == dt.time.min
+    ):
+        return Q()
+    end_time = dt.time.max if end.date() != day else end.time()
+    return Q(starts_on__lte=day, start_time__lte=start.time(), end_time__gte=end_time)
+
+
 def plain_weekdays(window: Availability) -> frozenset[int] | None:
     """The weekdays of a plain "every week on these days" rule (no interval, end, count or
     exceptions), else None. Expanding such a rule from its first day costs a walk through

@@ -17,15 +17,24 @@ accepts, and sorts. The order, most important first:
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .availability import absence_q, conflict_q, is_available
+from .availability import absence_q, conflict_q, is_available, local_span, window_time_q
 from .languages import language_name
-from .models import Absence, Assignment, Mediator, MediatorLanguage, Offer, Request
+from .models import (
+    Absence,
+    Assignment,
+    Availability,
+    Mediator,
+    MediatorLanguage,
+    Offer,
+    Request,
+)
 
 FAIRNESS_DAYS = 30
 
@@ -40,7 +49,11 @@ class Candidate:
 
 
 def candidates_queryset(request: Request):
-    """The pool narrowed by the database (see the module's docstring)."""
+    """The pool narrowed by the database (see the module's docstring).
+
+    The speakers of the language are one uncorrelated subquery (computed once, not per
+    mediator); absences and clashes are checked per speaker on the mediator's indexes. No
+    ordering: :func:`rank` sorts."""
     starts_at, ends_at = request.starts_at, request.ends_at
     clashes = Assignment.objects.filter(mediator=OuterRef("pk")).filter(
         conflict_q(starts_at, ends_at, request.mode)
@@ -48,19 +61,47 @@ def candidates_queryset(request: Request):
     if request.pk:
         clashes = clashes.exclude(request_id=request.pk)
     absent = Absence.objects.filter(mediator=OuterRef("pk")).filter(absence_q(starts_at, ends_at))
-    speaks = MediatorLanguage.objects.filter(mediator=OuterRef("pk"), language=request.language)
-    pool = Mediator.objects.filter(site_id=request.site_id, active=True, user__is_active=True)
-    pool = pool.filter(Exists(speaks)).exclude(Exists(absent)).exclude(Exists(clashes))
+    speakers = MediatorLanguage.objects.filter(language=request.language).values("mediator_id")
+    pool = Mediator.objects.filter(
+        site_id=request.site_id, active=True, user__is_active=True, pk__in=speakers
+    )
+    pool = pool.exclude(Exists(absent)).exclude(Exists(clashes))
     if request.pk:
         pool = pool.exclude(Exists(Offer.objects.filter(mediator=OuterRef("pk"), request=request)))
-    return pool.select_related("user").prefetch_related(
-        Prefetch(
-            "languages",
-            queryset=MediatorLanguage.objects.filter(language=request.language),
-            to_attr="matching_languages",
-        ),
-        "availabilities",
-    )
+    return pool.order_by()
+
+
+def _available(request: Request, ids: list[int]) -> list[int]:
+    """Those of ``ids`` whose recurring availability covers the appointment (one query)."""
+    start, end = local_span(request.starts_at, request.duration_minutes)
+    windows: dict[int, list[Availability]] = defaultdict(list)
+    hours_fit = Availability.objects.filter(window_time_q(start, end), mediator_id__in=ids)
+    for window in hours_fit.order_by("pk"):
+        windows[window.mediator_id].append(window)
+    return [
+        pk for pk in ids if is_available(windows[pk], request.starts_at, request.duration_minutes)
+    ]
+
+
+def _fitting(request: Request) -> list[Mediator]:
+    """The mediators who fit, each with its entries for the asked language
+    (``matching_languages``). The pool is narrowed on plain values first; only those who fit
+    become model instances (a large pool's instances and the cluster's prefetch cost more
+    than the ranking itself)."""
+    ids = [
+        pk
+        for pk, topics, modes in candidates_queryset(request).values_list("pk", "topics", "modes")
+        if not (topics and request.topic not in topics)
+        and not (modes and request.mode not in modes)
+    ]
+    ids = _available(request, ids)
+    languages: dict[int, list[MediatorLanguage]] = defaultdict(list)
+    for entry in MediatorLanguage.objects.filter(mediator_id__in=ids, language=request.language):
+        languages[entry.mediator_id].append(entry)
+    fitting = list(Mediator.objects.filter(pk__in=ids).select_related("user"))
+    for mediator in fitting:
+        mediator.matching_languages = languages[mediator.pk]
+    return fitting
 
 
 def _best_language(request: Request, mediator: Mediator) -> tuple[int, MediatorLanguage]:
@@ -76,17 +117,7 @@ def _best_language(request: Request, mediator: Mediator) -> tuple[int, MediatorL
 
 def rank(request: Request, limit: int | None = None) -> list[Candidate]:
     """The fitting mediators for ``request``, best first."""
-    fitting = []
-    for mediator in candidates_queryset(request):
-        if mediator.topics and request.topic not in mediator.topics:
-            continue
-        if mediator.modes and request.mode not in mediator.modes:
-            continue
-        if not is_available(
-            mediator.availabilities.all(), request.starts_at, request.duration_minutes
-        ):
-            continue
-        fitting.append(mediator)
+    fitting = _fitting(request)
     # fairness: assignments in the 30 days before, counted for the fitting ones only (one
     # grouped query on the (mediator, starts_at) index rather than a join over the pool)
     since = request.starts_at - dt.timedelta(days=FAIRNESS_DAYS)

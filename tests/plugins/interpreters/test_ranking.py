@@ -168,5 +168,7 @@ class TestRanking:
         for _ in range(12):
             make_mediator()
         request = make_request()
-        with django_assert_max_num_queries(4):
+        # the pool's values, the windows that fit the hours, the fitting mediators, their
+        # entries for the language, the fairness count: five, for 12 as for 2,000
+        with django_assert_max_num_queries(5):
             assert len(rank(request)) == 12
