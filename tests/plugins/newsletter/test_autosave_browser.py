@@ -73,11 +73,14 @@ def test_autosave_then_save_draft_keeps_the_typed_text(browser, live_server, arc
     intro = tab.locator("#id_intro")
     intro.click()
     intro.press_sequentially("Das Netzwerk lädt zum Begegnungsfest ein.", delay=20)
-    _add_block(tab, "Überschrift")
-    tab.locator("[data-contentpath='body'] input[type=text]").last.fill("Begegnungsfest")
 
-    # Autosave makes the issue while the editor is still on the page.
+    # Autosave makes the issue while the editor is still on the page, and the form becomes
+    # the issue's edit form.
     assert _wait_until(lambda: NewsletterPage.objects.filter(title="Herbstausgabe").exists())
+    form_action = "() => document.getElementById('page-edit-form').action"
+    assert _wait_until(lambda: "/edit/" in tab.evaluate(form_action))
+    _add_block(tab, "Überschrift")
+    tab.locator("[data-contentpath='body'] input[name$='-value']").last.fill("Begegnungsfest")
 
     # The editor types on and saves the draft themselves, right after the autosave.
     intro.press_sequentially(" Bitte weitersagen!", delay=20)
