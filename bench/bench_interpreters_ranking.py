@@ -50,17 +50,9 @@ MODES = ["on_site", "phone", "video"]
 
 
 def setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["TREFFPUNKT_VAR_DIR"] = str(VAR_DIR)
-    os.environ["TASKS_BACKEND"] = "immediate"
-    os.environ["EMAIL_URL"] = "dummymail://"
-    os.environ.pop("DATABASE_URL", None)
-    import django
+    from bench.common import setup_sqlite_django
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_sqlite_django(VAR_DIR)
 
 
 def make_data(count: int):

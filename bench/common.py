@@ -42,6 +42,22 @@ def ensure_database(url: str = PG_URL) -> None:
     )
 
 
+def setup_sqlite_django(var_dir: Path) -> None:
+    """Django for an in-process benchmark on its own SQLite database under ``var_dir``
+    (bench.settings: the site with plain static storage; tasks run at once; no mail)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["TREFFPUNKT_VAR_DIR"] = str(var_dir)
+    os.environ["TASKS_BACKEND"] = "immediate"
+    os.environ["EMAIL_URL"] = "dummymail://"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def table(headers: list[str], rows: list[list]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
     line = "| " + " | ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
