@@ -116,3 +116,29 @@ def test_an_autosave_beside_the_editors_save_is_refused(draft, staff):
     draft.refresh_from_db()
     assert draft.latest_revision_id == outcome["explicit"]
     assert draft.get_latest_revision_as_object().intro == "Was die Redakteurin zuletzt schrieb"
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        {"body-count": None},  # a hand-made post without the StreamField's count
+        {"body-count": "viele"},  # a count that is no number
+    ],
+)
+def test_a_page_post_without_its_form_fields_is_a_bad_request(draft, staff, missing):
+    """Wagtail's StreamField reads ``body-count`` straight from the post; a request without
+    it (or with text there) is the sender's mistake: 400, and the page stays as it was."""
+    editor = Client()
+    editor.force_login(staff)
+    data = _form(draft, "Zerbrochen")
+    for name, value in missing.items():
+        data.pop(name, None)
+        if value is not None:
+            data[name] = value
+    for accept in ("text/html", "application/json"):
+        response = editor.post(
+            f"/admin/pages/{draft.pk}/edit/", data, HTTP_ACCEPT=accept, HTTP_HOST="beckum.test"
+        )
+        assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.get_latest_revision_as_object().intro == "Erste Fassung"

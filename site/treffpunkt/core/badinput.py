@@ -9,7 +9,10 @@ Our own URL patterns refuse impossible values before any view runs (see
 * a value that a model field cannot take (``Field 'id' expected a number``, an integer too
   large for the database, an impossible date) raised while a query's parameters are
   prepared is answered with 400. Only errors raised in the field's conversion of a lookup
-  value count, so a real bug elsewhere still shows as the 500 it is.
+  value count, so a real bug elsewhere still shows as the 500 it is;
+* a form post without a field its widgets must read, or with a count that is no number
+  (``body-count`` of a Wagtail StreamField, raised in a widget's ``value_from_datadict``),
+  is answered with 400 too: a browser sends every such field, a hand-made request may not.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ CONVERSION_FRAMES = frozenset(
     {"get_prep_value", "get_db_prep_value", "to_python", "get_prep_lookup", "adapt_datefield_value"}
 )
 
+#: the functions in which a form's widgets read the posted data
+FORM_DATA_FRAMES = frozenset({"value_from_datadict"})
+
 
 def _bad_request(request):
     try:
@@ -39,13 +45,17 @@ def _bad_request(request):
     return HttpResponseBadRequest(body)
 
 
-def _from_value_conversion(exception: BaseException) -> bool:
+def _raised_in(exception: BaseException, frames: frozenset[str]) -> bool:
     traceback = exception.__traceback__
     while traceback is not None:
-        if traceback.tb_frame.f_code.co_name in CONVERSION_FRAMES:
+        if traceback.tb_frame.f_code.co_name in frames:
             return True
         traceback = traceback.tb_next
     return False
+
+
+def _from_value_conversion(exception: BaseException) -> bool:
+    return _raised_in(exception, CONVERSION_FRAMES)
 
 
 class BadInputMiddleware:
@@ -66,5 +76,8 @@ class BadInputMiddleware:
             logger.info("bad input at %s: %s", request.path[:200], str(exception)[:200])
             return _bad_request(request)
         if isinstance(exception, DataError) and "out of range" in str(exception):
+            return _bad_request(request)
+        if isinstance(exception, KeyError | ValueError) and _raised_in(exception, FORM_DATA_FRAMES):
+            logger.info("incomplete form at %s: %s", request.path[:200], str(exception)[:200])
             return _bad_request(request)
         return None
