@@ -162,6 +162,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         except services.ChatError as exc:
             await self._error(exc.code, exc.message, content.get("client_id"))
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        # Channels raises on a frame without text (an empty or a binary one), which ended the
+        # socket with an error logged; the client is told it was not understood instead.
+        if not text_data:
+            if self.room is not None:
+                with translation.override(self.language):
+                    await self._error("invalid", _("This request is not understood."))
+            return
+        await super().receive(text_data=text_data, **kwargs)
+
     async def decode_json(self, text_data):
         import json
 

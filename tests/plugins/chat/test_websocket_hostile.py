@@ -148,3 +148,30 @@ def test_hostile_values_in_every_message_type(
     assert after[theirs.pk] == before[theirs.pk]
     assert after[own.pk][0] in ("Hallo", "geändert") and after[own.pk][2] is None
     assert closed <= len(RAW_FRAMES)  # only raw frames may end a socket (cleanly)
+
+
+@pytest.mark.parametrize("frame", ["", b"\x00\xff\xfe binary"], ids=["empty", "binary"])
+def test_a_frame_without_text_is_answered_and_the_socket_stays(
+    asgi_server, group_room, group_member, frame
+):
+    """Channels raises on a frame without text; the socket ended with an error logged."""
+    import websockets
+
+    port = asgi_server.rsplit(":", 1)[1]
+    url = f"ws://localhost:{port}/ws/chat/rooms/{group_room.pk}/"
+    headers = {"Cookie": _cookie(group_member), "Origin": f"http://localhost:{port}"}
+
+    async def go():
+        answers = []
+        async with websockets.connect(url, additional_headers=headers) as ws:
+            assert json.loads(await asyncio.wait_for(ws.recv(), 20))["type"] == "hello"
+            await ws.send(frame)
+            await ws.send(json.dumps({"type": "ping"}))
+            while not answers or answers[-1]["type"] != "pong":
+                answers.append(json.loads(await asyncio.wait_for(ws.recv(), 20)))
+        return answers
+
+    answers = asyncio.run(go())
+    errors = [a for a in answers if a["type"] == "error"]
+    assert [e["code"] for e in errors] == ["invalid"]
+    assert errors[0]["message"] == "Diese Anfrage wurde nicht verstanden."
