@@ -136,6 +136,25 @@ class ProposeForm(forms.Form):
         return value
 
 
+class RedateForm(forms.Form):
+    """A new date for the first meeting (the place stays unless a new one is given)."""
+
+    first_meeting_at = forms.DateTimeField(
+        label=_("New date of the first meeting"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    first_meeting_place = forms.CharField(
+        label=_("Place of the first meeting"), max_length=200, required=False
+    )
+
+    def clean_first_meeting_at(self):
+        value = self.cleaned_data.get("first_meeting_at")
+        if value is not None and value < timezone.now():
+            raise forms.ValidationError(_("The first meeting must be in the future."))
+        return value
+
+
 class EndForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why does the match end?"), choices=Match.EndReason.choices)
 

@@ -61,7 +61,9 @@ def first_meeting_ics(match: Match) -> bytes | None:
     calendar = calendar_header(match.programme.name)
     event = Event()
     event.add("uid", f"mentoring-match-{match.pk}@{site.hostname}")
-    event.add("dtstamp", match.started_at or match.proposed_at)
+    event.add("dtstamp", match.first_meeting_changed_at or match.started_at or match.proposed_at)
+    # a new date keeps the UID and raises SEQUENCE: calendar apps replace the old entry
+    event.add("sequence", match.first_meeting_sequence)
     start = match.first_meeting_at.astimezone(translation_zone())
     event.add("dtstart", start)
     event.add("dtend", start + FIRST_MEETING_LENGTH)
@@ -79,7 +81,8 @@ def translation_zone():
 
 
 def match_mail(match: Match, side: str, mail: str) -> None:
-    """``side``: mentor, mentee or coordinators; ``mail``: proposed, active, declined, ended, new_match."""
+    """``side``: mentor, mentee or coordinators; ``mail``: proposed, active, redated,
+    declined, ended, new_match."""
     programme, site = match.programme, match.programme.site
     if side == "mentor":
         recipients, language, token = (
@@ -105,7 +108,7 @@ def match_mail(match: Match, side: str, mail: str) -> None:
         with translation.override(language):
             path = reverse("plugins:mentoring:match", args=[match.pk])
         context["link"] = _absolute(site, path)
-    ics = first_meeting_ics(match) if mail == "active" else None
+    ics = first_meeting_ics(match) if mail in ("active", "redated") else None
     _send(recipients, language, "match", context, ics)
 
 

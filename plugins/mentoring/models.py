@@ -314,6 +314,14 @@ class Match(models.Model):
     first_meeting_recorded_at = models.DateTimeField(
         _("first meeting recorded at"), null=True, blank=True
     )
+    #: the calendar invitation's SEQUENCE: bumped each time the first meeting gets a new
+    #: date, so that calendar apps replace the entry they have instead of adding one
+    first_meeting_sequence = models.PositiveIntegerField(
+        _("first meeting's version"), default=0, editable=False
+    )
+    first_meeting_changed_at = models.DateTimeField(
+        _("first meeting last re-dated"), null=True, blank=True, editable=False
+    )
     mentor_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     mentee_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 

@@ -314,6 +314,58 @@ def record_first_meeting(
     return bool(updated)
 
 
+def redate_first_meeting(match: Match, when: dt.datetime, place: str | None = None) -> bool:
+    """A coordinator gives the first meeting a new date (it was missed, or is not recorded
+    and overdue, or has to move): the record of the old date is cleared, so the match no
+    longer shows as overdue or missed, and the calendar invitation's SEQUENCE goes up. A
+    running match's mentor, mentee and coordinators get the new invitation; a proposal's
+    sides get it with the mail that starts the match. ``place`` None keeps the place. True
+    when this call changed the date."""
+    if when is None or when < timezone.now():
+        raise ValidationError(_("The first meeting must be in the future."))
+    live = [Match.Status.PROPOSED, Match.Status.ACTIVE, Match.Status.PAUSED]
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().filter(pk=match.pk).first()
+        if locked is None or locked.status not in live:
+            raise ValidationError(_("This match is not running."))
+        if locked.first_meeting_held:
+            raise ValidationError(_("The first meeting has taken place already."))
+        if locked.first_meeting_at == when and (
+            place is None or place == locked.first_meeting_place
+        ):
+            match.refresh_from_db()
+            return False
+        locked.first_meeting_at = when
+        if place is not None:
+            locked.first_meeting_place = place[:200]
+        locked.first_meeting_held = None
+        locked.first_meeting_held_on = None
+        locked.first_meeting_recorded_by = ""
+        locked.first_meeting_recorded_at = None
+        locked.first_meeting_sequence += 1
+        locked.first_meeting_changed_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "first_meeting_at",
+                "first_meeting_place",
+                "first_meeting_held",
+                "first_meeting_held_on",
+                "first_meeting_recorded_by",
+                "first_meeting_recorded_at",
+                "first_meeting_sequence",
+                "first_meeting_changed_at",
+            ]
+        )
+        if locked.is_running:
+            for side in ("mentor", "mentee", "coordinators"):
+                _after_commit("send_match_mail", locked.pk, side, "redated")
+    match.refresh_from_db()
+    logger.info(
+        "match %s: first meeting re-dated (version %s)", match.pk, match.first_meeting_sequence
+    )
+    return True
+
+
 def first_meeting_overdue_since(match: Match, now: dt.datetime) -> dt.datetime | None:
     """The moment since when the first meeting's record is overdue (a week after its
     planned date, nothing recorded), else None."""

@@ -29,6 +29,7 @@ from .forms import (
     FeedbackForm,
     FirstMeetingForm,
     ProposeForm,
+    RedateForm,
 )
 from .models import Application, Match, Programme
 
@@ -380,33 +381,15 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         pk=match_id,
         programme__in=programmes,
     )
-    end_form = EndForm()
-    first_meeting_form = FirstMeetingForm()
+    forms = {
+        "end_form": EndForm(),
+        "first_meeting_form": FirstMeetingForm(),
+        "redate_form": RedateForm(initial={"first_meeting_place": match.first_meeting_place}),
+    }
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "first_meeting":
-            first_meeting_form = FirstMeetingForm(request.POST)
-            if first_meeting_form.is_valid():
-                data = first_meeting_form.cleaned_data
-                try:
-                    services.record_first_meeting(
-                        match, "coordinator", data["held"], data["held_on"]
-                    )
-                except ValidationError as exc:
-                    first_meeting_form.add_error(None, exc)
-        elif action == "pause":
-            services.pause(match)
-        elif action == "resume":
-            services.resume(match)
-        elif action == "handled":
-            services.handle_flags(match)
-        elif action == "end":
-            end_form = EndForm(request.POST)
-            if end_form.is_valid():
-                services.end(match, end_form.cleaned_data["reason"])
-        else:
+        if not _match_action(request.POST, match, forms):
             raise Http404
-        if not end_form.errors and not first_meeting_form.errors:
+        if not any(form.errors for form in forms.values()):
             return redirect("plugins:mentoring:match", match.pk)
     return render(
         request,
@@ -415,9 +398,40 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
             "match": match,
             "checkins": match.checkins.all(),
             "feedback": match.feedback.all(),
-            "end_form": end_form,
-            "first_meeting_form": first_meeting_form,
+            **forms,
             "first_meeting_due": services.first_meeting_overdue_since(match, timezone.now()),
         },
-        status=400 if end_form.errors or first_meeting_form.errors else 200,
+        status=400 if any(form.errors for form in forms.values()) else 200,
     )
+
+
+def _match_action(data, match: Match, forms: dict) -> bool:
+    """A coordinator's action on a match; a form sent is put into ``forms`` (with its
+    errors). False for an unknown action."""
+    action = data.get("action")
+    if action == "redate":
+        forms["redate_form"] = RedateForm(data)
+        _submitted(
+            forms["redate_form"],
+            lambda first_meeting_at, first_meeting_place: services.redate_first_meeting(
+                match, first_meeting_at, first_meeting_place.strip() or None
+            ),
+        )
+    elif action == "first_meeting":
+        forms["first_meeting_form"] = FirstMeetingForm(data)
+        _submitted(
+            forms["first_meeting_form"],
+            lambda held, held_on: services.record_first_meeting(
+                match, "coordinator", held, held_on
+            ),
+        )
+    elif action == "end":
+        forms["end_form"] = EndForm(data)
+        _submitted(forms["end_form"], lambda reason: services.end(match, reason))
+    elif action in ("pause", "resume", "handled"):
+        {"pause": services.pause, "resume": services.resume, "handled": services.handle_flags}[
+            action
+        ](match)
+    else:
+        return False
+    return True
