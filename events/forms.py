@@ -156,7 +156,7 @@ class CalendarFilterForm(forms.Form):
         self.fields["action_field"].choices = [("", _("All"))] + [
             (f.pk, f.name) for f in action_fields
         ]
-        self.fields["language"].choices = [("", _("All"))] + list(settings.LANGUAGES)
+        self.fields["language"].choices = [("", _("All"))] + list(settings.INTERFACE_LANGUAGES)
 
     def clean(self):
         data = super().clean()

@@ -84,7 +84,7 @@ class CounsellorApplicationForm(ApplicationForm):
     mails should be in, and the counsellor's word that the person agreed."""
 
     language = forms.ChoiceField(
-        label=_("Language of the mails to the person"), choices=settings.LANGUAGES
+        label=_("Language of the mails to the person"), choices=settings.INTERFACE_LANGUAGES
     )
     field_order = ["name", "email", "language"]
 
@@ -211,4 +211,4 @@ class FirstMeetingForm(forms.Form):
         return cleaned
 
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.INTERFACE_LANGUAGES]

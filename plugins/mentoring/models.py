@@ -119,7 +119,7 @@ class MentorProfile(models.Model):
     language = models.CharField(
         _("language of mails"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=settings.INTERFACE_LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
     languages = languages_field(_("languages spoken"))
@@ -190,7 +190,7 @@ class Application(models.Model):
     language = models.CharField(
         _("language of mails"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=settings.INTERFACE_LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
     languages = languages_field(_("languages spoken"))

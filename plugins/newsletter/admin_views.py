@@ -58,7 +58,9 @@ class SendForm(forms.Form):
 
 
 class TestSendForm(forms.Form):
-    language = forms.ChoiceField(label=gettext_lazy("Edition"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Edition"), choices=settings.INTERFACE_LANGUAGES
+    )
 
 
 class ImportForm(forms.Form):

@@ -18,7 +18,9 @@ class _TopicsMixin:
 
 class SubscribeForm(_TopicsMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language of the newsletter"), choices=settings.INTERFACE_LANGUAGES
+    )
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
@@ -37,7 +39,9 @@ class SubscribeForm(_TopicsMixin, forms.Form):
 
 
 class PreferencesForm(_TopicsMixin, forms.Form):
-    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language of the newsletter"), choices=settings.INTERFACE_LANGUAGES
+    )
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),

@@ -26,7 +26,7 @@ from wagtail.search import index
 
 from .blocks import newsletter_blocks
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.INTERFACE_LANGUAGES]
 
 
 def new_token() -> str:
@@ -71,7 +71,10 @@ class Subscriber(models.Model):
     )
     email = models.EmailField(_("email address"), max_length=254)
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"),
+        max_length=10,
+        choices=settings.INTERFACE_LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
     user = models.ForeignKey(

@@ -31,7 +31,7 @@ CONSENT_TEXT = gettext_lazy(
     "link in every newsletter. My address is used for nothing else."
 )
 CONFIRM_SALT = "newsletter.confirm"
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.INTERFACE_LANGUAGES]
 
 
 def setting(name: str):

@@ -10,7 +10,7 @@ class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=settings.LANGUAGES
+        label=_("Preferred language"), choices=settings.INTERFACE_LANGUAGES
     )
 
     def __init__(self, *args, **kwargs):

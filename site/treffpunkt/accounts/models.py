@@ -39,7 +39,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=settings.INTERFACE_LANGUAGES,
         default=settings.LANGUAGE_CODE,
         help_text=_("Emails from Treffpunkt are written in this language."),
     )

@@ -6,6 +6,7 @@ Events, organisations and contacts keep their languages as comma-separated codes
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -43,3 +44,23 @@ def has_language(code: str, prefix: str = "") -> Q:
         | Q(**{f"{field}__endswith": f",{code}"})
         | Q(**{f"{field}__contains": f",{code},"})
     )
+
+
+def interface_language(code: str | None) -> str:
+    """The language whose interface, dates and mails a content language uses: German's for
+    Easy-to-read German (``settings.CONTENT_LANGUAGE_BASES``), otherwise the language itself."""
+    code = code or settings.LANGUAGE_CODE
+    return settings.CONTENT_LANGUAGE_BASES.get(code, code)
+
+
+def html_language(code: str | None) -> str:
+    """The value of a ``lang`` attribute for content in ``code``.
+
+    Easy-to-read German is German to browsers, screen readers and hyphenation (``de``): its
+    private-use tag ``de-x-ls`` names it in addresses and hreflang only.
+    """
+    return interface_language(code)
+
+
+def is_easy_read(code: str | None) -> bool:
+    return bool(code) and code == settings.EASY_READ_LANGUAGE

@@ -115,6 +115,8 @@ def language_name(code: str, in_language: str | None = None) -> str:
     names = dict(settings.LANGUAGES)
     if in_language is None and code in names:
         return names[code]
+    if code == settings.EASY_READ_LANGUAGE:  # a name of its own, not in CLDR
+        return names[code]
     try:
         target = Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):

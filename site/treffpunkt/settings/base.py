@@ -337,13 +337,22 @@ MFA_TOTP_ISSUER = "Treffpunkt"
 
 # Languages: German is the source; every public page is offered in these.
 LANGUAGE_CODE = "de"
-LANGUAGES = [
+# The languages of the interface: menus, forms, mails, and what a person picks for their mails.
+INTERFACE_LANGUAGES = [
     ("de", "Deutsch"),
     ("en", "English"),
     ("ar", "العربية"),
     ("uk", "Українська"),
     ("tr", "Türkçe"),
 ]
+# Easy-to-read German (Leichte Sprache) is a content language of its own: editors translate
+# pages into it, and it has its own address prefix (/de-x-ls/, a BCP 47 private-use tag,
+# since no registered subtag exists) and switcher entry. Its interface, dates, mails and the
+# html element's lang are German's (see treffpunkt.core.languages).
+EASY_READ_LANGUAGE = "de-x-ls"
+# a content language -> the interface language it is written in
+CONTENT_LANGUAGE_BASES = {EASY_READ_LANGUAGE: "de"}
+LANGUAGES = [*INTERFACE_LANGUAGES, (EASY_READ_LANGUAGE, "Leichte Sprache")]
 RTL_LANGUAGES = {"ar"}
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -55,6 +55,8 @@ def language_links(context) -> list[dict]:
             if url:
                 url += remainder
                 by_language[translation.locale.language_code] = f"{url}?{query}" if query else url
+    from treffpunkt.core.languages import html_language
+
     links = []
     for code, name in settings.LANGUAGES:
         url = by_language.get(code) or translate_url(request.get_full_path(), code)
@@ -62,6 +64,8 @@ def language_links(context) -> list[dict]:
             {
                 "code": code,
                 "name": name,
+                # the name's own language ("Leichte Sprache" is German: lang="de")
+                "lang": html_language(code),
                 "url": url,
                 "current": code == current,
                 "dir": "rtl" if code in settings.RTL_LANGUAGES else "ltr",
@@ -91,6 +95,7 @@ def language_suggestions(context) -> dict:
 
     from django.urls import reverse
 
+    from treffpunkt.core.languages import is_easy_read
     from treffpunkt.core.localize import language_name
 
     request = context.get("request")
@@ -104,13 +109,17 @@ def language_suggestions(context) -> dict:
         if code == current:
             continue
         with translation.override(code):
-            text = gettext("Show this page in %(language)s") % {
-                "language": language_name(code, code)
-            }
+            if is_easy_read(code):
+                text = gettext("Show this page in easy-to-read German")
+            else:
+                text = gettext("Show this page in %(language)s") % {
+                    "language": language_name(code, code)
+                }
             decline = gettext("No, thanks")
         suggestions.append(
             {
                 "code": code,
+                "lang": link["lang"],
                 "dir": link["dir"],
                 "text": text,
                 "decline": decline,
@@ -292,8 +301,12 @@ def untranslated_note(context) -> dict:
         from django.urls import reverse
 
         edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    from treffpunkt.core.languages import is_easy_read
+
     return {
         "show": True,
+        # "not yet in easy-to-read German" has its own sentence (German grammar, short)
+        "easy_read": is_easy_read(visitor_language),
         "visitor_language": language_name(visitor_language, visitor_language),
         "source_language": language_name(source_language, visitor_language),
         "source_code": source_language,

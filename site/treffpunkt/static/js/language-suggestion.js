@@ -5,7 +5,8 @@
   "use strict";
   var box = document.querySelector(".language-suggestions");
   if (!box) return;
-  var page = (document.documentElement.lang || "").toLowerCase();
+  // the page's language code (Easy-to-read German's "de-x-ls" has lang="de" on <html>)
+  var page = (box.getAttribute("data-page") || document.documentElement.lang || "").toLowerCase();
   var name = box.getAttribute("data-cookie") || "django_language";
   var chosen = null;
   document.cookie.split(";").forEach(function (part) {
