@@ -170,11 +170,16 @@ def forget_person(sender, user, emails=frozenset(), **kwargs) -> None:
 
 @receiver(personal_data_export, dispatch_uid="mentoring_export_person")
 def export_person(sender, user, emails=frozenset(), **kwargs):
-    """The person's mentor profiles (with their matches) and their own applications."""
+    """The person's mentor profiles (with their matches), their own applications, and the
+    applications they made for others as a counsellor (see :func:`_submitted_for_others`)."""
     emails = list(emails)
     profiles = MentorProfile.objects.filter(Q(user_id=user.pk) | Q(email__in=emails))
     applications = Application.objects.filter(email__in=emails)
-    if not profiles.exists() and not applications.exists():
+    for_others = Application.objects.filter(
+        Q(counsellor_id=user.pk) | Q(counsellor_email__in=emails),
+        applied_by=Application.AppliedBy.COUNSELLOR,
+    )
+    if not profiles.exists() and not applications.exists() and not for_others.exists():
         return None
     return {
         "section": "mentoring",
@@ -217,5 +222,41 @@ def export_person(sender, user, emails=frozenset(), **kwargs):
                 }
                 for application in applications.select_related("programme")
             ],
+            "applications_made_for_others": [
+                _submitted_for_others(application)
+                for application in for_others.select_related("programme").order_by("created_at")
+            ],
         },
     }
+
+
+def _submitted_for_others(application: Application) -> dict:
+    """What a counsellor submitted for someone: what is recorded about the counsellor (name,
+    address, the consent they recorded and when) and, where the person gave no address of
+    their own, the person's details too: the counsellor is then the person's only contact,
+    so this download is the way to what is held about them. A person with an address of
+    their own finds their details in their own download, not in the counsellor's."""
+    entry = {
+        "programme": application.programme.name,
+        "submitted_at": application.created_at,
+        "recorded_counsellor_name": application.counsellor_name,
+        "recorded_counsellor_email": application.counsellor_email,
+        "consent_recorded_at": application.consent_at,
+        "consent_text_version": application.consent_text_version,
+        "status": application.status,
+        "anonymised_at": application.anonymised_at,
+        "person_has_own_address": bool(application.email),
+    }
+    if not application.email:
+        entry["person"] = {
+            "name": application.name,
+            "phone": application.phone,
+            "language_of_mails": application.language,
+            "languages": application.languages,
+            "seeks": application.seeks,
+            "area": application.area,
+            "availability": application.availability,
+            "family": application.family,
+            "message": application.message,
+        }
+    return entry

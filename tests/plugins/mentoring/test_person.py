@@ -32,3 +32,51 @@ def test_deleting_the_account_removes_name_and_contact(programme, mentor):
     assert profile.user is None and profile.email == "" and profile.name == "–"
     assert not profile.active
     assert Application.objects.get().email == ""
+
+
+def test_counsellors_download_lists_the_applications_they_made_for_others(
+    client, programme, make_user, site
+):
+    from treffpunkt.accounts import roles
+
+    counsellor = make_user("beratung@caritas.example.org", first_name="Sabine", last_name="Roth")
+    roles.make_network_member(counsellor, site)
+    colleague = make_user("beratung@diakonie.example.org")
+    common = {
+        "applied_by": Application.AppliedBy.COUNSELLOR,
+        "counsellor_name": "Sabine Roth",
+        "counsellor_email": counsellor.email,
+        "consent_text_version": "2026-12",
+    }
+    make_application(
+        programme, counsellor=counsellor, email="", name="Ahmad Karimi", phone="0151 1", **common
+    )
+    make_application(
+        programme, counsellor=counsellor, email="leyla@example.org", name="Leyla Demir", **common
+    )
+    make_application(
+        programme,
+        counsellor=colleague,
+        email="",
+        name="Colleague's Person",
+        applied_by=Application.AppliedBy.COUNSELLOR,
+        counsellor_email=colleague.email,
+    )
+    make_application(programme, email="stranger@example.org", name="Stranger")
+
+    client.force_login(counsellor)
+    response = client.get("/konto/meine-daten.json", HTTP_HOST="beckum.test")
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    made = data["sections"]["mentoring"]["applications_made_for_others"]
+    assert len(made) == 2
+    without, with_address = made
+    assert without["person_has_own_address"] is False
+    assert without["person"]["name"] == "Ahmad Karimi" and without["person"]["phone"] == "0151 1"
+    assert without["recorded_counsellor_name"] == "Sabine Roth"
+    assert without["programme"] == programme.name and without["consent_text_version"] == "2026-12"
+    # a person with an address of their own finds their details in their own download
+    assert with_address["person_has_own_address"] is True and "person" not in with_address
+    body = response.content.decode()
+    for other in ("Leyla", "leyla@example.org", "Colleague", "Stranger", "diakonie"):
+        assert other not in body
