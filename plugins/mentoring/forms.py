@@ -155,6 +155,21 @@ class RedateForm(forms.Form):
         return value
 
 
+class TrainingForm(forms.Form):
+    """A coordinator invites a programme's mentors to a training (an event with sign-up)."""
+
+    programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
+    event = forms.TypedChoiceField(label=_("Training (an event with sign-up)"), coerce=int)
+
+    def __init__(self, *args, programmes=(), events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [(p.pk, p.name) for p in programmes]
+        self.fields["event"].choices = [
+            (event.pk, f"{event.title} ({timezone.localtime(event.start):%d.%m.%Y %H:%M})")
+            for event in events
+        ]
+
+
 class EndForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why does the match end?"), choices=Match.EndReason.choices)
 

@@ -127,3 +127,34 @@ def certificate_reminder(mentor) -> None:
             "valid_until": ranking.certificate_valid_until(mentor.police_certificate_date),
         },
     )
+
+
+def _page_in(page, language: str):
+    """``page``'s live translation into ``language``, else ``page`` itself."""
+    from wagtail.models import Locale
+
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is not None and locale.pk != page.locale_id:
+        translation_page = page.get_translation_or_none(locale)
+        if translation_page is not None and translation_page.live:
+            return translation_page
+    return page
+
+
+def training_invitation(invitation, mentor) -> None:
+    programme, site = invitation.programme, invitation.programme.site
+    event = _page_in(invitation.event.specific, mentor.language)
+    with translation.override(mentor.language):
+        _site_id, _root, path = event.get_url_parts()
+    _send(
+        [mentor.email],
+        mentor.language,
+        "training",
+        {
+            "mentor": mentor,
+            "programme": programme,
+            "event": event,
+            "start": invitation.event.specific.start,
+            "link": _absolute(site, path),
+        },
+    )

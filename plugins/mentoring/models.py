@@ -402,3 +402,42 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match} {self.side}"
+
+
+class TrainingInvitation(models.Model):
+    """A programme's mentors invited to a training (an event with sign-up); once per
+    programme and event, so that a second click mails no one twice."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="training_invitations",
+    )
+    #: the event page; a plain Page key keeps the plugin's tables independent of events/
+    event = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    mentors = models.PositiveIntegerField(_("mentors invited"), default=0)
+
+    class Meta:
+        verbose_name = _("training invitation")
+        verbose_name_plural = _("training invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "event"], name="mentoring_one_invitation_per_training"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.event_id}"

@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import ranking
-from .models import Application, CheckIn, Feedback, Match, MentorProfile, Programme
+from .models import (
+    Application,
+    CheckIn,
+    Feedback,
+    Match,
+    MentorProfile,
+    Programme,
+    TrainingInvitation,
+)
 
 logger = logging.getLogger("plugins.mentoring")
 
@@ -476,6 +484,52 @@ def give_feedback(
         _after_commit("send_match_mail", match.pk, "coordinators", "new_match")
     logger.info("match %s: feedback from the %s", match.pk, side)
     return feedback
+
+
+# --- trainings --------------------------------------------------------------------------------
+
+
+def training_events(site):
+    """The events of ``site`` a programme can invite its mentors to: published, public (no
+    view restriction), not yet begun, with sign-up on this site; in the site's default
+    language (a mentor's mail links the translation in their language where there is one)."""
+    from events.models import EventPage
+
+    return (
+        EventPage.objects.live()
+        .public()
+        .descendant_of(site.root_page)
+        .filter(registration_enabled=True, start__gt=timezone.now())
+        .order_by("start")
+    )
+
+
+def invite_to_training(programme: Programme, event, *, by=None) -> TrainingInvitation:
+    """Every mentor of ``programme`` with an address gets a mail in their language with the
+    event's link; once per programme and event (a second call is refused)."""
+    event = training_events(programme.site).filter(pk=getattr(event, "pk", event)).first()
+    if event is None:
+        raise ValidationError(_("Choose an upcoming event of this town with sign-up."))
+    mentors = programme.mentors.exclude(email="")
+    invitation = TrainingInvitation(
+        programme=programme,
+        event=event,
+        invited_by=by if getattr(by, "is_authenticated", False) else None,
+        mentors=mentors.count(),
+    )
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("The mentors of this programme have been invited to this event already.")
+        ) from exc
+    for mentor_id in mentors.values_list("pk", flat=True):
+        _after_commit("send_training_invitation", invitation.pk, mentor_id)
+    logger.info(
+        "programme %s: %d mentors invited to event %s", programme.pk, invitation.mentors, event.pk
+    )
+    return invitation
 
 
 # --- housekeeping ----------------------------------------------------------------------------

@@ -47,6 +47,22 @@ def send_certificate_reminder(mentor_id: int) -> bool:
     return True
 
 
+@task(**MAIL)
+def send_training_invitation(invitation_id: int, mentor_id: int) -> bool:
+    from .models import MentorProfile, TrainingInvitation
+
+    invitation = (
+        TrainingInvitation.objects.filter(pk=invitation_id)
+        .select_related("programme__site", "event")
+        .first()
+    )
+    mentor = MentorProfile.objects.filter(pk=mentor_id).exclude(email="").first()
+    if invitation is None or mentor is None or mentor.programme_id != invitation.programme_id:
+        return False
+    mails.training_invitation(invitation, mentor)
+    return True
+
+
 @task()
 def housekeeping() -> dict:
     """Periodic (``manage.py mentoring_housekeeping``): unconfirmed applications go, ended

@@ -30,6 +30,7 @@ from .forms import (
     FirstMeetingForm,
     ProposeForm,
     RedateForm,
+    TrainingForm,
 )
 from .models import Application, Match, Programme
 
@@ -293,10 +294,28 @@ def _coordinator_or_login(request: HttpRequest):
     return programmes, None
 
 
+@require_http_methods(["GET", "POST"])
 def coordination(request: HttpRequest) -> HttpResponse:
     programmes, response = _coordinator_or_login(request)
     if response:
         return response
+    training_form = TrainingForm(
+        request.POST if request.method == "POST" else None,
+        programmes=programmes,
+        events=services.training_events(_site(request)),
+    )
+    invited = None
+    if request.method == "POST":
+        if request.POST.get("action") != "training":
+            raise Http404
+        if training_form.is_valid():
+            data = training_form.cleaned_data
+            try:
+                invited = services.invite_to_training(
+                    programmes.get(pk=data["programme"]), data["event"], by=request.user
+                )
+            except ValidationError as exc:
+                training_form.add_error(None, exc)
     waiting = (
         Application.objects.filter(
             programme__in=programmes,
@@ -321,7 +340,10 @@ def coordination(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "running": running,
             "attention": services.needing_attention(programmes),
+            "training_form": training_form,
+            "invited": invited,
         },
+        status=400 if training_form.errors else 200,
     )
 
 
