@@ -96,3 +96,33 @@ class HoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not travel:
             del self.fields["travel_km"]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} <{obj.email}>" if name else obj.email
+
+
+class CoordinatorForm(forms.Form):
+    """A manager names a member of the town's network pool coordinator."""
+
+    user = MemberChoiceField(
+        label=_("Network member"),
+        queryset=None,
+        help_text=_("Only members of this town's network can coordinate its pool."),
+    )
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        from treffpunkt.accounts import roles
+
+        from .models import PoolCoordinator
+
+        named = PoolCoordinator.objects.filter(site=site).values("user_id")
+        self.fields["user"].queryset = (
+            roles.network_members_of(site)
+            .filter(is_superuser=False)
+            .exclude(pk__in=named)
+            .order_by("first_name", "last_name", "email")
+        )

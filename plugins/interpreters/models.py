@@ -377,3 +377,44 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mediator} · {self.request}"
+
+
+class PoolCoordinator(models.Model):
+    """A network member the town's integration manager named coordinator of its pool.
+
+    They get the pool's coordinator views and mails for this town (every request, the
+    candidates, stepping in, confirming hours, the mediators' statements) and nothing else
+    of the manager's rights. Leaving the town's network ends it without deleting the row."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="interpreters_coordinators",
+        verbose_name=_("site"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="interpreters_coordinator_of",
+        verbose_name=_("account"),
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pool coordinator")
+        verbose_name_plural = _("pool coordinators")
+        ordering = ["user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "user"], name="interpreters_one_coordinator")
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.email

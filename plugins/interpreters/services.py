@@ -19,12 +19,14 @@ import enum
 import logging
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from treffpunkt.accounts import roles
 
-from . import mails
+from . import access, mails
 from .availability import conflict_q
 from .models import Assignment, Mediator, Offer, OfferMode, Request
 from .ranking import rank
@@ -304,7 +306,15 @@ def cancel(request: Request, now: dt.datetime | None = None) -> bool:
 
 
 def coordinators_of(site):
-    return roles.managers_of(site)
+    """Who gets the coordinators' mails: the town's managers and its named pool
+    coordinators (while they belong to its network), each once."""
+    named = access.named_coordinators(site).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=roles.managers_of(site).values("pk")) | Q(pk__in=named))
+        .order_by("pk")
+    )
 
 
 def send_notice(kind: str, object_id: int, mediator_id: int | None = None) -> int:

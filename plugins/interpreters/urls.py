@@ -11,6 +11,12 @@ urlpatterns = [
     path("anfrage/", views.request_new, name="request_new"),
     path("anfrage/<id:request_id>/", views.request_detail, name="request"),
     path("anfrage/<id:request_id>/absagen/", views.request_cancel, name="request_cancel"),
+    path("koordination/", views.coordinators, name="coordinators"),
+    path(
+        "koordination/<id:coordinator_id>/entfernen/",
+        views.coordinator_remove,
+        name="coordinator_remove",
+    ),
     path("angebot/<token:token>/", views.offer, name="offer"),
     path("einsaetze/", views.assignments, name="assignments"),
     path("einsaetze/<id:assignment_id>/stunden/", views.assignment_hours, name="assignment_hours"),

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
+from treffpunkt.accounts import roles
 from treffpunkt.core.localize import month_name
 
 from . import access, hours, services, statement
-from .forms import HoursForm, RequestForm
-from .models import Assignment, Mediator, Offer, Request
+from .forms import CoordinatorForm, HoursForm, RequestForm
+from .models import Assignment, Mediator, Offer, PoolCoordinator, Request
 from .ranking import rank, reasons
 
 
@@ -55,8 +56,73 @@ def request_list(request: HttpRequest, site: Site) -> HttpResponse:
     return render(
         request,
         "interpreters/request_list.html",
-        {"requests": requests.order_by("-starts_at")[:200], "coordinator": coordinator},
+        {
+            "requests": requests.order_by("-starts_at")[:200],
+            "coordinator": coordinator,
+            "can_name_coordinators": access.can_name_coordinators(request.user, site),
+        },
     )
+
+
+# --- the pool's coordinators, named by the town's managers --------------------------------
+
+
+def manager_view(view):
+    """The town's integration managers only (others: sign in, or 403); passes the site."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        site = _site(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_name_coordinators(request.user, site):
+            raise PermissionDenied
+        return view(request, site, *args, **kwargs)
+
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@manager_view
+def coordinators(request: HttpRequest, site: Site) -> HttpResponse:
+    """The pool's coordinator page: who coordinates the town's pool; name another."""
+    form = CoordinatorForm(request.POST or None, site=site)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["user"]
+        PoolCoordinator.objects.get_or_create(
+            site=site, user=person, defaults={"named_by": request.user}
+        )
+        messages.success(
+            request,
+            _("%(name)s now coordinates the interpreter pool.")
+            % {"name": person.get_full_name() or person.email},
+        )
+        return redirect("plugins:interpreters:coordinators")
+    return render(
+        request,
+        "interpreters/coordinators.html",
+        {
+            "form": form,
+            "named": PoolCoordinator.objects.filter(site=site).select_related("user", "named_by"),
+            "active_ids": set(access.named_coordinators(site).values_list("pk", flat=True)),
+            "managers": roles.managers_of(site).order_by("first_name", "last_name"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@manager_view
+def coordinator_remove(request: HttpRequest, site: Site, coordinator_id: int) -> HttpResponse:
+    found = PoolCoordinator.objects.filter(site=site, pk=coordinator_id).first()
+    if found is None:
+        raise Http404
+    found.delete()
+    messages.success(
+        request,
+        _("%(name)s no longer coordinates the interpreter pool.") % {"name": str(found)},
+    )
+    return redirect("plugins:interpreters:coordinators")
 
 
 @require_http_methods(["GET", "POST"])

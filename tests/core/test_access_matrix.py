@@ -165,11 +165,16 @@ RULES: dict[str, Rule] = {
     "plugins:interpreters:request_new": Rule(NETWORK, _town_path("/dolmetschen/anfrage/")),
     "plugins:interpreters:request": Rule(
         NETWORK,
-        note="the requester's own and, for the town's managers, all of the town's requests; "
+        note="the requester's own and, for the town's managers and named pool coordinators "
+        "(test_coordinators.py), all of the town's requests; "
         "404 for other members (tests/plugins/interpreters/test_views.py)",
     ),
     "plugins:interpreters:request_cancel": Rule(
         POST_ONLY, _town_path("/dolmetschen/anfrage/1/absagen/")
+    ),
+    "plugins:interpreters:coordinators": Rule(MANAGER, _town_path("/dolmetschen/koordination/")),
+    "plugins:interpreters:coordinator_remove": Rule(
+        POST_ONLY, _town_path("/dolmetschen/koordination/1/entfernen/")
     ),
     "plugins:interpreters:offer": Rule(TOKEN, _town_path("/dolmetschen/angebot/falsch-{slug}/")),
     "plugins:interpreters:assignment_hours": Rule(
@@ -185,10 +190,14 @@ RULES: dict[str, Rule] = {
         SIGNED_IN, note="a mediator's own statement; 404 for everyone else (test_hours.py)"
     ),
     "plugins:interpreters:mediator_statement": Rule(
-        MANAGER, note="the town's coordinators only; 404 for others (test_hours.py)"
+        MANAGER,
+        note="the town's managers and named pool coordinators only; 404 for others "
+        "(test_hours.py, test_coordinators.py)",
     ),
     "plugins:interpreters:mediator_statement_file": Rule(
-        MANAGER, note="the town's coordinators only; 404 for others (test_hours.py)"
+        MANAGER,
+        note="the town's managers and named pool coordinators only; 404 for others "
+        "(test_hours.py, test_coordinators.py)",
     ),
     "plugins:interpreters:assignments": Rule(
         SIGNED_IN, note="a mediator's own assignments; 404 for everyone else (test_views.py)"
