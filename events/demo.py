@@ -372,3 +372,58 @@ def load(demo) -> None:
         capacity=80,
         max_party_size=2,
     )
+
+
+# The festival in Easy-to-read German (Leichte Sprache): short sentences, one idea per line.
+FESTIVAL_EASY_READ = {
+    "Begegnungsfest: Beckum feiert zusammen": "Begegnungs-Fest: Wir feiern zusammen",
+    "Essen aus vielen Ländern, Musik, Spiele für Kinder: Alteingesessene und Neuzugewanderte lernen sich kennen.": (
+        "Ein Fest für alle Menschen in Beckum.<br>"
+        "Es gibt Essen aus vielen Ländern.<br>"
+        "Es gibt Musik.<br>"
+        "Kinder können spielen."
+    ),
+    "Das Begegnungsfest bringt Menschen mit und ohne Zuwanderungsgeschichte zusammen. "
+    "Vereine und Initiativen stellen sich an Ständen vor; Familien bringen Gerichte aus "
+    "ihrer Heimat mit. Der Eintritt ist frei, wir bitten um Anmeldung, damit wir gut "
+    "planen können.": (
+        "Beim Fest lernen sich Menschen kennen.<br>"
+        "Menschen, die schon lange in Beckum leben.<br>"
+        "Und Menschen, die neu in Beckum sind.<br>"
+        "Vereine zeigen, was sie machen.<br>"
+        "Familien bringen Essen mit.<br>"
+        "Der Eintritt kostet nichts.<br>"
+        "Bitte melden Sie sich an.<br>"
+        "Dann können wir besser planen."
+    ),
+    "Alle Räume ebenerdig, barrierefreies WC, Parkplätze am Eingang.": (
+        "Alle Räume haben keine Stufen.<br>"
+        "Es gibt eine Toilette für Menschen im Rollstuhl.<br>"
+        "Parkplätze sind direkt am Eingang."
+    ),
+    "Helferinnen und Helfer sprechen Arabisch, Ukrainisch und Türkisch": (
+        "Helfer sprechen Arabisch, Ukrainisch und Türkisch."
+    ),
+    "alle Beckumerinnen und Beckumer, Familien mit Kindern": (
+        "Alle Menschen in Beckum.<br>Auch Familien mit Kindern."
+    ),
+    "kostenlos": "Das Fest kostet nichts.",
+}
+
+
+def load_translations(demo) -> None:
+    """After the core's translations: the festival in Leichte Sprache (the editors' flow:
+    wagtail-localize, as for every other language)."""
+    from django.conf import settings
+
+    from treffpunkt.demo import ADMIN_EMAIL, translate_page
+
+    festival = (
+        FestivalPage.objects.descendant_of(demo.beckum_home)
+        .filter(slug="begegnungsfest", locale__language_code=settings.LANGUAGE_CODE)
+        .first()
+    )
+    if festival is not None:
+        translate_page(
+            festival, settings.EASY_READ_LANGUAGE, FESTIVAL_EASY_READ, demo.users[ADMIN_EMAIL]
+        )

@@ -154,6 +154,15 @@ BECKUM_HOME = {
         ),
     ],
 }
+# the home page's text paragraphs as wagtail-localize segments them (one per <p>)
+BECKUM_HOME_PARAGRAPHS = [
+    "Im Netzwerk Integration treffen sich regelmäßig die Akteurinnen und Akteure der Beckumer "
+    "Integrationsarbeit. Seit 2022 koordiniert das Integrationsmanagement der Stadt die "
+    "Zusammenarbeit. Aktuelle Schwerpunkte sind die Handlungsfelder <b>Sprache</b>, "
+    "<b>Leben und Freizeit</b> sowie <b>Wohnen</b>.",
+    "Zwei Arbeitsgruppen arbeiten an konkreten Verbesserungen: „Kontakt mit (städtischen) "
+    "Behörden“ und „Zusammenleben in der Freizeit“.",
+]
 BECKUM_HOME_TRANSLATIONS = {
     "en": {
         "Netzwerk Integration Beckum": "Beckum Integration Network",
@@ -185,6 +194,40 @@ BECKUM_HOME_TRANSLATIONS = {
             "سواء كنت جمعية أو مبادرة أو متطوعًا: نرحب بكل من يعمل من أجل عيش مشترك جيد في بيكوم."
         ),
         "Zum Netzwerk": "عن الشبكة",
+    },
+    # Easy-to-read German (Leichte Sprache): short sentences, one idea per line (<br>)
+    settings.EASY_READ_LANGUAGE: {
+        "Netzwerk Integration Beckum": "Das Netzwerk Integration in Beckum",
+        "Willkommen beim Netzwerk Integration Beckum": "Willkommen!",
+        BECKUM_HOME["hero_text"]: (
+            "In Beckum leben viele Menschen aus anderen Ländern.<br>"
+            "Viele Gruppen helfen diesen Menschen.<br>"
+            "Zum Beispiel: Vereine, Schulen und die Stadt.<br>"
+            "Alle arbeiten zusammen.<br>"
+            "Damit alle gut in Beckum leben können."
+        ),
+        "Was wir tun": "Das machen wir",
+        BECKUM_HOME_PARAGRAPHS[0]: (
+            "Im Netzwerk treffen sich viele Menschen.<br>"
+            "Sie arbeiten für Integration in Beckum.<br>"
+            "Integration heißt: Alle Menschen gehören dazu.<br>"
+            "Die Stadt Beckum leitet das Netzwerk.<br>"
+            "Wichtige Themen sind gerade:<br>"
+            "<b>Deutsch lernen</b>, <b>Freizeit</b> und <b>Wohnen</b>."
+        ),
+        BECKUM_HOME_PARAGRAPHS[1]: (
+            "Es gibt 2 Arbeits-Gruppen.<br>"
+            "Eine Gruppe hilft beim Kontakt mit Ämtern.<br>"
+            "Die andere Gruppe plant Freizeit zusammen."
+        ),
+        "Mitmachen": "Machen Sie mit!",
+        "Ob Verein, Initiative oder Ehrenamt: Wir freuen uns über alle, die sich für ein gutes Zusammenleben in Beckum einsetzen.": (
+            "Sie wollen helfen?<br>"
+            "Sie sind in einem Verein?<br>"
+            "Dann kommen Sie zu uns.<br>"
+            "Wir freuen uns auf Sie."
+        ),
+        "Zum Netzwerk": "Mehr über das Netzwerk",
     },
 }
 
@@ -286,8 +329,12 @@ def _site(hostname: str, port: int, root: Page, name: str, default: bool) -> Sit
     return site
 
 
-def _translate_page(page: Page, language: str, strings: dict[str, str], user) -> None:
-    """Translate a page with wagtail-localize, so editors keep translating it there."""
+def translate_page(page: Page, language: str, strings: dict[str, str], user) -> None:
+    """Translate a page with wagtail-localize, so editors keep translating it there.
+
+    ``strings`` maps the page's source segments (plain text, or rich text with its inline
+    tags) to their translation; a segment without one keeps the source text. Apps' demos
+    use it from their ``load_translations(demo)``."""
     from wagtail_localize.models import (
         StringSegment,
         StringTranslation,
@@ -315,6 +362,9 @@ def _translate_page(page: Page, language: str, strings: dict[str, str], user) ->
                 },
             )
     translation.save_target(user=user, publish=True)
+
+
+_translate_page = translate_page  # the name apps' demos imported first
 
 
 def _sync_locales(locales: dict[str, Locale]) -> None:
@@ -387,7 +437,7 @@ def load_translations(demo: Demo) -> None:
     _sync_locales(locales)
     admin = demo.users[ADMIN_EMAIL]
     for language, strings in BECKUM_HOME_TRANSLATIONS.items():
-        _translate_page(demo.beckum_home, language, strings, admin)
+        translate_page(demo.beckum_home, language, strings, admin)
 
 
 def _link_call_to_action(home: HomePage, slug: str) -> None:
@@ -407,18 +457,26 @@ def _link_call_to_action(home: HomePage, slug: str) -> None:
 
 def load(port: int = 80) -> Demo:
     demo = load_core(port)
+    demo_modules = []
     for app_config in apps.get_app_configs():
         if app_config.name.startswith(("treffpunkt", "django", "wagtail", "allauth")):
             continue
         module_name = f"{app_config.name}.demo"
         if find_spec(module_name) is not None:
+            module = import_module(module_name)
+            demo_modules.append(module)
             with transaction.atomic():
-                import_module(module_name).load(demo)
+                module.load(demo)
     with transaction.atomic():
         _link_call_to_action(demo.beckum_home, "netzwerk")
     # Last, so that the pages of every app get their aliases in every language.
     with transaction.atomic():
         load_translations(demo)
+    # then each app's translations of its own pages (an app demo's load_translations)
+    for module in demo_modules:
+        if hasattr(module, "load_translations"):
+            with transaction.atomic():
+                module.load_translations(demo)
     return demo
 
 
