@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from . import checks, pagecache  # noqa: F401 - checks registers itself
 
         pagecache.connect_signals()
+
+        from .requestmemo import install_locale_memo
+
+        install_locale_memo()

@@ -16,7 +16,10 @@ def restrictions_of_translations(page, request, serve_args, serve_kwargs):
     its login or password form). A translation is another page: restricting the German
     event would leave its English page open. Here the restrictions of every translation
     apply as well; a password given for one language opens the others."""
-    if any(not r.accept_request(request) for r in page.get_view_restrictions()):
+    restrictions = list(page.get_view_restrictions())
+    # Wagtail's own check (on_serve_page, right after this hook) asks the page again
+    page.get_view_restrictions = lambda: restrictions
+    if any(not r.accept_request(request) for r in restrictions):
         return None  # Wagtail's own check answers, with its login or password form
     if may_view(page, request.user, request):
         return None

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "treffpunkt.core.health.HealthCheckMiddleware",
     # a read that met a lost database connection is served once more (see the module)
     "treffpunkt.core.dbretry.RetryReadsMiddleware",
+    # what a request asks the database more than once it asks once (see the module)
+    "treffpunkt.core.requestmemo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "treffpunkt.core.badinput.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -110,3 +110,44 @@ def test_autosave_then_save_draft_keeps_the_typed_text(browser, live_server, arc
     assert body.locator("input[type=text]").first.input_value() == "Begegnungsfest"
     assert "Musik aus vielen Ländern" in body.inner_text()
     context.close()
+
+
+def test_a_block_added_while_the_first_autosave_runs_is_kept(
+    browser, live_server, archive, staff
+):
+    """The first autosave turns the create form into the edit form (Wagtail fetches the edit
+    view's partials); a block the editor adds and fills meanwhile stays in the form and in the
+    saved draft."""
+    base = live_server.url
+    context, tab = _signed_in_tab(browser, live_server, staff)
+    tab.goto(
+        f"{base}/admin/pages/add/newsletter/newsletterpage/{archive.pk}/",
+        wait_until="domcontentloaded",
+    )
+    tab.locator("#id_title").fill("Winterausgabe")
+    intro = tab.locator("#id_intro")
+    intro.click()
+    intro.press_sequentially("Neues aus dem Netzwerk.", delay=5)
+    # no pause: the block is added and filled while the first autosave is on its way
+    _add_block(tab, "Überschrift")
+    tab.locator("[data-contentpath='body'] input[name$='-value']").last.press_sequentially(
+        "Sprachcafé im Januar", delay=30
+    )
+    _add_block(tab, "Text")
+    tab.locator("[data-contentpath='body'] [contenteditable=true]").last.click()
+    tab.keyboard.type("Jeden Dienstag in der Stadtbücherei.", delay=30)
+    form_action = "() => document.getElementById('page-edit-form').action"
+    assert _wait_until(lambda: "/edit/" in tab.evaluate(form_action))
+    tab.wait_for_timeout(1500)  # later autosaves of the edit form
+    body = tab.locator("[data-contentpath='body']")
+    assert body.locator("input[name$='-value']").first.input_value() == "Sprachcafé im Januar"
+    assert "Stadtbücherei" in body.inner_text()
+    tab.get_by_role("button", name=re.compile(r"^\s*Entwurf speichern\s*$")).first.click()
+    tab.wait_for_load_state("networkidle")
+    issues = NewsletterPage.objects.filter(title="Winterausgabe")
+    assert issues.count() == 1
+    saved = issues.get().get_latest_revision_as_object()
+    blocks = [(block.block_type, str(block.value)) for block in saved.body]
+    assert blocks[0] == ("heading", "Sprachcafé im Januar")
+    assert blocks[1][0] == "text" and "Stadtbücherei" in blocks[1][1]
+    context.close()

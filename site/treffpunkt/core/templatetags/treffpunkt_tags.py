@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from wagtail.models import Locale, Page, Site
 
+from treffpunkt.core.requestmemo import memoized
 from treffpunkt.themes import get_active_theme
 
 register = template.Library()
@@ -37,6 +38,15 @@ def language_links(context) -> list[dict]:
         return []
     page = context.get("page")
     current = get_language()
+    # the header, the language suggestion and the hreflang links ask for the same list
+    page_key = page.pk if isinstance(page, Page) else None
+    return memoized(
+        ("language_links", page_key, current, request.get_full_path()),
+        lambda: _language_links(request, page, current),
+    )
+
+
+def _language_links(request, page, current: str) -> list[dict]:
     by_language: dict[str, str] = {}
     if isinstance(page, Page) and page.pk:
         # A routable page's sub-page (an organisation, a measure, a group's private space)

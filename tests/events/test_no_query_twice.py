@@ -1,0 +1,84 @@
+"""An event page and the page after a sign-up ask the database each question once.
+
+The Locale of the visitor's language was fetched four times per render (Wagtail's routing,
+``Page.localized``, the menu, the event), the language links three times (header, language
+suggestion, hreflang) and the view restrictions twice. Each request now has a memo
+(``treffpunkt.core.requestmemo``); outside a request nothing is memoised."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
+
+from treffpunkt.core import requestmemo
+
+pytestmark = pytest.mark.django_db
+HOST = {"HTTP_HOST": "beckum.test"}
+
+
+def _repeated(queries) -> list[str]:
+    counted = Counter((q["sql"]) for q in queries)
+    return [sql for sql, n in counted.items() if n > 1]
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_the_event_page_and_the_result_after_a_sign_up_repeat_no_query(
+    client, event, commit, language
+):
+    prefix = "" if language == "de" else f"/{language}"
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(prefix + event.url, **HOST)
+    assert response.status_code == 200
+    assert not _repeated(page.captured_queries)
+
+    with commit():
+        response = client.post(
+            event.url + "anmelden/", {"email": "nour@example.org", "party_size": "1"}, **HOST
+        )
+    assert response.status_code == 302
+    with CaptureQueriesContext(connection) as result:
+        html = client.get(response["Location"], **HOST).content.decode()
+    assert 'class="signup-result" role="status"' in html
+    assert not _repeated(result.captured_queries)
+    locale_lookups = [q for q in result.captured_queries if 'FROM "wagtailcore_locale"' in q["sql"]]
+    assert len(locale_lookups) <= 2  # by language once, by id at most once
+
+
+def test_outside_a_request_every_lookup_asks_the_database(event):
+    with CaptureQueriesContext(connection) as queries:
+        Locale.objects.get_for_language("de")
+        Locale.objects.get_for_language("de")
+    assert len(queries) == 2
+
+
+def test_a_locale_saved_during_the_request_is_asked_again(event):
+    token = requestmemo._memo.set({})
+    try:
+        first = Locale.objects.get_for_language("de")
+        assert Locale.objects.get_for_language("de") is first
+        first.save()
+        with CaptureQueriesContext(connection) as queries:
+            again = Locale.objects.get_for_language("de")
+        assert len(queries) == 1 and again is not first
+    finally:
+        requestmemo._memo.reset(token)
+
+
+def test_concurrent_requests_keep_their_own_memo():
+    import contextvars
+
+    seen = []
+
+    def request(value):
+        requestmemo._memo.set({})
+        requestmemo.memoized(("k",), lambda: value)
+        seen.append(requestmemo.memoized(("k",), lambda: "other"))
+
+    contextvars.copy_context().run(request, "first")
+    contextvars.copy_context().run(request, "second")
+    assert seen == ["first", "second"]
+    assert requestmemo._memo.get() is None  # this context never had one
