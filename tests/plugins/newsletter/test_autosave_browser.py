@@ -112,9 +112,7 @@ def test_autosave_then_save_draft_keeps_the_typed_text(browser, live_server, arc
     context.close()
 
 
-def test_a_block_added_while_the_first_autosave_runs_is_kept(
-    browser, live_server, archive, staff
-):
+def test_a_block_added_while_the_first_autosave_runs_is_kept(browser, live_server, archive, staff):
     """The first autosave turns the create form into the edit form (Wagtail fetches the edit
     view's partials); a block the editor adds and fills meanwhile stays in the form and in the
     saved draft."""
