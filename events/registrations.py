@@ -165,11 +165,33 @@ def _retry_when_locked(operation):
             time.sleep(random.uniform(0.001, 0.02) * min(attempts, 10))  # noqa: S311 - jitter
 
 
+#: the mails that follow a change which may have confirmed a place
+_MAY_CONFIRM = frozenset({"status", "promoted", "approved"})
+
+
 def _after_commit(registration_id: int, mail: str) -> None:
     from .tasks import send_registration_mail
 
+    if mail in _MAY_CONFIRM:
+        _announce_confirmed(registration_id)
     # a lost connection right after the commit must not lose the mail
     transaction.on_commit(lambda: retry_once(send_registration_mail.enqueue, registration_id, mail))
+
+
+def _announce_confirmed(registration_id: int) -> None:
+    """``treffpunkt.signals.registration_confirmed`` for a registration with its place
+    confirmed, inside the transaction that confirmed it (see the signal's docstring)."""
+    from treffpunkt.signals import registration_confirmed
+
+    if not registration_confirmed.receivers:
+        return
+    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
+    if registration is None or registration.status != S.CONFIRMED:
+        return
+    event = registration.event.specific
+    site = event.get_site()
+    if site is not None:
+        registration_confirmed.send(site, registration=registration, event=event)
 
 
 # --- inside the lock -------------------------------------------------------------------

@@ -37,4 +37,7 @@ class InterpretersConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import receivers  # noqa: F401 - connects the personal data export
+        from . import (  # noqa: F401 - connect the personal data export and the sign-ups
+            receivers,
+            signups,
+        )

@@ -252,6 +252,14 @@ class Request(models.Model):
     offer_mode = models.CharField(
         _("offer"), max_length=10, choices=OfferMode.choices, default=OfferMode.ALL
     )
+    people = models.PositiveSmallIntegerField(
+        _("people who need it"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    #: what made the request when no one filled in the form: ``event:<page id>`` (its
+    #: sign-ups asked for interpretation); one request per source and language
+    source = models.CharField(_("made from"), max_length=40, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -265,6 +273,13 @@ class Request(models.Model):
         verbose_name_plural = _("interpreting requests")
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["site", "status", "starts_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "source", "language"],
+                condition=~models.Q(source=""),
+                name="interpreters_one_request_per_source_language",
+            )
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)

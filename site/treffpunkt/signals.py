@@ -97,3 +97,18 @@ below the field's measures; networks' working groups are 20, meetings 30, the ne
 integration managers (staff), so private meetings may be listed by title and date.
 A plugin names its receivers in ``PluginConfig.report_sections``.
 """
+
+registration_confirmed = SiteSignal()
+"""A sign-up for an event got its confirmed place.
+
+Sent once each time a registration becomes ``confirmed``: a signed-in person's one-click
+sign-up, a visitor's confirmation link, a move up from the waiting list, an organiser's
+approval (a repeated form that finds the same sign-up sends it again: be idempotent).
+Sent inside the transaction that confirms it, after the row is saved; raising undoes the
+confirmation, so keep receivers short and put slow work into ``transaction.on_commit``.
+
+Sender: the ``Site`` of the event. Arguments: ``registration`` (an
+``events.models.Registration`` with ``status == "confirmed"``; ``answers`` maps each
+sign-up question's label to the answer given, ``party_size`` is the number of people) and
+``event`` (the specific ``EventPage`` that takes the sign-ups). Return: None.
+"""

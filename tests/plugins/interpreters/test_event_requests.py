@@ -1,0 +1,196 @@
+"""Links to the rest: an event's sign-up question "I need interpretation into …" makes one
+request per language for the event's date when the sign-up is confirmed (through the core's
+``registration_confirmed`` signal); with the plugin off for the town nothing changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from events import registrations
+from events.models import EventIndexPage, EventPage, Question, Registration
+from plugins.interpreters import signups
+from plugins.interpreters.models import Offer, Request
+from plugins.interpreters.signups import asks_for_interpretation, languages_in
+from treffpunkt.plugins.models import PluginSettings
+
+pytestmark = pytest.mark.django_db
+BECKUM = "beckum.test"
+QUESTION = "Ich brauche eine Dolmetscherin / einen Dolmetscher für"
+
+
+@pytest.fixture(autouse=True)
+def _generous_limits(settings):
+    # several sign-ups from one test address; an unconfirmed one holds its place
+    settings.EVENTS_SIGNUP_RATE_IP = settings.EVENTS_SIGNUP_RATE_EMAIL = (10_000, 3600)
+    settings.EVENTS_UNCONFIRMED_SHARE = 1.0
+    settings.EVENTS_UNCONFIRMED_MAX_PARTY = 10_000
+    settings.EVENTS_HOLDS_PER_IP = settings.EVENTS_HOLDS_PER_EMAIL = (10_000, 3600)
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def event(site, people):
+    index = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
+    site.root_page.add_child(instance=index)
+    day = timezone.localdate() + dt.timedelta(days=12)
+    start = timezone.make_aware(dt.datetime(day.year, day.month, day.day, 15))
+    page = EventPage(
+        title="Elternabend Grundschule",
+        slug="elternabend",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        location_name="Grundschule Süd",
+        address="Schulstraße 1, Beckum",
+        registration_enabled=True,
+        capacity=40,
+        max_party_size=6,
+        owner=people["colleague"],
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    Question.objects.create(
+        event=page, label=QUESTION, kind="choice", choices="Arabisch\nUkrainisch\nFarsi"
+    )
+    Question.objects.create(event=page, label="Besondere Ernährung", kind="text")
+    return EventPage.objects.get(pk=page.pk)
+
+
+def sign_up(event, email, language="Arabisch", party_size=1, user=None, submission=""):
+    answers = {"Besondere Ernährung": "vegetarisch"}
+    if language:
+        answers[QUESTION] = language
+    return registrations.sign_up(
+        event,
+        email=email,
+        party_size=party_size,
+        answers=answers,
+        user=user,
+        submission=submission,
+    )
+
+
+def confirm_by_link(registration) -> int:
+    """The visitor's confirmation link, POSTed as the button on its page does."""
+    path = reverse("events:confirm", args=[registration.token])
+    return Client().post(path, HTTP_HOST=BECKUM).status_code
+
+
+def test_unit_which_answers_name_languages():
+    assert asks_for_interpretation(QUESTION)
+    assert asks_for_interpretation("I need interpretation into")
+    assert not asks_for_interpretation("Besondere Ernährung")
+    assert languages_in("Arabisch") == ["ara"]
+    assert languages_in("Farsi") == ["pes"]
+    assert languages_in("Ukrainian, Arabic") == ["ukr", "ara"]
+    assert languages_in("Kurdisch und Tigrinya") == ["kmr", "tir"]
+    assert languages_in("العربية") == ["ara"]
+    assert languages_in("Klingonisch") == []
+    assert languages_in(True) == [] and languages_in(None) == []
+
+
+def test_confirmed_sign_ups_make_one_request_per_language(
+    event, people, make_mediator, django_capture_on_commit_callbacks
+):
+    arabic = make_mediator(language="ara", first_name="Samir", email="samir@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        held = sign_up(event, "familie@example.org", party_size=3)
+    assert held.status == Registration.Status.HELD
+    assert not Request.objects.exists()  # not before the address is confirmed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_by_link(held) == 200
+    request = Request.objects.get()
+    assert (request.language, request.people, request.source) == ("ara", 3, f"event:{event.pk}")
+    assert request.starts_at == event.start and request.duration_minutes == 120
+    assert request.place == "Grundschule Süd, Schulstraße 1, Beckum"
+    assert request.site.hostname == BECKUM and request.requester == people["colleague"]
+    assert request.status == Request.Status.OPEN
+    # the pool looks for someone: the Arabic mediator got the offer by mail
+    assert Offer.objects.filter(request=request, mediator=arabic).exists()
+    assert "samir@example.org" in [m.to[0] for m in mail.outbox]
+
+    # a signed-in member's one-click sign-up counts too; the same language, the same request
+    with django_capture_on_commit_callbacks(execute=True):
+        member = sign_up(
+            event,
+            people["requester"].email,
+            party_size=2,
+            user=people["requester"],
+            submission="form-1",
+        )
+    assert member.status == Registration.Status.CONFIRMED
+    request.refresh_from_db()
+    assert Request.objects.count() == 1 and request.people == 5
+    # another language: its own request; no answer: nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        ukrainian = sign_up(event, "olena@example.org", language="Ukrainisch")
+        confirm_by_link(ukrainian)
+        plain = sign_up(event, "ohne@example.org", language="")
+        confirm_by_link(plain)
+    assert sorted(Request.objects.values_list("language", "people")) == [("ara", 5), ("ukr", 1)]
+    # the link opened again or the form sent twice: nothing doubles
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_by_link(held) in (200, 410)
+        again = sign_up(
+            event,
+            people["requester"].email,
+            party_size=2,
+            user=people["requester"],
+            submission="form-1",
+        )
+    assert again.pk == member.pk
+    # the signal sent again for the same sign-up (as a stored sign-up found after a lost
+    # connection does) counts it once
+    signups.sign_up_confirmed(request.site, registration=member, event=event)
+    assert sorted(Request.objects.values_list("language", "people")) == [("ara", 5), ("ukr", 1)]
+
+
+def test_from_the_waiting_list(event, people, django_capture_on_commit_callbacks):
+    EventPage.objects.filter(pk=event.pk).update(capacity=1, waiting_list=True)
+    event.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sign_up(event, people["requester"].email, language="", user=people["requester"])
+        waiting = sign_up(event, people["colleague"].email, user=people["colleague"])
+    assert waiting.status == Registration.Status.WAITING
+    assert not Request.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations.cancel(first.token)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert Request.objects.get().people == 1
+
+
+def test_plugin_off_nothing_changes(event, people, site, django_capture_on_commit_callbacks):
+    PluginSettings.set_enabled(site, "interpreters", False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        held = sign_up(event, "familie@example.org", party_size=3)
+        assert confirm_by_link(held) == 200
+    held.refresh_from_db()
+    assert held.status == Registration.Status.CONFIRMED
+    assert not Request.objects.exists()
+    assert [m.to for m in mail.outbox] == [["familie@example.org"], ["familie@example.org"]]
+
+
+def test_past_events_make_no_request(event, people, site):
+    registration = Registration.objects.create(
+        event=event,
+        kind="visitor",
+        status=Registration.Status.CONFIRMED,
+        email="spaet@example.org",
+        answers={QUESTION: "Arabisch"},
+    )
+    past = timezone.now() - dt.timedelta(days=1)
+    EventPage.objects.filter(pk=event.pk).update(start=past, end=past + dt.timedelta(hours=1))
+    event.refresh_from_db()
+    signups.sign_up_confirmed(site, registration=registration, event=event)
+    assert not Request.objects.exists()
