@@ -44,6 +44,8 @@ def can_access(user: AnonymousUser | object, room: Room) -> bool:
         return True
     if room.kind == room.Kind.NETWORK:
         return roles.is_network_member(user, room.site_id)
+    if room.kind == room.Kind.PLUGIN:
+        return _plugin_room_access(user, room)
     if room.page_id is None:
         return False
     if room.kind == room.Kind.WORKING_GROUP:
@@ -55,6 +57,23 @@ def can_access(user: AnonymousUser | object, room: Room) -> bool:
 
         return registered_users(room.page.specific, kind="helper").filter(pk=user.pk).exists()
     return False
+
+
+def _plugin_room_members(room: Room):
+    """The users a plugin names for its room (none when the plugin is off for the town)."""
+    from django.contrib.auth import get_user_model
+
+    from .signals import room_members
+
+    User = get_user_model()
+    found = User.objects.none()
+    for answer in room_members.collect(room.site, room=room):
+        found = found | User.objects.filter(pk__in=answer.values("pk"))
+    return found
+
+
+def _plugin_room_access(user, room: Room) -> bool:
+    return _plugin_room_members(room).filter(pk=user.pk).exists()
 
 
 def can_moderate(user, room: Room) -> bool:
@@ -132,6 +151,8 @@ def room_members(room: Room):
         from networks.membership import members_of
 
         ids = members_of(room.page.specific).values("pk")
+    elif room.kind == room.Kind.PLUGIN:
+        ids = _plugin_room_members(room).values("pk")
     else:
         from events.registrations import registered_users
 

@@ -18,6 +18,7 @@ class Room(models.Model):
         NETWORK = "network", _("whole network")
         WORKING_GROUP = "working_group", _("working group")
         EVENT = "event", _("event helpers")
+        PLUGIN = "plugin", _("a plugin's room")
 
     site = models.ForeignKey(
         "wagtailcore.Site",
@@ -38,6 +39,9 @@ class Room(models.Model):
         help_text=_("Leave empty for the room of the whole network."),
     )
     title = models.CharField(_("title"), max_length=120)
+    #: for a plugin's room: the key the plugin gave it (see plugins.chat.api.ensure_room);
+    #: who may enter is that plugin's answer to plugins.chat.signals.room_members
+    owner = models.CharField(_("owner"), max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -54,6 +58,11 @@ class Room(models.Model):
                 fields=["page"],
                 condition=models.Q(page__isnull=False),
                 name="chat_one_room_per_page",
+            ),
+            models.UniqueConstraint(
+                fields=["site", "owner"],
+                condition=models.Q(kind="plugin"),
+                name="chat_one_room_per_plugin_owner",
             ),
         ]
 

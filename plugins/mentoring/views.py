@@ -21,6 +21,7 @@ from treffpunkt.accounts import roles
 from treffpunkt.core.ratelimit import allow
 
 from . import access, ranking, services
+from . import chat as mentoring_chat
 from .forms import (
     ApplicationForm,
     CheckInForm,
@@ -305,6 +306,19 @@ def coordination(request: HttpRequest) -> HttpResponse:
         events=services.training_events(_site(request)),
     )
     invited = None
+    if request.method == "POST" and request.POST.get("action") == "chat":
+        value = request.POST.get("programme", "")
+        programme = (
+            programmes.filter(pk=int(value)).first()
+            if value.isascii() and value.isdigit() and len(value) < 12
+            else None
+        )
+        room = mentoring_chat.programme_room(programme) if programme else None
+        if room is None:
+            raise Http404
+        from plugins.chat import api as chat_api
+
+        return redirect(chat_api.room_url(room))
     if request.method == "POST":
         if request.POST.get("action") != "training":
             raise Http404
@@ -341,6 +355,7 @@ def coordination(request: HttpRequest) -> HttpResponse:
             "running": running,
             "attention": services.needing_attention(programmes),
             "training_form": training_form,
+            "chat": mentoring_chat.chat_available(_site(request)),
             "invited": invited,
         },
         status=400 if training_form.errors else 200,
