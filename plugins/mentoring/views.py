@@ -87,7 +87,9 @@ def _application_data(data: dict, language: str) -> dict:
         "name": data["name"],
         "email": data["email"].strip().lower(),
         "phone": data["phone"],
-        "language": language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        "language": language
+        if language in dict(settings.INTERFACE_LANGUAGES)
+        else settings.LANGUAGE_CODE,
         "languages": ",".join(data["languages"]),
         "seeks": data["seeks"],
         "area": data["area"].strip(),

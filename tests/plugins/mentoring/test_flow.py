@@ -264,3 +264,18 @@ def test_proposing_a_mentor_of_another_programme_is_refused(
     assert not Match.objects.exists()
     application.refresh_from_db()
     assert application.status == Application.Status.WAITING
+
+
+def test_application_in_easy_german_gets_german_mails(
+    client, programme, django_capture_on_commit_callbacks
+):
+    """Leichte Sprache is a content language, not a language of mails: an application sent
+    under its prefix is taken (it was refused as an invalid choice) and mails go in German."""
+    url = "/de-x-ls" + reverse("plugins:mentoring:apply", args=[programme.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, FORM, HTTP_HOST="beckum.test")
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.language == "de"
+    (confirmation,) = mail.outbox
+    assert "bestätigen" in confirmation.body.lower() or "bestaetigen" in confirmation.body
