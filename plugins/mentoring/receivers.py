@@ -231,12 +231,12 @@ def export_person(sender, user, emails=frozenset(), **kwargs):
 
 
 def _submitted_for_others(application: Application) -> dict:
-    """What a counsellor submitted for someone: what is recorded about the counsellor (name,
-    address, the consent they recorded and when) and, where the person gave no address of
-    their own, the person's details too: the counsellor is then the person's only contact,
-    so this download is the way to what is held about them. A person with an address of
-    their own finds their details in their own download, not in the counsellor's."""
-    entry = {
+    """What a counsellor submitted for someone, as far as it is about the counsellor: the
+    programme, when, the name and address recorded for them, the consent they recorded and
+    the state. Nothing about the person applied for (name, family, what they seek): that is
+    another person's data, which a download of one's own never carries; the person, or the
+    counsellor on their behalf, asks the programme's coordinators, who hold it."""
+    return {
         "programme": application.programme.name,
         "submitted_at": application.created_at,
         "recorded_counsellor_name": application.counsellor_name,
@@ -247,16 +247,3 @@ def _submitted_for_others(application: Application) -> dict:
         "anonymised_at": application.anonymised_at,
         "person_has_own_address": bool(application.email),
     }
-    if not application.email:
-        entry["person"] = {
-            "name": application.name,
-            "phone": application.phone,
-            "language_of_mails": application.language,
-            "languages": application.languages,
-            "seeks": application.seeks,
-            "area": application.area,
-            "availability": application.availability,
-            "family": application.family,
-            "message": application.message,
-        }
-    return entry
