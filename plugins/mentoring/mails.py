@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from icalendar import Event
 
 from treffpunkt.calendar.feeds import calendar_header, to_bytes
@@ -116,6 +116,7 @@ def certificate_reminder(mentor) -> None:
     from . import ranking
 
     programme = mentor.programme
+    until = ranking.certificate_valid_until(mentor.police_certificate_date)
     recipients = [mentor.email, *programme.coordinators.values_list("email", flat=True)]
     _send(
         [address for address in recipients if address],
@@ -124,7 +125,8 @@ def certificate_reminder(mentor) -> None:
         {
             "mentor": mentor,
             "programme": programme,
-            "valid_until": ranking.certificate_valid_until(mentor.police_certificate_date),
+            "valid_until": until,
+            "expired": until is not None and until < timezone.localdate(),
         },
     )
 

@@ -102,3 +102,33 @@ def test_certificate_reminder_once_before_it_runs_out(
     soon.police_certificate_date = today - dt.timedelta(days=10)
     soon.save()
     assert services.remind_certificates() == 0
+
+
+def test_a_certificate_that_already_ran_out_is_called_so(
+    programme, coordinator, django_capture_on_commit_callbacks
+):
+    """A mentor whose certificate is already past (entered late, or the job was off) is told
+    it ran out and what that means, not that it "is valid until" a past date."""
+    today = timezone.localdate()
+    make_mentor(
+        programme,
+        "Carla Late",
+        works_with_children=True,
+        police_certificate_date=today.replace(year=today.year - 5) - dt.timedelta(days=30),
+    )
+    soon = make_mentor(
+        programme,
+        "Anna Soon",
+        works_with_children=True,
+        police_certificate_date=today.replace(year=today.year - 5) + dt.timedelta(days=20),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_certificates() == 2
+    by_mentor = {m.to[0]: m for m in mail.outbox}
+    late = next(m for address, m in by_mentor.items() if address != soon.email)
+    assert late.subject == "Ihr Führungszeugnis ist abgelaufen"
+    assert "abgelaufen" in late.body and "nicht für Patenschaften mit Kindern" in late.body
+    assert "gilt Ihr erweitertes" not in late.body
+    fresh = by_mentor[soon.email]
+    assert fresh.subject == "Ihr Führungszeugnis muss erneuert werden"
+    assert "gilt Ihr erweitertes" in fresh.body
