@@ -173,3 +173,33 @@ def test_core_views_answer_under_the_prefix_in_german(client, pages, path):
 def test_an_unknown_variant_prefix_is_not_leichte_sprache(client, pages):
     assert client.get("/de-x-foo/kontakt/", **HOST).status_code == 404
     assert client.get("/sprache/de-x-foo/?next=/", **HOST).status_code == 404
+
+
+def test_an_editor_translates_a_page_into_leichte_sprache_in_the_admin(client, site, staff):
+    """The admin's translate action (wagtail-localize) offers Leichte Sprache beside the
+    other languages and makes the page's easy-German version, which then opens for editing
+    and, once published, answers under /de-x-ls/."""
+    for code in ["de", "ar", LS]:
+        Locale.objects.get_or_create(language_code=code)
+    ls = Locale.objects.get(language_code=LS)
+    page = ContentPage(title="Wohnungssuche", slug="wohnen", intro="Hilfe bei der Wohnungssuche")
+    site.root_page.add_child(instance=page)
+    page.save_revision().publish()
+    client.force_login(staff)
+
+    form = client.get(f"/admin/localize/submit/page/{page.pk}/", **HOST)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert f'value="{ls.pk}"' in html and "Leichte Sprache" in html
+
+    answer = client.post(f"/admin/localize/submit/page/{page.pk}/", {"locales": [ls.pk]}, **HOST)
+    assert answer.status_code == 302
+    easy = ContentPage.objects.get(translation_key=page.translation_key, locale=ls)
+    assert answer["Location"].endswith(f"/admin/pages/{easy.pk}/edit/")
+    assert client.get(answer["Location"], **HOST).status_code == 200
+
+    easy.title = "Sie suchen eine Wohnung?"
+    easy.save_revision().publish()
+    client.logout()
+    shown = client.get(f"/{LS}/wohnen/", **HOST)
+    assert shown.status_code == 200 and "Sie suchen eine Wohnung?" in shown.content.decode()
