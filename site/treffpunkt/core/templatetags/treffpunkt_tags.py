@@ -247,6 +247,17 @@ def _display_title(page: Page) -> str:
     return page.seo_title or page.title
 
 
+def _telling_detail(page: Page) -> str:
+    """What tells a page from a sibling of the same title: an event's date in the visitor's
+    language, else its address's last part (unique among siblings)."""
+    from treffpunkt.core.localize import format_datetime
+
+    start = getattr(page.specific, "start", None)
+    if start is not None:
+        return format_datetime(start, "medium")
+    return page.slug
+
+
 @register.simple_tag(takes_context=True)
 def page_title(context, title: str = "") -> str:
     """The page's title for ``<title>``: unique on its site and telling.
@@ -281,6 +292,12 @@ def page_title(context, title: str = "") -> str:
                 label = str(page.specific_class._meta.verbose_name) if page.specific_class else ""
             if label:
                 title = f"{title} – {label}"
+            parent_path = page.path[: -Page.steplen]
+            twins = siblings.exclude(pk=page.pk).filter(
+                depth=page.depth, path__startswith=parent_path
+            )
+            if twins.exists():  # the same title beside it: the section cannot tell them apart
+                title = f"{title} – {_telling_detail(page)}"
     source_language = content_source_language(context)
     if source_language:
         from treffpunkt.core.localize import language_name
