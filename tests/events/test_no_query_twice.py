@@ -82,3 +82,31 @@ def test_concurrent_requests_keep_their_own_memo():
     contextvars.copy_context().run(request, "second")
     assert seen == ["first", "second"]
     assert requestmemo._memo.get() is None  # this context never had one
+
+
+def test_the_page_restrictions_kept_for_a_request_end_with_it(client, event):
+    """The restrictions our check read are handed to Wagtail's check of the same request;
+    a page object that outlived its request asks the database again."""
+    from wagtail.models import PageViewRestriction
+
+    from treffpunkt.core.wagtail_hooks import restrictions_of_translations
+
+    request = type("Request", (), {"user": None, "session": {}})()
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    request.get_full_path = lambda: event.url
+    token = requestmemo._memo.set({})
+    try:
+        assert restrictions_of_translations(event, request, [], {}) is None
+        with CaptureQueriesContext(connection) as queries:
+            assert event.get_view_restrictions() == []
+        assert len(queries) == 0
+    finally:
+        requestmemo._memo.reset(token)
+    PageViewRestriction.objects.create(page=event, restriction_type="login")
+    token = requestmemo._memo.set({})  # the next request
+    try:
+        assert [r.restriction_type for r in event.get_view_restrictions()] == ["login"]
+    finally:
+        requestmemo._memo.reset(token)

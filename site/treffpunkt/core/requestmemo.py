@@ -32,6 +32,11 @@ def memoized(key: tuple, compute: Callable[[], T]) -> T:
         return value
 
 
+def current() -> dict | None:
+    """This request's memo (None outside a request), to tell whether a value is still of it."""
+    return _memo.get()
+
+
 def forget(*prefix: Any) -> None:
     """Drop this request's answers whose key starts with ``prefix`` (after a change)."""
     memo = _memo.get()

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 
+from . import requestmemo
 from .restrictions import may_view
 
 
@@ -17,8 +18,18 @@ def restrictions_of_translations(page, request, serve_args, serve_kwargs):
     event would leave its English page open. Here the restrictions of every translation
     apply as well; a password given for one language opens the others."""
     restrictions = list(page.get_view_restrictions())
-    # Wagtail's own check (on_serve_page, right after this hook) asks the page again
-    page.get_view_restrictions = lambda: restrictions
+    memo = requestmemo.current()
+    if memo is not None:
+        # Wagtail's own check (on_serve_page, right after this hook) asks the page again;
+        # the answer holds for this request only, should the page object outlive it
+        page_class = type(page)
+
+        def get_view_restrictions():
+            if requestmemo.current() is memo:
+                return restrictions
+            return page_class.get_view_restrictions(page)
+
+        page.get_view_restrictions = get_view_restrictions
     if any(not r.accept_request(request) for r in restrictions):
         return None  # Wagtail's own check answers, with its login or password form
     if may_view(page, request.user, request):
