@@ -86,7 +86,10 @@ def create_request(request: Request) -> Request:
 def _after_commit_dispatch(request_id: int) -> None:
     from .tasks import dispatch_request
 
-    transaction.on_commit(lambda: dispatch_request.enqueue(request_id))
+    # robust: a queue that fails after the commit must not turn the caller's answer (a
+    # member's request, a town's sign-up confirmation) into an error; the request is kept
+    # and the housekeeping job escalates it to the coordinators once its answer-by time passes
+    transaction.on_commit(lambda: dispatch_request.enqueue(request_id), robust=True)
 
 
 def dispatch(request_id: int, now: dt.datetime | None = None) -> list[int]:

@@ -194,3 +194,26 @@ def test_past_events_make_no_request(event, people, site):
     event.refresh_from_db()
     signups.sign_up_confirmed(site, registration=registration, event=event)
     assert not Request.objects.exists()
+
+
+def test_a_failing_queue_does_not_fail_the_confirmation(
+    event, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The pool's follow-up runs after the town's commit: when its queue fails (Redis down),
+    the visitor's confirmation still answers, and the request is kept for the housekeeping
+    job to escalate."""
+    from plugins.interpreters import tasks
+
+    class Down:
+        @staticmethod
+        def enqueue(*args, **kwargs):
+            raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(tasks, "dispatch_request", Down)
+    with django_capture_on_commit_callbacks(execute=True):
+        held = sign_up(event, "familie@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_by_link(held) == 200
+    held.refresh_from_db()
+    assert held.status == Registration.Status.CONFIRMED
+    assert Request.objects.get().status == Request.Status.OPEN
