@@ -16,7 +16,7 @@ from treffpunkt.core import pagecache
 from treffpunkt.signals import account_deleted, personal_data_export
 
 from .models import EventPage, Registration
-from .registrations import ACTIVE, S, _after_commit, _lock, _promote
+from .registrations import ACTIVE, S, _after_commit, _lock, _promote, announce_ended
 
 
 def registrations_of(user, emails) -> Q:
@@ -42,7 +42,9 @@ def forget_person(sender, user, emails, **kwargs) -> None:
         active = _of(user, emails).filter(status__in=ACTIVE)
         for event_id in sorted(set(active.values_list("event_id", flat=True))):
             event = _lock(EventPage(pk=event_id))
-            active.filter(event_id=event_id).update(status=S.CANCELLED, cancelled_at=now)
+            ending = list(active.filter(event_id=event_id).values_list("pk", flat=True))
+            Registration.objects.filter(pk__in=ending).update(status=S.CANCELLED, cancelled_at=now)
+            announce_ended(ending)  # before the answers are anonymised below
             for pk in _promote(event, now):
                 _after_commit(pk, "promoted")
             transaction.on_commit(pagecache.content_changed)

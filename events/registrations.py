@@ -167,6 +167,8 @@ def _retry_when_locked(operation):
 
 #: the mails that follow a change which may have confirmed a place
 _MAY_CONFIRM = frozenset({"status", "promoted", "approved"})
+#: the mails that follow a sign-up losing its place (or its turn)
+_ENDED = frozenset({"cancelled", "declined"})
 
 
 def _after_commit(registration_id: int, mail: str) -> None:
@@ -174,6 +176,8 @@ def _after_commit(registration_id: int, mail: str) -> None:
 
     if mail in _MAY_CONFIRM:
         _announce_confirmed(registration_id)
+    elif mail in _ENDED:
+        announce_ended([registration_id])
     # a lost connection right after the commit must not lose the mail
     transaction.on_commit(lambda: retry_once(send_registration_mail.enqueue, registration_id, mail))
 
@@ -194,16 +198,41 @@ def _announce_confirmed(registration_id: int) -> None:
         registration_confirmed.send(site, registration=registration, event=event)
 
 
+def announce_ended(registration_ids) -> None:
+    """``treffpunkt.signals.registration_ended`` for sign-ups that were cancelled, lapsed
+    or declined, inside the transaction that ended them (see the signal's docstring)."""
+    from treffpunkt.signals import registration_ended
+
+    if not registration_ended.receivers or not registration_ids:
+        return
+    ended = Registration.objects.select_related("event").filter(
+        pk__in=list(registration_ids), status__in=(S.CANCELLED, S.EXPIRED, S.DECLINED)
+    )
+    events: dict = {}
+    for registration in ended.order_by("pk"):
+        if registration.event_id not in events:
+            event = registration.event.specific
+            events[registration.event_id] = (event, event.get_site())
+        event, site = events[registration.event_id]
+        if site is not None:
+            registration_ended.send(site, registration=registration, event=event)
+
+
 # --- inside the lock -------------------------------------------------------------------
 
 
 def _expire(event: EventPage, now: datetime) -> int:
-    expired = Registration.objects.filter(
+    lapsing = Registration.objects.filter(
         event=event,
         status__in=(S.HELD, S.WAITING, S.REQUESTED),
         email_confirmed=False,
         hold_expires_at__lt=now,
-    ).update(status=S.EXPIRED)
+    )
+    from treffpunkt.signals import registration_ended
+
+    ids = list(lapsing.values_list("pk", flat=True)) if registration_ended.receivers else []
+    expired = lapsing.update(status=S.EXPIRED)
+    announce_ended(ids)
     if expired:  # places were freed: the event's public page shows them again
         pagecache.content_changed()
         transaction.on_commit(pagecache.content_changed)

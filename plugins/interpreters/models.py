@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -317,6 +318,21 @@ class Request(models.Model):
     def language_label(self) -> str:
         name = language_name(self.language)
         return f"{name} ({self.dialect})" if self.dialect else name
+
+    @property
+    def event_id(self) -> int | None:
+        """The event page whose sign-ups asked for it (``source == "event:<id>"``)."""
+        kind, _sep, key = self.source.partition(":")
+        return int(key) if kind == "event" and key.isdigit() else None
+
+    @cached_property
+    def source_event(self):
+        """The event (specific page) whose sign-ups made this request, or None."""
+        if self.event_id is None:
+            return None
+        from events.models import EventPage
+
+        return EventPage.objects.filter(pk=self.event_id).first()
 
 
 def new_token() -> str:

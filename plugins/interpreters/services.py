@@ -305,6 +305,22 @@ def cancel(request: Request, now: dt.datetime | None = None) -> bool:
     return True
 
 
+def reopen(request: Request, people: int | None = None) -> Request:
+    """A cancelled request that is needed again (an event's sign-up asks anew): it looks
+    for someone from the start; the offers of before are gone (their mails' links stop
+    working), so everyone fitting may be asked again. The caller holds its row's lock."""
+    now = timezone.now()
+    request.offers.all().delete()
+    request.status = Request.Status.OPEN
+    request.assigned_at = None
+    request.answer_by = now + min((request.starts_at - now) / 2, dt.timedelta(days=2))
+    if people is not None:
+        request.people = people
+    request.save(update_fields=["status", "assigned_at", "answer_by", "people"])
+    _after_commit_dispatch(request.pk)
+    return request
+
+
 # --- mails about a request ------------------------------------------------------------------
 
 

@@ -8,7 +8,10 @@ holds one request per event and language for the event's time and place, with th
 of people of every confirmed sign-up that asked for it, and starts looking for mediators.
 
 Counting anew from the confirmed sign-ups each time makes the receiver idempotent (a form
-sent twice finds the same sign-up and announces it again).
+sent twice finds the same sign-up and announces it again). A sign-up that ends (cancelled,
+lapsed, declined: ``treffpunkt.signals.registration_ended``) is counted out the same way;
+a request with nobody left is cancelled, and a mediator who had taken it is told. Someone
+asking again later opens the cancelled request anew.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from treffpunkt.accounts import roles
-from treffpunkt.signals import registration_confirmed
+from treffpunkt.signals import registration_confirmed, registration_ended
 
 from .languages import POOL_LANGUAGES, language_name
 from .models import Mode, Request, Topic
@@ -69,19 +72,63 @@ def _needs(registration) -> list[str]:
     return found
 
 
+def _people(event_id: int, languages: list[str]) -> dict[str, int]:
+    """People of the event's confirmed sign-ups that asked for each language."""
+    from events.models import Registration
+
+    confirmed = Registration.objects.filter(
+        event=event_id, status=Registration.Status.CONFIRMED, parent=None
+    ).only("answers", "party_size")
+    counts = dict.fromkeys(languages, 0)
+    for registration in confirmed:
+        for code in _needs(registration):
+            if code in counts:
+                counts[code] += registration.party_size
+    return counts
+
+
 @receiver(registration_confirmed, dispatch_uid="interpreters_event_sign_up")
 def sign_up_confirmed(sender, registration, event, **kwargs) -> None:
     languages = _needs(registration)
     if not languages or event.start <= timezone.now():
         return
-    from events.models import Registration
-
-    confirmed = Registration.objects.filter(
-        event=registration.event_id, status=Registration.Status.CONFIRMED, parent=None
-    ).only("answers", "party_size")
-    for language in languages:
-        people = sum(r.party_size for r in confirmed if language in _needs(r))
+    for language, people in _people(registration.event_id, languages).items():
         request_for_event(sender, event, language, max(people, 1))
+
+
+@receiver(registration_ended, dispatch_uid="interpreters_event_sign_up_ended")
+def sign_up_ended(sender, registration, event, **kwargs) -> None:
+    """A sign-up that asked for interpretation is cancelled, lapsed or declined: its
+    requests count it out; one with nobody left is cancelled."""
+    languages = _needs(registration)
+    if not languages or event.start <= timezone.now():
+        return
+    for language, people in _people(registration.event_id, languages).items():
+        recount(sender, event, language, people)
+
+
+def recount(site, event, language: str, people: int) -> Request | None:
+    """The event's request in ``language`` with its new number of people (none left: the
+    request is cancelled and an assigned mediator told)."""
+    from . import services
+
+    with transaction.atomic():
+        found = (
+            Request.objects.select_for_update()
+            .filter(site=site, source=f"event:{event.pk}", language=language)
+            .first()
+        )
+        if found is None or found.status in (Request.Status.CANCELLED, Request.Status.DONE):
+            return found
+        if people <= 0:
+            services.cancel(found)
+            log.info(
+                "interpreting request %s cancelled: nobody of event %s needs it", found.pk, event.pk
+            )
+        elif found.people != people:
+            found.people = people
+            found.save(update_fields=["people"])
+    return found
 
 
 def _requester(event, site):
@@ -104,7 +151,10 @@ def request_for_event(site, event, language: str, people: int) -> Request:
             .first()
         )
         if found is not None:
-            if found.people != people:
+            if found.status == Request.Status.CANCELLED:
+                # everyone who had asked cancelled, and now someone asks again
+                services.reopen(found, people)
+            elif found.people != people:
                 found.people = people
                 found.save(update_fields=["people"])
             return found

@@ -112,3 +112,18 @@ Sender: the ``Site`` of the event. Arguments: ``registration`` (an
 sign-up question's label to the answer given, ``party_size`` is the number of people) and
 ``event`` (the specific ``EventPage`` that takes the sign-ups). Return: None.
 """
+
+registration_ended = SiteSignal()
+"""A sign-up for an event no longer holds or waits for a place: the person cancelled it
+(the link in the mail, one click when signed in, their account deleted), its unconfirmed
+hold or waiting spot lapsed (``expired``), or the organiser declined it.
+
+Sent once per sign-up and change, inside the transaction that changes it, after the row is
+saved (so a count of the event's confirmed sign-ups no longer includes it); raising undoes
+the change, so keep receivers short and put slow work into ``transaction.on_commit``.
+
+Sender: the ``Site`` of the event. Arguments: ``registration`` (an
+``events.models.Registration``, ``status`` one of ``cancelled``, ``expired``, ``declined``;
+``answers`` still as given) and ``event`` (the specific ``EventPage`` that takes the
+sign-ups). Return: None.
+"""

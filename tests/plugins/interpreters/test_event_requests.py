@@ -15,7 +15,7 @@ from django.utils import timezone
 from events import registrations
 from events.models import EventIndexPage, EventPage, Question, Registration
 from plugins.interpreters import signups
-from plugins.interpreters.models import Offer, Request
+from plugins.interpreters.models import Assignment, Offer, Request
 from plugins.interpreters.signups import asks_for_interpretation, languages_in
 from treffpunkt.plugins.models import PluginSettings
 
@@ -217,3 +217,154 @@ def test_a_failing_queue_does_not_fail_the_confirmation(
     held.refresh_from_db()
     assert held.status == Registration.Status.CONFIRMED
     assert Request.objects.get().status == Request.Status.OPEN
+
+
+def cancel_by_link(registration) -> int:
+    """The visitor's cancellation link, POSTed as the button on its page does."""
+    path = reverse("events:cancel", args=[registration.token])
+    return Client().post(path, HTTP_HOST=BECKUM).status_code
+
+
+def test_cancelled_sign_ups_are_counted_out(
+    event, people, make_mediator, django_capture_on_commit_callbacks
+):
+    """Cancelling a sign-up lowers the request's number of people; with nobody left the
+    request is cancelled and the mediator who had taken it is told, naming the event; a
+    new sign-up asking again opens it anew."""
+    from plugins.interpreters import services
+
+    samir = make_mediator(language="ara", first_name="Samir", email="samir@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        family = sign_up(event, "familie@example.org", party_size=3)
+        assert confirm_by_link(family) == 200
+        member = sign_up(event, people["requester"].email, party_size=2, user=people["requester"])
+        ukrainian = sign_up(event, "olena@example.org", language="Ukrainisch")
+        assert confirm_by_link(ukrainian) == 200
+    request = Request.objects.get(language="ara")
+    assert request.people == 5
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cancel_by_link(family) == 200
+    request.refresh_from_db()
+    assert (request.people, request.status) == (2, Request.Status.OPEN)
+    assert Request.objects.get(language="ukr").people == 1  # other languages untouched
+
+    offer = Offer.objects.get(request=request, mediator=samir)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.accept(offer.token) == services.Outcome.ACCEPTED
+    mail.outbox.clear()
+    # the last one who asked for Arabic cancels with one click while signed in
+    client = Client()
+    client.force_login(people["requester"])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse("events:cancel_own", args=[event.pk]), HTTP_HOST=BECKUM)
+    assert answer.status_code == 302
+    member.refresh_from_db()
+    assert member.status == Registration.Status.CANCELLED
+    request.refresh_from_db()
+    assert request.status == Request.Status.CANCELLED
+    assert not Assignment.objects.filter(request=request).exists()
+    told = [m for m in mail.outbox if m.to == ["samir@example.org"]]
+    assert len(told) == 1
+    assert "Elternabend Grundschule" in told[0].body
+    assert "Anmeldung zurückgezogen" in told[0].body  # in Samir's language, German
+    assert Request.objects.get(language="ukr").status == Request.Status.ESCALATED  # no speaker
+
+    # someone asks for Arabic again: the same request looks for someone from the start
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        late = sign_up(event, "spaet@example.org", party_size=4)
+        assert confirm_by_link(late) == 200
+    request.refresh_from_db()
+    assert (request.status, request.people) == (Request.Status.OPEN, 4)
+    assert Request.objects.filter(language="ara").count() == 1
+    assert Offer.objects.get(request=request).status == Offer.Status.SENT
+    assert "samir@example.org" in [m.to[0] for m in mail.outbox]
+    # the old offer's link no longer works
+    assert not Offer.objects.filter(token=offer.token).exists()
+
+
+def test_an_unassigned_request_with_nobody_left_is_cancelled_quietly(
+    event, people, make_mediator, django_capture_on_commit_callbacks
+):
+    make_mediator(language="ara", email="samir@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        family = sign_up(event, "familie@example.org", party_size=3)
+        confirm_by_link(family)
+    request = Request.objects.get()
+    offer = Offer.objects.get(request=request)
+    assert offer.status == Offer.Status.SENT
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations.cancel(family.token)
+    request.refresh_from_db()
+    offer.refresh_from_db()
+    assert request.status == Request.Status.CANCELLED
+    assert offer.status == Offer.Status.WITHDRAWN  # its link answers "no longer open"
+    assert [m.to for m in mail.outbox] == [["familie@example.org"]]  # the cancellation only
+
+
+def test_deleted_account_and_lapsed_holds(event, people, site, django_capture_on_commit_callbacks):
+    """A person deleting their account cancels their sign-ups: they are counted out before
+    their answers are wiped. A hold that lapses unconfirmed never counted."""
+    from events import receivers as event_receivers
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(event, people["requester"].email, party_size=2, user=people["requester"])
+        sign_up(event, people["colleague"].email, party_size=1, user=people["colleague"])
+        lapsing = sign_up(event, "nie@example.org", party_size=5)
+    assert Request.objects.get().people == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        event_receivers.forget_person(
+            site, user=people["colleague"], emails=frozenset({people["colleague"].email})
+        )
+    assert Request.objects.get().people == 2
+    # the hold runs out: it is announced as ended, the request keeps its two people
+    later = timezone.now() + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registrations.expire_holds(later) == 1
+    lapsing.refresh_from_db()
+    assert lapsing.status == Registration.Status.EXPIRED
+    assert Request.objects.get().people == 2
+
+
+def test_ended_sign_ups_are_announced(event, people, site, django_capture_on_commit_callbacks):
+    """The core's ``registration_ended`` signal: once per sign-up that is cancelled, lapses
+    or is declined, with its answers, inside the transaction."""
+    from treffpunkt.signals import registration_ended
+
+    heard = []
+
+    def listen(sender, registration, event, **kwargs):
+        heard.append((sender.hostname, registration.pk, registration.status, event.pk))
+        assert registration.answers.get(QUESTION) in ("Arabisch", None)
+
+    registration_ended.connect(listen, dispatch_uid="test_listen")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = sign_up(event, "eins@example.org")
+            confirm_by_link(first)
+            lapsing = sign_up(event, "zwei@example.org")
+            registrations.cancel(first.token)
+        with django_capture_on_commit_callbacks(execute=True):
+            registrations.expire_holds(timezone.now() + dt.timedelta(days=3))
+    finally:
+        registration_ended.disconnect(dispatch_uid="test_listen")
+    assert heard == [
+        (BECKUM, first.pk, "cancelled", event.pk),
+        (BECKUM, lapsing.pk, "expired", event.pk),
+    ]
+
+
+def test_plugin_off_cancelling_changes_nothing(
+    event, people, site, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        family = sign_up(event, "familie@example.org", party_size=3)
+        confirm_by_link(family)
+    request = Request.objects.get()
+    PluginSettings.set_enabled(site, "interpreters", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cancel_by_link(family) == 200
+    request.refresh_from_db()
+    assert (request.status, request.people) == (Request.Status.ESCALATED, 3)  # nobody speaks it
