@@ -335,6 +335,20 @@ class Request(models.Model):
         return EventPage.objects.filter(pk=self.event_id).first()
 
 
+def with_source_events(requests) -> list[Request]:
+    """``requests`` as a list, each with its ``source_event`` loaded (one query for all)."""
+    requests = list(requests)
+    ids = {r.event_id for r in requests if r.event_id is not None}
+    pages = {}
+    if ids:
+        from events.models import EventPage
+
+        pages = EventPage.objects.in_bulk(ids)
+    for r in requests:
+        r.__dict__["source_event"] = pages.get(r.event_id) if r.event_id is not None else None
+    return requests
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 

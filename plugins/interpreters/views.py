@@ -21,7 +21,7 @@ from treffpunkt.core.localize import month_name
 
 from . import access, hours, services, statement
 from .forms import CoordinatorForm, HoursForm, RequestForm
-from .models import Assignment, Mediator, Offer, PoolCoordinator, Request
+from .models import Assignment, Mediator, Offer, PoolCoordinator, Request, with_source_events
 from .ranking import rank, reasons
 
 
@@ -57,7 +57,7 @@ def request_list(request: HttpRequest, site: Site) -> HttpResponse:
         request,
         "interpreters/request_list.html",
         {
-            "requests": requests.order_by("-starts_at")[:200],
+            "requests": with_source_events(requests.order_by("-starts_at")[:200]),
             "coordinator": coordinator,
             "can_name_coordinators": access.can_name_coordinators(request.user, site),
         },

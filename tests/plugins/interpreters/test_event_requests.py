@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override as translation_override
 
 from events import registrations
 from events.models import EventIndexPage, EventPage, Question, Registration
@@ -368,3 +369,54 @@ def test_plugin_off_cancelling_changes_nothing(
         assert cancel_by_link(family) == 200
     request.refresh_from_db()
     assert (request.status, request.people) == (Request.Status.ESCALATED, 3)  # nobody speaks it
+
+
+def test_a_request_from_an_event_says_so(
+    event, people, make_mediator, django_capture_on_commit_callbacks
+):
+    """The coordinator's list, the requester's page, the offer mail and the offer's page
+    name the event whose sign-ups asked for it, with a link to it and the number of people;
+    a request filled in by hand says nothing of the kind."""
+    from plugins.interpreters.models import Request as Req
+
+    make_mediator(language="ara", email="samir@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        family = sign_up(event, "familie@example.org", party_size=3)
+        confirm_by_link(family)
+    request = Request.objects.get()
+    offer_mail = next(m for m in mail.outbox if m.to == ["samir@example.org"])
+    assert "Aus den Anmeldungen zu „Elternabend Grundschule“" in offer_mail.body
+    assert event.full_url in offer_mail.body
+    assert "Personen, die es brauchen: 3" in offer_mail.body
+    # a hand-made request of the same town: no event line
+    Req.objects.create(
+        site=request.site,
+        requester=people["requester"],
+        language="ara",
+        starts_at=request.starts_at,
+        place="Jobcenter",
+        topic="authorities",
+    )
+    link = f'Aus den Anmeldungen zu <a href="{event.url}">Elternabend Grundschule</a>'
+    manager = Client()
+    manager.force_login(people["manager"])
+    listing = manager.get(reverse("plugins:interpreters:requests"), HTTP_HOST=BECKUM)
+    assert listing.status_code == 200
+    assert listing.content.decode().count(link) == 1
+    owner = Client()
+    owner.force_login(people["colleague"])  # made the event's page: the requester
+    detail = owner.get(reverse("plugins:interpreters:request", args=[request.pk]), HTTP_HOST=BECKUM)
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert link in page and 'id="request-people">3<' in page
+    offer = Offer.objects.get(request=request)
+    shown = Client().get(
+        reverse("plugins:interpreters:offer", args=[offer.token]), HTTP_HOST=BECKUM
+    )
+    assert link in shown.content.decode()
+    # in another language, the link text follows the visitor's language
+    with translation_override("en"):
+        path = reverse("plugins:interpreters:request", args=[request.pk])
+    english = owner.get(path, HTTP_HOST=BECKUM).content.decode()
+    assert "From the sign-ups of <a href=" in english
