@@ -30,7 +30,17 @@ class InterpretersConfig(PluginConfig):
         "HOURLY_RATE_EUR": 0,
         "KM_RATE_EUR": 0.30,
     }
-    page_cache_ignore = ("interpreters",)
+    # what never shows on public pages; mediators (and their languages) do: the contact
+    # directory lists those who chose so
+    page_cache_ignore = (
+        "interpreters.request",
+        "interpreters.offer",
+        "interpreters.assignment",
+        "interpreters.availability",
+        "interpreters.absence",
+        "interpreters.poolcoordinator",
+    )
+    template_content = {"directory": ("interpreters/directory.html",)}
     role_permissions = {"managers": ALL_PERMISSIONS}
     dashboard_panels = ("plugins.interpreters.receivers.pool_panel",)
     report_sections = ("plugins.interpreters.receivers.pool_report_section",)

@@ -25,6 +25,9 @@ SLOTS = {
     "member_menu": "the main menu for signed-in people, after the editors' items: <li> items",
     "group_space": "a working group's private space, after its announcements and minutes "
     "(members only; ``page`` is the group): <section class='space-section'> boxes",
+    "directory": "the network's contact directory, after the organisations (public and "
+    "cached: nothing that depends on the visitor; ``form`` holds the visitor's filters, "
+    "``page_obj`` the page of organisations): <section class='card'> boxes",
 }
 
 

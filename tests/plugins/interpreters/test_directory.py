@@ -1,0 +1,81 @@
+"""Mediators who chose to appear in the network's contact directory are listed there,
+through the core's ``directory`` template slot (networks/ knows nothing of the plugin)."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+from django.test import Client
+
+from plugins.interpreters.models import Mediator, MediatorLanguage, Request
+from tests.networks.conftest import build_network
+from treffpunkt.core import pagecache
+from treffpunkt.plugins.models import PluginSettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def directory(site):
+    return build_network(site).directory
+
+
+def visit(path, host="beckum.test", **query):
+    answer = Client().get(path, query, HTTP_HOST=host)
+    assert answer.status_code == 200
+    return answer.content.decode()
+
+
+def test_listed_only_when_chosen(directory, make_mediator, other_site):
+    amal = make_mediator(language="ara", first_name="Amal", email="amal@example.org")
+    amal.in_directory = True
+    amal.save()
+    MediatorLanguage.objects.create(mediator=amal, language="kmr", level=2)
+    make_mediator(language="ara", first_name="Karim", email="karim@example.org")  # not chosen
+    gone = make_mediator(language="ara", first_name="Yusuf", in_directory=True, active=False)
+    elsewhere = make_mediator(language="ara", first_name="Bora", site=other_site, in_directory=True)
+    page = visit(directory.url)
+    assert 'id="pool-mediators"' in page
+    assert "Amal" in page and "mailto:amal@example.org" in page
+    assert '<span lang="ar">العربية</span>, <span lang="ku">Kurmancî</span>' in page
+    assert "Karim" not in page and "karim@example.org" not in page
+    assert gone.user.first_name not in page and elsewhere.user.first_name not in page
+
+    # the directory's language filter (its choices are the contacts' languages): German
+    # finds no mediator of Arabic and Kurmanji; Arabic finds Amal
+    assert "pool-mediators" not in visit(directory.url, language="de")
+    assert "Amal" in visit(directory.url, language="ar")
+    # a word search is about organisations: no mediators there
+    assert "pool-mediators" not in visit(directory.url, q="Caritas")
+
+
+def test_nobody_listed_with_the_plugin_off_or_without_choice(directory, make_mediator, site):
+    assert "pool-mediators" not in visit(directory.url)  # nobody chose: no empty box
+    make_mediator(language="tir", first_name="Senait", in_directory=True)
+    assert "Senait" in visit(directory.url)
+    PluginSettings.set_enabled(site, "interpreters", False)
+    page = visit(directory.url)
+    assert "Senait" not in page and "pool-mediators" not in page
+
+
+def test_choosing_renews_the_cached_directory(directory, make_mediator, settings):
+    """The directory is in the anonymous page cache: a mediator who chooses to be listed (or
+    no longer) shows at once; the pool's requests still leave the cache alone."""
+    assert not pagecache._ignored(Mediator) and not pagecache._ignored(MediatorLanguage)
+    assert pagecache._ignored(Request)
+    settings.PAGE_CACHE_SECONDS = 300
+    senait = make_mediator(language="tir", first_name="Senait")
+    assert "Senait" not in visit(directory.url)
+    senait.in_directory = True
+    senait.save()
+    assert "Senait" in visit(directory.url)
+    senait.in_directory = False
+    senait.save()
+    assert "Senait" not in visit(directory.url)
+
+
+def test_networks_does_not_import_the_plugin():
+    root = pathlib.Path(__file__).resolve().parents[3] / "networks"
+    for source in root.rglob("*.py"):
+        assert "interpreters" not in source.read_text(encoding="utf-8"), source
