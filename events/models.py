@@ -307,6 +307,12 @@ class EventPage(RoutablePageMixin, Page):
 
         return signup(request, self)
 
+    @path("anmeldung/ergebnis/<str:token>/")
+    def signup_result_route(self, request, token: str):
+        from .views import signup_result
+
+        return signup_result(request, self, token)
+
     @path("ics/")
     def ics_route(self, request):
         from .views import event_ics

@@ -5,12 +5,14 @@ from __future__ import annotations
 import calendar as pycalendar
 import logging
 import re
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -193,10 +195,6 @@ def _event_context(
         "own_registration": own,
         "ics_url": page_path + "ics/",
         "google_url": _google_url(page, request),
-        # not over a form sent back with errors: those must be seen
-        "signup_result": None
-        if form or helper_form or contribution_form
-        else _pending_signup_result(request),
         "can_manage": _can_manage(request.user, event),
         "site_root": site.root_url if site else "",
     }
@@ -257,54 +255,151 @@ def event_page(request, page: EventPage):
     return _render_event(request, page)
 
 
-#: extra tags of a sign-up's result message: shown in place of the form, not at the page's top
-SIGNUP_RESULT = "signup"
+#: how long the link of the page after a sign-up works (it names no person: a week is plenty)
+RESULT_MAX_AGE = 7 * 24 * 3600
+_RESULT_SALT = "events.signup-result"
 
 
-def _signup_result(request, page: EventPage, registration: Registration) -> None:
-    """What happened, shown where the form was (see includes/signup.html): on a phone the
-    screen after sending shows the result and nothing left to fill in."""
+def _result_kind(registration: Registration) -> str:
+    """What the sign-up just sent came to, in one word (see :data:`RESULT_TEXTS`)."""
     if registration.status == S.HELD:
-        kind, text = (
+        return "held"
+    if getattr(registration, "deferred", False):
+        return "deferred"
+    if registration.status == S.WAITING and not registration.email_confirmed:
+        return "waitmail"
+    if registration.status == S.WAITING:
+        return "waiting"
+    if registration.status == S.REQUESTED:
+        return "requested"
+    return "done"
+
+
+def _result_text(kind: str) -> tuple[str, str, str]:
+    """(group, title, text) of a result kind, in the active language. The group is one of
+    mail / waiting / done / refused (the page's look and its tests key on it)."""
+    check_mail = _("Check your email")
+    texts = {
+        "held": (
             "mail",
+            check_mail,
             _(
                 "Nearly done: we have sent you an email. Please confirm your sign-up with the link in it."
             ),
-        )
-    elif getattr(registration, "deferred", False):
-        kind, text = (
+        ),
+        "deferred": (
             "mail",
+            check_mail,
             _(
                 "Nearly done: we have sent you an email. Your place is reserved when you confirm with the link in it, as long as places are left."
             ),
-        )
-    elif registration.status == S.WAITING and not registration.email_confirmed:
-        kind, text = (
+        ),
+        "waitmail": (
             "mail",
+            check_mail,
             _(
                 "The event is fully booked. Please confirm the link in our email to join the waiting list."
             ),
-        )
-    elif registration.status == S.WAITING:
-        kind, text = "waiting", _("The event is fully booked: you are on the waiting list.")
-    elif registration.status == S.REQUESTED:
-        kind, text = (
+        ),
+        "waiting": (
+            "waiting",
+            _("You are on the waiting list."),
+            _("The event is fully booked: you are on the waiting list."),
+        ),
+        "requested": (
             "mail",
+            check_mail,
             _(
                 "Thank you! Please confirm the link in our email; then the organisers look at your offer."
             ),
-        )
-    else:
-        kind, text = "done", _("You are signed up. We have sent you a confirmation by email.")
-    messages.success(request, text, extra_tags=f"{SIGNUP_RESULT} {SIGNUP_RESULT}-{kind}")
+        ),
+        "done": (
+            "done",
+            _("You are signed up."),
+            _("You are signed up. We have sent you a confirmation by email."),
+        ),
+        "refused": (
+            "refused",
+            _("This sign-up is no longer active."),
+            _("The sign-up was not accepted or has been cancelled. You can sign up again."),
+        ),
+    }
+    return texts[kind]
 
 
-def _pending_signup_result(request):
-    """The result of the sign-up just sent, if this page is the answer to it."""
-    for message in messages.get_messages(request):
-        if SIGNUP_RESULT in (message.extra_tags or "").split():
-            return message
-    return None
+def result_token(registration: Registration) -> str:
+    """The signed key of the page after a sign-up: the registration's public id and the
+    result's kind, nothing personal. Wagtail's page addresses take only letters, digits,
+    ``_`` and ``-``: the signer's ``:`` become ``-`` (which neither the value nor the
+    timestamp contains)."""
+    value = f"{registration.public_id.hex}_{_result_kind(registration)}"
+    return _result_signer().sign(value).replace(":", "-")
+
+
+def _result_signer() -> signing.TimestampSigner:  # noqa: N802 - a factory used like a class
+    return signing.TimestampSigner(salt=_RESULT_SALT)
+
+
+def _read_result_token(token: str) -> tuple[uuid.UUID, str]:
+    """(public id, kind) of a token; ``Http404`` for a forged, tampered or expired one."""
+    parts = token.split("-", 2)
+    if len(parts) != 3:
+        raise Http404
+    try:
+        value = _result_signer().unsign(":".join(parts), max_age=RESULT_MAX_AGE)
+        public_id, kind = value.split("_", 1)
+        _result_text(kind)
+        return uuid.UUID(hex=public_id), kind
+    except (signing.BadSignature, ValueError, KeyError):
+        raise Http404 from None
+
+
+def _result_redirect(request, registration: Registration) -> HttpResponse:
+    """Answer a sign-up with the small page of its result instead of the whole event page:
+    it is rendered from the token and one row, without the page's calendar, forms or
+    places (the event page itself stays cached for everyone)."""
+    return redirect(f"{_page_path(request)}anmeldung/ergebnis/{result_token(registration)}/")
+
+
+_DONE_STATUSES = {S.DECLINED, S.CANCELLED, S.EXPIRED}
+
+
+@never_cache
+def signup_result(request, page: EventPage, token: str):
+    """The page after a sign-up (held / waiting / check your mail / refused), in the
+    visitor's language, with the event's title, date and place, a link back and the
+    calendar file. A forged or expired token finds nothing (404)."""
+    public_id, kind = _read_result_token(token)
+    registration = (
+        Registration.objects.filter(public_id=public_id, event_id=page.registration_event.pk)
+        .only("id", "status", "user_id", "event_id")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    if registration.status in _DONE_STATUSES:
+        kind = "refused"
+    group, title, text = _result_text(kind)
+    own = (
+        request.user.is_authenticated
+        and registration.user_id == request.user.pk
+        and kind != "refused"
+    )
+    context = {
+        "page": page,
+        "self": page,
+        "event": page.registration_event,
+        # the event's address as the visitor asked for it (keeps the language prefix)
+        "page_path": request.path.rsplit("/", 4)[0] + "/",
+        "result": {"group": group, "title": title, "text": text},
+        "own_registration": own,
+        "ics_url": reverse("events_event_ics", args=[page.pk]),
+        "google_url": _google_url(page, request),
+        "outlook_url": _outlook_url(page, request),
+    }
+    response = TemplateResponse(request, "events/signup_result.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _guarded(request, form) -> str | None:
@@ -334,8 +429,7 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
             event=page.registration_event, submission=token, parent=None
         ).first()
         if done is not None:
-            _signup_result(request, page, done)
-            return redirect(_page_path(request) + "#anmeldung")
+            return _result_redirect(request, done)
     if not form.is_valid():
         return _render_event(request, page, status=400, **{form_key: form})
     problem, code = _guarded(request, form), "refused"
@@ -356,8 +450,7 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
         log.info("sign-up refused", extra={"event_id": page.pk, "form": form_key, "code": code})
         form.add_error(None, problem)
         return _render_event(request, page, status=400, **{form_key: form})
-    _signup_result(request, page, registration)
-    return redirect(_page_path(request) + "#anmeldung")
+    return _result_redirect(request, registration)
 
 
 def _page_path(request) -> str:

@@ -260,6 +260,13 @@ RULES: dict[str, Rule] = {
     # public page routes (sign-up forms, event files, directories, open data, RSS)
     "events.EventPage:signup_route": Rule(OPEN, note="public sign-up form"),
     "events.EventPage:ics_route": Rule(OPEN, note="public event file"),
+    "events.EventPage:signup_result_route": Rule(
+        TOKEN,
+        _town_path("{event_url}anmeldung/ergebnis/{registration_hex}_held-1vQ-falsch{slug}/"),
+        note="the page after a sign-up: a signed token, a forged one finds nothing",
+    ),
+    "events.ConferencePage:signup_result_route": Rule(TOKEN, note="as the event page's"),
+    "events.FestivalPage:signup_result_route": Rule(TOKEN, note="as the event page's"),
     "events.ConferencePage:signup_route": Rule(OPEN, note="public sign-up form"),
     "events.ConferencePage:ics_route": Rule(OPEN, note="public event file"),
     "events.FestivalPage:signup_route": Rule(OPEN, note="public sign-up form"),
@@ -730,6 +737,8 @@ def world(make_user, settings):
         t["paths"] = {
             "event": t["event"].pk,
             "registration": t["registration"].public_id,
+            "registration_hex": t["registration"].public_id.hex,
+            "event_url": t["event"].url_path.replace(t["home"].url_path, "/", 1),
             "ticket": t["registration"].ticket,
             "slug": t["slug"],
             "group_room": t["rooms"]["group"].pk,

@@ -41,8 +41,9 @@ def test_the_event_page_and_the_result_after_a_sign_up_repeat_no_query(
         )
     assert response.status_code == 302
     with CaptureQueriesContext(connection) as result:
-        html = client.get(response["Location"], **HOST).content.decode()
-    assert 'class="signup-result" role="status"' in html
+        result_url = response["Location"]
+        html = client.get(result_url, **HOST).content.decode()
+    assert 'class="signup-result" role="status"' in html and "/anmeldung/ergebnis/" in result_url
     assert not _repeated(result.captured_queries)
     locale_lookups = [q for q in result.captured_queries if 'FROM "wagtailcore_locale"' in q["sql"]]
     assert len(locale_lookups) <= 2  # by language once, by id at most once
