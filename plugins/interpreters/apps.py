@@ -47,7 +47,12 @@ class InterpretersConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
+        from django.apps import apps
+
         from . import (  # noqa: F401 - connect the personal data export and the sign-ups
             receivers,
             signups,
         )
+
+        if apps.is_installed("plugins.meetings"):
+            from . import meeting_dates  # noqa: F401 - "request a mediator for this date"

@@ -125,10 +125,21 @@ def coordinator_remove(request: HttpRequest, site: Site, coordinator_id: int) ->
     return redirect("plugins:interpreters:coordinators")
 
 
+#: what a link may fill in on a new request (a meeting date's "request a mediator")
+_PREFILL = {"day": 10, "time": 5, "duration_minutes": 3, "place": 300, "note": 500}
+
+
+def prefill(query) -> dict:
+    """The request form's first values from a link's query: known fields, cut to length;
+    the form checks them when it is sent."""
+    return {name: query[name][:length] for name, length in _PREFILL.items() if query.get(name)}
+
+
 @require_http_methods(["GET", "POST"])
 @requester_view
 def request_new(request: HttpRequest, site: Site) -> HttpResponse:
-    form = RequestForm(request.POST or None)
+    initial = prefill(request.GET) if request.method == "GET" else None
+    form = RequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         new = form.save(commit=False)
         new.site = site

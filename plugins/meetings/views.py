@@ -40,6 +40,7 @@ from .models import (
     Rsvp,
     Visibility,
 )
+from .signals import date_host_links
 
 
 def _live_series(request, series_id: int) -> MeetingSeriesPage | None:
@@ -158,6 +159,12 @@ def _date_context(request, series, info, **forms) -> dict:
         context["attendance_form"] = AttendanceForm(
             people=people, initial={"present": [p.pk for p in context.get("attendees", [])]}
         )
+        site = Site.find_for_request(request)
+        if site is not None and not info.cancelled and not info.is_past:
+            # other plugins' buttons for this date (the interpreter pool's request)
+            context["host_links"] = date_host_links.collect(
+                site, request=request, series=series, date=info
+            )
     return context
 
 
