@@ -934,17 +934,20 @@ def _feed(request, filters: dict, name: str = "") -> HttpResponse:
         raise Http404
     narrowed = {key: request.GET.get(key) for key in ("kind", "language")} | filters
     language = feed_language(request.GET.get("lang"))
-    with translation.override(language):
-        label = _feed_label(narrowed, name)
-    name = calendar_name(site, label)
+
+    # The name is worked out only when the feed's version is asked or the feed is built: a
+    # poll within the version's trusted time costs two cache reads and nothing else.
+    def feed_name() -> str:
+        with translation.override(language):
+            return calendar_name(site, _feed_label(narrowed, name))
 
     def version():
         found = feed_version(site, None, narrowed)
-        return None if found is None else (found, common_version(site), name)
+        return None if found is None else (found, common_version(site), feed_name())
 
     return feed_response(
         request,
-        lambda: build_feed(site, None, narrowed, name=name, language=language),
+        lambda: build_feed(site, None, narrowed, name=feed_name(), language=language),
         version=version,
     )
 
