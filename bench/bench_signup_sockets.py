@@ -237,7 +237,8 @@ async def visitor(port: int, path: str, number: int) -> dict:
         location = urllib.parse.urlsplit(headers["location"][0])
         after = location.path + (f"?{location.query}" if location.query else "")
         status, _, result = await _exchange(reader, writer, _request("GET", after, jar))
-        if status != 200 or b'class="message message--success"' not in result:
+        # the small page after a sign-up (events/signup_result.html) says what came of it
+        if status != 200 or b'class="signup-result" role="status"' not in result:
             return {"email": email, "ok": False, "step": f"result {status} without its message"}
         return {"email": email, "ok": True, "flow": time.monotonic() - started, "posted": posted}
     finally:
