@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
 
         pagecache.connect_signals()
 
+        from . import chrome
+
+        chrome.connect_signals()
+
         from .requestmemo import install_locale_memo
 
         install_locale_memo()

@@ -22,6 +22,13 @@ def site_context(request):
 
 
 def _site_texts(request):
+    from . import chrome
     from .sitetexts import site_texts
 
-    return site_texts(getattr(request, "site_configuration", None))
+    configuration = getattr(request, "site_configuration", None)
+    site = getattr(request, "_wagtail_site", None)
+    if configuration is None or site is None:
+        return site_texts(configuration)
+    language = get_language() or settings.LANGUAGE_CODE
+    # the same for every visitor of the site in a language: kept with the chrome
+    return chrome.cached("texts", site, language, lambda: site_texts(configuration, language))

@@ -45,9 +45,12 @@ def enabled_labels(site: Site | None) -> frozenset[str]:
     cached = getattr(site, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    from treffpunkt.core import chrome
+
     from .models import PluginSettings
 
-    states = PluginSettings.states_for_site(site)
+    # kept with the chrome: renewed when a PluginSettings row is saved or deleted
+    states = chrome.cached("plugin-states", site, "", lambda: PluginSettings.states_for_site(site))
     result = frozenset(p.label for p in plugins if states.get(p.label, p.default_enabled))
     setattr(site, _CACHE_ATTR, result)
     return result

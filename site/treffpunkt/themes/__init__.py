@@ -9,6 +9,7 @@ it is per request (and per task), never a process-wide global.
 from __future__ import annotations
 
 import contextvars
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,18 @@ def themes_dir() -> Path:
 
 def load_theme(slug: str) -> Theme | None:
     path = themes_dir() / slug
+    meta_file = path / "theme.toml"
+    try:
+        changed = meta_file.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _read_theme(slug, path, changed)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_theme(slug: str, path: Path, _changed: int) -> Theme | None:
+    """A theme's ``theme.toml`` read once per version of the file (a page asked for the
+    active theme five times per render, each time from the disk)."""
     meta_file = path / "theme.toml"
     if not meta_file.is_file():
         return None

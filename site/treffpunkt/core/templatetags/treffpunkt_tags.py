@@ -55,16 +55,9 @@ def _language_links(request, page, current: str) -> list[dict]:
         page_url = page.get_url(request=request)
         if page_url and request.path.startswith(page_url):
             remainder = request.path[len(page_url) :]
-        translations = (
-            Page.objects.live()
-            .filter(translation_key=page.translation_key)
-            .select_related("locale")
-        )
-        for translation in translations:
-            url = translation.get_url(request=request)
-            if url:
-                url += remainder
-                by_language[translation.locale.language_code] = f"{url}?{query}" if query else url
+        for code, url in _translation_urls(request, page):
+            url += remainder
+            by_language[code] = f"{url}?{query}" if query else url
     from treffpunkt.core.languages import html_language
 
     links = []
@@ -82,6 +75,28 @@ def _language_links(request, page, current: str) -> list[dict]:
             }
         )
     return links
+
+
+def _translation_urls(request, page) -> list[tuple[str, str]]:
+    """(language, address) of each live translation of ``page`` on the request's site: the
+    same for every visitor, kept with the chrome (renewed when a page is published)."""
+    from treffpunkt.core import chrome
+
+    def compute() -> list[tuple[str, str]]:
+        translations = (
+            Page.objects.live()
+            .filter(translation_key=page.translation_key)
+            .select_related("locale")
+        )
+        found = []
+        for other in translations:
+            url = other.get_url(request=request)
+            if url:
+                found.append((other.locale.language_code, url))
+        return found
+
+    site = Site.find_for_request(request)
+    return chrome.cached("translations", site, "", compute, page.translation_key)
 
 
 def _site_path(url: str, site) -> str:
@@ -142,14 +157,39 @@ def language_suggestions(context) -> dict:
 
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> list[dict]:
-    """The editors' menu for this site, with page titles in the visitor's language."""
-    from treffpunkt.core.models import NavigationSettings
-    from treffpunkt.plugins import registry
+    """The editors' menu for this site, with page titles in the visitor's language.
+
+    The items are the same for every visitor of the site in a language: they are kept with
+    the chrome (treffpunkt.core.chrome); only the mark of the current page is per request."""
+    from treffpunkt.core import chrome
 
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return []
+    items = chrome.cached("menu", site, get_language(), lambda: _menu_items(request, site))
+    current_path = request.path
+    return [
+        {
+            **item,
+            "active": bool(item["url"])
+            and (
+                item["url"] == current_path
+                or (
+                    item["url"] != "/"
+                    and current_path.startswith(item["url"])
+                    and len(item["url"]) > 4
+                )
+            ),
+        }
+        for item in items
+    ]
+
+
+def _menu_items(request, site) -> list[dict]:
+    from treffpunkt.core.models import NavigationSettings
+    from treffpunkt.plugins import registry
+
     navigation = NavigationSettings.for_request(request)
     # A plugin switched off takes its menu items along (its pages and URLs answer 404).
     items = [
@@ -165,7 +205,6 @@ def main_menu(context) -> list[dict]:
         p.translation_key: p
         for p in Page.objects.live().filter(translation_key__in=keys, locale=locale)
     }
-    current_path = request.path
     menu = []
     for item in items:
         if item.page:
@@ -180,10 +219,7 @@ def main_menu(context) -> list[dict]:
         else:
             url, label = item.url, item.label or item.url
         if url:
-            active = url == current_path or (
-                url != "/" and current_path.startswith(url) and len(url) > 4
-            )
-            menu.append({"url": url, "label": label, "active": active})
+            menu.append({"url": url, "label": str(label)})
     return menu
 
 
@@ -193,6 +229,29 @@ def localized_page(context, page):
     if page is None:
         return None
     return page.localized
+
+
+@register.simple_tag(takes_context=True)
+def legal_links(context) -> dict:
+    """Addresses of the site's imprint and privacy pages in the visitor's language (the
+    footer's legal links), kept with the chrome."""
+    from treffpunkt.core import chrome
+
+    request = context.get("request")
+    configuration = context.get("site_configuration")
+    site = Site.find_for_request(request) if request is not None else None
+    if configuration is None:
+        return {}
+
+    def compute() -> dict:
+        found = {}
+        for name in ("imprint", "privacy"):
+            page = getattr(configuration, f"{name}_page", None)
+            if page is not None:
+                found[name] = page.localized.get_url(request=request) or ""
+        return found
+
+    return chrome.cached("legal", site, get_language(), compute)
 
 
 def content_source_language(context) -> str | None:

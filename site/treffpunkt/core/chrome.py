@@ -1,0 +1,113 @@
+"""The shared chrome of every page (main menu, footer links, language links' targets, site
+texts, plugin states), kept per site and language in the cache.
+
+Every page, cached or not, for anonymous visitors and members alike, draws the same header
+and footer; built from the database they cost about ten queries per render. What they show
+depends only on the site, the visitor's language and the published pages and settings, so
+it is built once per site and language and kept in the Django cache (Redis when
+``REDIS_URL`` is set) under a *generation*. Publishing, unpublishing, moving or deleting a
+page, saving a site setting, the menu, a site's texts, a locale or a plugin's state starts a
+new generation (at once, and again when the change is committed, so that no request stores
+rows read before the commit under the new generation).
+
+Nothing personal is ever kept here: the parts that depend on the visitor (the "current
+page" mark of the menu, the signed-in links, the CSRF token, the CSP nonce) are added per
+request by the templates and tags that use these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from .requestmemo import forget, memoized
+
+T = TypeVar("T")
+
+GENERATION_KEY = "treffpunkt:chrome:generation"
+#: entries outlive no generation; the timeout only bounds what an unused key keeps
+TIMEOUT = 24 * 3600
+
+
+def generation() -> int:
+    """The current generation (asked once per request)."""
+    return memoized(("chrome-generation",), lambda: cache.get(GENERATION_KEY) or 0)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # none yet (or the cache was emptied)
+        cache.set(GENERATION_KEY, 1, timeout=None)
+    forget("chrome-generation")
+
+
+def chrome_changed(*args, **kwargs) -> None:
+    """Something the chrome shows changed: build it again (now and after the commit)."""
+    _bump()
+    transaction.on_commit(_bump, robust=True)
+
+
+def cached(part: str, site, language: str, compute: Callable[[], T], *extra) -> T:
+    """``compute()`` for this site and language, from the cache while the generation lasts.
+
+    ``compute`` must return nothing personal (it is shared by every visitor of the site)."""
+    if site is None or getattr(site, "pk", None) is None:
+        return compute()
+    suffix = ":".join(str(e) for e in extra)
+    key = f"treffpunkt:chrome:{generation()}:{site.pk}:{language}:{part}:{suffix}"
+    return memoized(("chrome", key), lambda: _from_cache(key, compute))
+
+
+_MISSING = object()
+
+
+def _from_cache(key: str, compute: Callable[[], T]) -> T:
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def _is_chrome_model(sender) -> bool:
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.models import Locale, Page, Site
+
+    from treffpunkt.plugins.models import PluginSettings
+
+    from .models import NavigationItem, SiteTextTranslation
+
+    return issubclass(
+        sender,
+        (Page, Site, Locale, BaseSiteSetting, NavigationItem, SiteTextTranslation, PluginSettings),
+    )
+
+
+_senders: dict[type, bool] = {}
+
+
+def _on_save_or_delete(sender, **kwargs) -> None:
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    if kwargs.get("created") and issubclass(sender, BaseSiteSetting):
+        return  # a site's settings made on first use, with defaults: nothing shown changed
+    known = _senders.get(sender)
+    if known is None:
+        known = _senders[sender] = _is_chrome_model(sender)
+    if known:
+        chrome_changed()
+
+
+def connect_signals() -> None:
+    """Renew the chrome on every change it shows (called from the core's ``ready``)."""
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(_on_save_or_delete, weak=False, dispatch_uid="chrome_saved")
+    post_delete.connect(_on_save_or_delete, weak=False, dispatch_uid="chrome_deleted")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(chrome_changed, weak=False, dispatch_uid=f"chrome_{id(signal)}")

@@ -1,0 +1,126 @@
+"""The shared chrome (menu, footer links, language links, site texts, plugin states) costs
+no query on a warm process, is renewed when a page, the menu or a setting changes, and
+never carries anything of one visitor to another (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from treffpunkt.core.models import ContentPage, NavigationItem, NavigationSettings
+
+pytestmark = pytest.mark.django_db
+HOST = {"HTTP_HOST": "beckum.test"}
+CHROME_TABLES = (
+    '"core_navigationsettings"',
+    '"core_navigationitem"',
+    '"treffpunkt_plugins_pluginsettings"',
+    '"core_sitetexttranslation"',
+)
+
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the page cache would hide the renders
+
+
+@pytest.fixture
+def menu(site):
+    home = site.root_page
+    about = ContentPage(title="Über uns", slug="ueber-uns")
+    home.add_child(instance=about)
+    about.save_revision().publish()
+    navigation = NavigationSettings.for_site(site)
+    NavigationItem.objects.create(navigation=navigation, page=home, sort_order=0)
+    NavigationItem.objects.create(navigation=navigation, page=about, sort_order=1)
+    return about
+
+
+def _render(client, path="/"):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **HOST)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"])
+def test_a_warm_process_asks_nothing_for_the_chrome(client, menu, prefix):
+    cold_html, cold = _render(client, prefix + "/")
+    assert any('"core_navigationitem"' in sql for sql in cold)  # the first builds it
+    warm_html, warm = _render(client, prefix + "/")
+    chrome = [sql for sql in warm if any(table in sql for table in CHROME_TABLES)]
+    assert not chrome, chrome
+    assert "Über uns" in warm_html or prefix  # the menu is still there
+    assert warm_html.count("<nav") == cold_html.count("<nav")
+    assert len(warm) < len(cold)
+
+
+def test_the_menu_is_renewed_when_a_page_is_published_or_the_menu_saved(client, site, menu):
+    html, _queries = _render(client)
+    assert "Über uns" in html
+    menu.title = "Wer wir sind"
+    menu.save_revision().publish()
+    html, _queries = _render(client)
+    assert "Wer wir sind" in html and "Über uns" not in html
+    # a new menu item
+    contact = ContentPage(title="Kontakt", slug="kontakt")
+    site.root_page.add_child(instance=contact)
+    contact.save_revision().publish()
+    assert "Kontakt" not in _render(client)[0].split("</nav>")[0]
+    NavigationItem.objects.create(
+        navigation=NavigationSettings.for_site(site), page=contact, sort_order=2
+    )
+    assert 'href="/kontakt/"' in _render(client)[0]
+    # deleted: gone from the menu
+    contact.delete()
+    assert 'href="/kontakt/"' not in _render(client)[0]
+
+
+def test_the_current_page_mark_is_per_request(client, menu):
+    home_html, _q = _render(client, "/")
+    about_html, _q = _render(client, menu.url)
+    assert f'href="{menu.url}" aria-current="page"' in about_html
+    assert f'href="{menu.url}" aria-current="page"' not in home_html
+
+
+def test_nothing_personal_in_the_shared_chrome(site, menu, make_user):
+    amal = make_user("amal@example.org", first_name="Amal")
+    petra = make_user("petra@example.org", first_name="Petra")
+    first, second, anonymous = Client(), Client(), Client()
+    first.force_login(amal)
+    second.force_login(petra)
+    for path in ("/", menu.url, "/ar/"):
+        a = first.get(path, **HOST).content.decode()
+        b = second.get(path, **HOST).content.decode()
+        c = anonymous.get(path, **HOST).content.decode()
+        assert "amal@example.org" not in b and "petra@example.org" not in a
+        assert 'href="/konto/"' in a or "/ar/konto/" in a
+        assert "/konto/" not in c  # the anonymous visitor sees "Sign in", not an account
+        assert "csrfmiddlewaretoken" not in c or c.count("csrfmiddlewaretoken") == a.count(
+            "csrfmiddlewaretoken"
+        )
+
+
+def test_a_plugin_switched_off_leaves_the_menu_at_once(client, site, menu):
+    from treffpunkt.plugins.models import PluginSettings
+
+    NavigationItem.objects.create(
+        navigation=NavigationSettings.for_site(site), url="/treffen/", label="Treffen"
+    )
+    PluginSettings.set_enabled(site, "meetings", True)
+    assert 'href="/treffen/"' in _render(client)[0]
+    PluginSettings.set_enabled(site, "meetings", False)
+    assert 'href="/treffen/"' not in _render(client)[0]
+
+
+def test_the_csp_nonce_stays_per_answer(client, menu):
+    import re
+
+    nonces = set()
+    for _ in range(2):
+        response = client.get("/", **HOST)
+        header = response.get("Content-Security-Policy", "")
+        nonces.add(re.search(r"'nonce-([^']+)'", header).group(1))
+    assert len(nonces) == 2
