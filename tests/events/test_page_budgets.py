@@ -1,0 +1,59 @@
+"""Each page type, anonymously and as a member, in German and Arabic, renders uncached within
+its budget of SQL queries and never asks the same statement twice (issue 15).
+
+Budgets are the figures measured with the chrome cached (treffpunkt.core.chrome): the aim
+of the issue (12) is NOT reached yet (a member pays about 10 more for the session, the user
+and the member menu). Two repeats are known and named below (the home page's translation
+lookup and, in Arabic, its restrictions; the festival's helper shifts); any other repeated statement fails. Network, working
+group and meetings pages are not covered here yet."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+HOST = {"HTTP_HOST": "beckum.test"}
+#: (anonymous, member), measured in de and ar (the larger)
+BUDGETS = {"home": (21, 30), "event": (21, 32), "festival": (23, 34)}
+#: repeats measured and not yet removed: a test fails on any other
+KNOWN_REPEATS = {
+    "home": (
+        'FROM "wagtailcore_page" WHERE "wagtailcore_page"."translation_key"',
+        'FROM "wagtailcore_pageviewrestriction"',  # in Arabic: the translations' restrictions
+        # the home page's blocks look up pages in the visitor's locale one by one
+        '"wagtailcore_page"."depth" >= 2 AND "wagtailcore_page"."locale_id" = ',
+    ),
+    "festival": ('FROM "events_helpershift"',),
+}
+
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def _queries(client, path):
+    client.get(path, **HOST)  # a warm process: the chrome is built once
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, **HOST)
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize("member", [False, True], ids=["anonymous", "member"])
+@pytest.mark.parametrize("prefix", ["", "/ar"])
+@pytest.mark.parametrize("kind", ["home", "event", "festival"])
+def test_page_renders_within_its_budget(client, site, event, festival, user, kind, prefix, member):
+    if member:
+        client.force_login(user)
+    path = {"home": "/", "event": event.url, "festival": festival.url}[kind]
+    queries = _queries(client, prefix + path)
+    repeated = [sql for sql, n in Counter(queries).items() if n > 1]
+    known = KNOWN_REPEATS.get(kind, ())
+    unknown = [sql for sql in repeated if not any(part in sql for part in known)]
+    assert not unknown, unknown
+    assert len(queries) <= BUDGETS[kind][member], queries
