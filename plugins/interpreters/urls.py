@@ -20,6 +20,7 @@ urlpatterns = [
     path("angebot/<token:token>/", views.offer, name="offer"),
     path("einsaetze/", views.assignments, name="assignments"),
     path("einsaetze/<id:assignment_id>/stunden/", views.assignment_hours, name="assignment_hours"),
+    path("einsaetze/verzeichnis/", views.directory_choice, name="directory_choice"),
     path("anfrage/<id:request_id>/stunden/", views.request_hours, name="request_hours"),
     path("abrechnung/<year:year>-<month:month>/", views.my_statement, name="statement"),
     path(

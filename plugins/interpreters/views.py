@@ -270,6 +270,27 @@ def _assignments_page(request, site, bad=None, status=200):
     )
 
 
+@require_POST
+def directory_choice(request: HttpRequest) -> HttpResponse:
+    """The mediator's own choice whether the network's contact directory lists them (first
+    name, languages and address; see templatetags/interpreters_directory.py)."""
+    site = _site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("plugins:interpreters:assignments"))
+    mediator = _mediator_or_404(request, site)
+    shown = request.POST.get("shown") == "1"
+    if mediator.in_directory != shown:
+        mediator.in_directory = shown
+        mediator.save(update_fields=["in_directory"])
+    messages.success(
+        request,
+        _("You are now listed in the network's contact directory.")
+        if shown
+        else _("You are no longer listed in the network's contact directory."),
+    )
+    return redirect(reverse("plugins:interpreters:assignments") + "#directory")
+
+
 # --- hours and the monthly statement -----------------------------------------------------
 
 

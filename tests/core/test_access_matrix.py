@@ -180,6 +180,9 @@ RULES: dict[str, Rule] = {
     "plugins:interpreters:assignment_hours": Rule(
         POST_ONLY, _town_path("/dolmetschen/einsaetze/1/stunden/")
     ),
+    "plugins:interpreters:directory_choice": Rule(
+        POST_ONLY, _town_path("/dolmetschen/einsaetze/verzeichnis/")
+    ),
     "plugins:interpreters:request_hours": Rule(
         POST_ONLY, _town_path("/dolmetschen/anfrage/1/stunden/")
     ),

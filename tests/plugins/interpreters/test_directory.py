@@ -79,3 +79,41 @@ def test_networks_does_not_import_the_plugin():
     root = pathlib.Path(__file__).resolve().parents[3] / "networks"
     for source in root.rglob("*.py"):
         assert "interpreters" not in source.read_text(encoding="utf-8"), source
+
+
+def test_the_mediator_makes_the_choice_on_their_own_page(directory, make_mediator, other_site):
+    """The choice is the mediator's: their assignments page says whether they are listed and
+    switches it (POST); nobody else can switch it for them, and another town's profile of the
+    same person is left alone."""
+    senait = make_mediator(language="tir", first_name="Senait")
+    elsewhere = Mediator.objects.create(site=other_site, user=senait.user)
+    client = Client(HTTP_HOST="beckum.test")
+    client.force_login(senait.user)
+    page = client.get("/dolmetschen/einsaetze/").content.decode()
+    assert 'id="directory"' in page and 'name="shown" value="1"' in page
+
+    answer = client.post("/dolmetschen/einsaetze/verzeichnis/", {"shown": "1"})
+    assert answer.status_code == 302 and answer["Location"].endswith("/einsaetze/#directory")
+    senait.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert senait.in_directory and not elsewhere.in_directory
+    assert "Senait" in visit(directory.url)
+    page = client.get("/dolmetschen/einsaetze/").content.decode()
+    assert 'name="shown" value="0"' in page
+
+    client.post("/dolmetschen/einsaetze/verzeichnis/", {"shown": "0"})
+    senait.refresh_from_db()
+    assert not senait.in_directory
+    assert "Senait" not in visit(directory.url)
+
+    # a GET changes nothing; someone who is no mediator here gets 404; anonymous: sign in
+    assert client.get("/dolmetschen/einsaetze/verzeichnis/").status_code == 405
+    other = Client(HTTP_HOST="beckum.test")
+    other.force_login(make_mediator(language="ara", site=other_site).user)
+    assert other.post("/dolmetschen/einsaetze/verzeichnis/", {"shown": "1"}).status_code == 404
+    anonymous = Client(HTTP_HOST="beckum.test").post(
+        "/dolmetschen/einsaetze/verzeichnis/", {"shown": "1"}
+    )
+    assert anonymous.status_code == 302 and "next=" in anonymous["Location"]
+    senait.refresh_from_db()
+    assert not senait.in_directory
