@@ -136,6 +136,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._error("invalid", _("This request is not understood."))
             return
         kind = content.get("type")
+        if not isinstance(kind, str):  # a list or an object as the type: not understood
+            await self._error("invalid", _("This request is not understood."))
+            return
         if kind == "ping":
             await database_sync_to_async(services.heartbeat)(self.channel_name)
             await self.send_json({"type": "pong"})

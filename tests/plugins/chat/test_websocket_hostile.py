@@ -150,11 +150,16 @@ def test_hostile_values_in_every_message_type(
     assert closed <= len(RAW_FRAMES)  # only raw frames may end a socket (cleanly)
 
 
-@pytest.mark.parametrize("frame", ["", b"\x00\xff\xfe binary"], ids=["empty", "binary"])
+@pytest.mark.parametrize(
+    "frame",
+    ["", b"\x00\xff\xfe binary", '{"type": ["send"]}', '{"type": {"send": 1}}'],
+    ids=["empty", "binary", "list-type", "object-type"],
+)
 def test_a_frame_without_text_is_answered_and_the_socket_stays(
     asgi_server, group_room, group_member, frame
 ):
-    """Channels raises on a frame without text; the socket ended with an error logged."""
+    """Channels raises on a frame without text, and a type that is a list or an object
+    raised TypeError in the consumer; either ended the socket with an error logged."""
     import websockets
 
     port = asgi_server.rsplit(":", 1)[1]

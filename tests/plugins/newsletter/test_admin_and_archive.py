@@ -191,6 +191,7 @@ def test_archive_query_count_does_not_grow_with_issues(client, site, archive):
     with CaptureQueriesContext(connection) as few:
         client.get("/newsletter-archiv/", **HOST)
     add(25, 2)
+    client.get("/newsletter-archiv/", **HOST)  # new issues renew the shared chrome once
     with CaptureQueriesContext(connection) as many:
         response = client.get("/newsletter-archiv/", **HOST)
     assert "Ausgabe 26" in response.content.decode()
