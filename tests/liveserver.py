@@ -30,7 +30,9 @@ def database_url() -> str:
     return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def start(port: int, *, app_name: str = "treffpunkt-test-server") -> subprocess.Popen:
+def start(
+    port: int, *, app_name: str = "treffpunkt-test-server", extra_env: dict | None = None
+) -> subprocess.Popen:
     """uvicorn on 127.0.0.1:``port`` with tests/fault_settings.py; its PostgreSQL connections
     carry ``app_name`` (libpq reads PGAPPNAME), so a test can pick them out."""
     env = {
@@ -42,6 +44,7 @@ def start(port: int, *, app_name: str = "treffpunkt-test-server") -> subprocess.
         "REDIS_URL": "",
         "TASKS_BACKEND": "database",
         "LOG_LEVEL": "ERROR",
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "treffpunkt.asgi:application", "--port", str(port)]

@@ -226,13 +226,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    # No persistent connections: under ASGI every request runs in its own thread, and each
-    # thread kept its own connection (one process held 70-89 backends for 8 concurrent
-    # requests). With 0 a process holds at most one connection per request in flight, one
-    # per websocket database call, and 1 + SENDERS in a worker during a send (README,
-    # "Database connections"); opening one costs about a millisecond on loopback.
+    # A pool of connections per process (psycopg's), shared by the threads that serve
+    # requests: under ASGI every request runs in its own thread, and persistent connections
+    # piled up one per thread (one process held 70-89 backends for 8 concurrent requests),
+    # while a new connection per request cost a connect and a login each time. A request
+    # borrows a connection at its first query and gives it back when it ends; a process holds
+    # at most DATABASE_POOL_SIZE (README, "Database connections"), a request beyond that waits
+    # up to DATABASE_POOL_TIMEOUT seconds for one. 0 turns the pool off: a connection per
+    # request (CONN_MAX_AGE=0) or per thread (CONN_MAX_AGE > 0).
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)  # with the pool: checked on loan
+    DATABASE_POOL_SIZE: int = env.int("DATABASE_POOL_SIZE", default=10)
+    if DATABASE_POOL_SIZE > 0 and DATABASES["default"]["CONN_MAX_AGE"] == 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DATABASE_POOL_SIZE),
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
@@ -260,6 +270,9 @@ TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "da
 # mails a person waits for (confirmations, notifications), "newsletter" the bulk sends,
 # "default" everything else (Wagtail's search index and renditions, housekeeping).
 TASK_QUEUES = ["mail", "newsletter", "default"]
+# RQ's worker runs these queues' jobs in its own process (one mail: no fork, no new database
+# connection); the others' in a work horse forked for each job. "" forks for every job.
+WORKER_IN_PROCESS_QUEUES: list[str] = env.list("WORKER_IN_PROCESS_QUEUES", default=["mail"])
 RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
 if TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}

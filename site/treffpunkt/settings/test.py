@@ -40,3 +40,7 @@ ALLOWED_HOSTS = [".test", "localhost", "127.0.0.1", ".localhost", "testserver"]
 # Every change reaches the next feed poll at once (tests/core/test_calendar_versions.py turns
 # the version's lifetime on where it is the point).
 CALENDAR_FEED_VERSION_SECONDS = 0
+# In-process tests keep a connection per thread as before the pool (their live-server and rush
+# threads hold one for a whole test); the real web servers they start (tests/liveserver.py)
+# run with the settings' pool, as in production (tests/core/test_db_pool.py).
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
