@@ -108,12 +108,14 @@ def manage(env: dict, *args: str) -> str:
 
 class Arrivals:
     def __init__(self):
-        self.at: dict[str, float] = {}
+        self.at: dict[str, float] = {}  # monotonic, for this process's own clock
+        self.wall: dict[str, float] = {}  # wall clock, to compare with other processes
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        now = time.monotonic()
+        now, wall = time.monotonic(), time.time()
         for rcpt in envelope.rcpt_tos:
             self.at.setdefault(rcpt.lower(), now)
+            self.wall.setdefault(rcpt.lower(), wall)
         return "250 OK"
 
 
@@ -142,7 +144,8 @@ def _descendants(pid: int) -> list[int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU of a process and its children (uvicorn's workers, RQ's horses)."""
+    """User and system CPU of a process and its descendants, living (uvicorn's workers) or
+    ended and reaped (RQ's work horses)."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     for each in _descendants(pid):
@@ -150,7 +153,8 @@ def cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        # utime, stime, and cutime, cstime: children it has reaped (RQ's work horses)
+        total += sum(int(f) for f in fields[11:15]) / tick
     return total
 
 
