@@ -101,7 +101,7 @@ def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
         check=True,
     )
     assert redis.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "treffpunkt.core.rediscache.RedisCache",
         "channels_redis.core.RedisChannelLayer",
         "django_tasks_rq.RQBackend",
     ]

@@ -1,0 +1,71 @@
+"""The Redis cache keeps one connection pool per process: under ASGI every request runs in a
+context of its own and got a new backend, a new pool and a new connection to Redis."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+
+import pytest
+from django.core.cache import caches
+
+from treffpunkt.core.rediscache import RedisCache
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_TEST_URL")
+    if not url:
+        pytest.skip("needs Redis (REDIS_TEST_URL)")
+    return url
+
+
+def _connections_made(url: str) -> int:
+    import redis
+
+    return int(redis.Redis.from_url(url).info("stats")["total_connections_received"])
+
+
+def test_backends_of_many_requests_share_one_pool(redis_url, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "treffpunkt.core.rediscache.RedisCache", "LOCATION": redis_url}
+    }
+    seen = []
+
+    def request(number: int) -> None:
+        # what a request does under ASGI: its own context, so its own backend object
+        backend = caches["default"]
+        backend.set(f"rediscache-test-{number}", number, 30)
+        assert backend.get(f"rediscache-test-{number}") == number
+        seen.append(backend)
+
+    for number in range(20):
+        contextvars.Context().run(request, number)
+    threads = [
+        threading.Thread(target=contextvars.Context().run, args=(request, n)) for n in range(20, 30)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len({id(backend) for backend in seen}) > 1  # Django made a backend per context
+    assert len({id(backend._cache) for backend in seen}) == 1  # one client, one pool
+    pool = seen[0]._cache._get_connection_pool(write=True)
+    # the pool kept what the requests opened: no more connections than ran at once
+    assert len(pool._available_connections) + len(pool._in_use_connections) <= 10
+
+
+def test_a_new_backend_reuses_the_pools_connections(redis_url):
+    first = RedisCache(redis_url, {})
+    first.set("rediscache-warm", 1, 30)
+    before = _connections_made(redis_url)
+    for number in range(20):
+        backend = RedisCache(redis_url, {})
+        backend.set(f"rediscache-again-{number}", number, 30)
+        assert backend.get(f"rediscache-again-{number}") == number
+    # other tests may connect meanwhile (pytest-xdist): far fewer than one per backend
+    assert _connections_made(redis_url) - before < 10
