@@ -25,18 +25,30 @@ from .worker_tasks import wait_for_stop, where_mail_runs, where_other_work_runs
 ROOT = Path(__file__).resolve().parents[2]
 QUEUES = ["mail", "newsletter", "default"]
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
+
+# A Redis database of each test's own: pytest-xdist runs them at once, each empties its
+# database first, and a worker process of one would take the other's jobs.
+REDIS_DATABASES = {
+    "test_mails_run_in_the_worker_and_other_work_in_a_horse": 13,
+    "test_a_dropped_connection_is_replaced_and_sigterm_ends_a_mail_early": 12,
+}
 
 
 @pytest.fixture
-def rq_redis(settings, monkeypatch):
-    """RQ on a Redis database of this file's own, emptied first, for enqueueing here and for
+def rq_redis(request, settings, monkeypatch):
+    """RQ on a Redis database of the test's own, emptied first, for enqueueing here and for
     the worker process."""
     if not os.environ.get("REDIS_TEST_URL") or connection.vendor != "postgresql":
         pytest.skip("needs Redis (REDIS_TEST_URL) and PostgreSQL")
     import redis
 
-    url = urlunsplit(urlsplit(os.environ["REDIS_TEST_URL"])._replace(path="/13"))
+    database = REDIS_DATABASES[request.node.originalname]
+    url = urlunsplit(urlsplit(os.environ["REDIS_TEST_URL"])._replace(path=f"/{database}"))
     redis.Redis.from_url(url).flushdb()
     monkeypatch.setattr(django_rq.settings, "QUEUES", {q: {"URL": url} for q in QUEUES})
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": QUEUES}}
