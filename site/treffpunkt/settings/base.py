@@ -442,6 +442,9 @@ vars().update(EMAIL_CONFIG)
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821 - just set
     # the demo: each mail framed on the console, its text readable among the log lines
     EMAIL_BACKEND = "treffpunkt.core.demomail.EmailBackend"
+# A mail server that accepts the connection and then never answers must not hold the worker
+# (which sends the mail queue in its own process) until the job's timeout: seconds per step.
+EMAIL_TIMEOUT: float = env.float("EMAIL_TIMEOUT", default=30.0)
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Treffpunkt <treffpunkt@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # ANYMAIL_WEBHOOK_SECRET: "user:password" that the mail provider's bounce webhooks send.
