@@ -235,9 +235,14 @@ else:
     # up to DATABASE_POOL_TIMEOUT seconds for one. 0 turns the pool off: a connection per
     # request (CONN_MAX_AGE=0) or per thread (CONN_MAX_AGE > 0).
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)  # with the pool: checked on loan
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     DATABASE_POOL_SIZE: int = env.int("DATABASE_POOL_SIZE", default=10)
     if DATABASE_POOL_SIZE > 0 and DATABASES["default"]["CONN_MAX_AGE"] == 0:
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+            # checks each pooled connection on loan and replaces a dead one without the pool's
+            # waits between checks (see the module); the pool's own check is off
+            DATABASES["default"]["ENGINE"] = "treffpunkt.core.postgres"
+            DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, DATABASE_POOL_SIZE),
             "max_size": DATABASE_POOL_SIZE,

@@ -44,3 +44,4 @@ CALENDAR_FEED_VERSION_SECONDS = 0
 # threads hold one for a whole test); the real web servers they start (tests/liveserver.py)
 # run with the settings' pool, as in production (tests/core/test_db_pool.py).
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405 - off only with the pool
