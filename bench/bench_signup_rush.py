@@ -44,6 +44,10 @@ def run_in_processes(function, chunks: list) -> list:
     from django.db import connections
 
     connections.close_all()  # every process opens its own connection
+    # and its own pool, as every web process has: a pool's threads do not survive a fork
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
     with CTX.Pool(len(chunks)) as pool:
         results = pool.map(function, chunks)
     return [item for chunk in results for item in chunk]
@@ -149,6 +153,13 @@ def child(database: str, people: int, places: int, http: int, workers: int) -> N
         calendar.add_child(instance=event)
         event.save_revision().publish()
         return event
+
+    # The processes are forked from this one as web processes are warm after their first
+    # request: the URL patterns (every plugin's views, imported for the first reverse(), which
+    # a sign-up calls to find the event's site) are loaded here once, not in each process.
+    from django.urls import reverse
+
+    reverse("wagtail_serve", args=[""])
 
     # 1. the rush
     event = new_event("Rush", places)

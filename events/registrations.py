@@ -171,29 +171,54 @@ _MAY_CONFIRM = frozenset({"status", "promoted", "approved"})
 _ENDED = frozenset({"cancelled", "declined"})
 
 
-def _after_commit(registration_id: int, mail: str) -> None:
+def _after_commit(registration_id: int, mail: str, *, confirmed: tuple | None = None) -> None:
+    """The mail after a change, and the signals it calls for. ``confirmed``: the registration,
+    its event and the event's site in hand (a sign-up confirmed at once), so that announcing
+    it asks the database nothing more while the event's row is locked."""
     from .tasks import send_registration_mail
 
     if mail in _MAY_CONFIRM:
-        _announce_confirmed(registration_id)
+        _announce_confirmed(registration_id, confirmed)
     elif mail in _ENDED:
         announce_ended([registration_id])
     # a lost connection right after the commit must not lose the mail
     transaction.on_commit(lambda: retry_once(send_registration_mail.enqueue, registration_id, mail))
 
 
-def _announce_confirmed(registration_id: int) -> None:
+def _site_to_announce(event: EventPage):
+    """The event's site, with the plugins enabled there read, when confirmed sign-ups are
+    announced at all (a receiver is connected); else None."""
+    from treffpunkt.signals import registration_confirmed
+
+    if not registration_confirmed.receivers:
+        return None
+    site = event.get_site()
+    if site is not None:
+        registration_confirmed.receivers_for(site)  # kept on the site for the send
+    return site
+
+
+def _announce_confirmed(registration_id: int, known: tuple | None = None) -> None:
     """``treffpunkt.signals.registration_confirmed`` for a registration with its place
     confirmed, inside the transaction that confirmed it (see the signal's docstring)."""
     from treffpunkt.signals import registration_confirmed
 
     if not registration_confirmed.receivers:
         return
-    registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
-    if registration is None or registration.status != S.CONFIRMED:
+    if known is not None:
+        registration, event, site = known
+    else:
+        registration = (
+            Registration.objects.select_related("event").filter(pk=registration_id).first()
+        )
+        if registration is None:
+            return
+        event = registration.event.specific
+        site = None  # asked below, once it is clear there is something to announce
+    if registration.status != S.CONFIRMED:
         return
-    event = registration.event.specific
-    site = event.get_site()
+    if known is None:
+        site = event.get_site()
     if site is not None:
         registration_confirmed.send(site, registration=registration, event=event)
 
@@ -317,6 +342,7 @@ class SignupRequest:
     now: datetime
     hold: bool = True  # False: no place until the address is confirmed (see sign_up)
     submission: str = ""  # the form's random token: the same form twice is one sign-up
+    site: object | None = None  # the event's site, when a confirmed sign-up is announced
 
 
 # --- the public operations -------------------------------------------------------------
@@ -371,6 +397,9 @@ def sign_up(  # noqa: PLR0913
             "party_size",
         )
     _retry_when_locked(lambda: _check_open(event, now))
+    # A sign-up confirmed at once is announced inside the event's lock: its site is asked
+    # here, before the lock, not while every other sign-up of the rush waits for it.
+    site = _retry_when_locked(lambda: _site_to_announce(event)) if trusted else None
     request = SignupRequest(
         email=email,
         kind=kind,
@@ -387,6 +416,7 @@ def sign_up(  # noqa: PLR0913
         now=now,
         hold=hold,
         submission=submission,
+        site=site,
     )
     return retry_once(  # a lost connection: once more, unless this sign-up was stored
         _retry_when_locked,
@@ -494,7 +524,11 @@ def _sign_up_locked(event, req: SignupRequest) -> Registration:
             )
             _place(event, child, _bucket_for(event, K.WORKSHOP, workshop=req.workshop))
             child.save()
-        _after_commit(registration.pk, "confirm" if not req.trusted else "status")
+        known = None
+        if req.site is not None and registration.status == S.CONFIRMED:
+            registration.event = event
+            known = (registration, event, req.site)
+        _after_commit(registration.pk, "confirm" if not req.trusted else "status", confirmed=known)
         for pk in promoted:
             _after_commit(pk, "promoted")
     return registration

@@ -238,3 +238,33 @@ def test_a_new_sign_up_on_a_full_event_frees_expired_holds_first(event):
     newcomer = engine.sign_up(event, email="new@example.org", party_size=4, now=later)
     assert Registration.objects.get(pk=hold.pk).status == S.EXPIRED
     assert newcomer.status == S.HELD
+
+
+def test_a_sign_up_confirmed_at_once_is_announced_without_asking_more_under_the_lock(event, user):
+    """Everyone else of a rush waits while the event's row is locked: announcing the confirmed
+    place (``registration_confirmed``) asks nothing more there than the sign-up itself (the
+    event's site is asked before the lock; the registration and event are those in hand)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from treffpunkt.signals import registration_confirmed
+
+    heard = []
+
+    def receiver(sender, registration, event, **kwargs):
+        heard.append((sender, registration.status, registration.email, event.pk))
+
+    registration_confirmed.connect(receiver, dispatch_uid="test_announced_under_the_lock")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            registration = engine.sign_up(event, email=user.email, user=user)
+    finally:
+        registration_confirmed.disconnect(dispatch_uid="test_announced_under_the_lock")
+    assert registration.status == Registration.Status.CONFIRMED
+    assert heard == [(event.get_site(), "confirmed", user.email, event.pk)]
+    sql = [q["sql"] for q in queries.captured_queries]
+    locked = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q)
+    released = next(i for i, q in enumerate(sql) if i > locked and "RELEASE SAVEPOINT" in q)
+    under_the_lock = sql[locked:released]
+    # the lock, one count of places and duplicates, the new row
+    assert len(under_the_lock) == 3, under_the_lock
