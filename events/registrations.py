@@ -205,19 +205,15 @@ def _announce_confirmed(registration_id: int, known: tuple | None = None) -> Non
 
     if not registration_confirmed.receivers:
         return
-    if known is not None:
+    if known is not None:  # confirmed in this very transaction, with its site read before
         registration, event, site = known
     else:
         registration = (
             Registration.objects.select_related("event").filter(pk=registration_id).first()
         )
-        if registration is None:
+        if registration is None or registration.status != S.CONFIRMED:
             return
         event = registration.event.specific
-        site = None  # asked below, once it is clear there is something to announce
-    if registration.status != S.CONFIRMED:
-        return
-    if known is None:
         site = event.get_site()
     if site is not None:
         registration_confirmed.send(site, registration=registration, event=event)
