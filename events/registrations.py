@@ -134,6 +134,7 @@ def _lock(event: EventPage) -> EventPage:
         EventPage.objects.select_for_update(of=("self",))
         .filter(pk=event.pk)
         .values("capacity", "waiting_list")
+        .order_by("pk")  # not the page tree's order, which would join the page table
         .first()
     )
     if row is None:
