@@ -6,9 +6,11 @@ and footer; built from the database they cost about ten queries per render. What
 depends only on the site, the visitor's language and the published pages and settings, so
 it is built once per site and language and kept in the Django cache (Redis when
 ``REDIS_URL`` is set) under a *generation*. Publishing, unpublishing, moving or deleting a
-page, saving a site setting, the menu, a site's texts, a locale or a plugin's state starts a
-new generation (at once, and again when the change is committed, so that no request stores
-rows read before the commit under the new generation).
+page, saving a site setting, the menu, a site's texts, a locale, a view restriction or a
+plugin's state starts a new generation (at once, and again when the change is committed, so
+that no request stores rows read before the commit under the new generation). The page
+routes (:mod:`treffpunkt.core.routing`) and the view restrictions
+(:mod:`treffpunkt.core.restrictions`) that each process keeps follow the same generation.
 
 Nothing personal is ever kept here: the parts that depend on the visitor (the "current
 page" mark of the menu, the signed-in links, the CSRF token, the CSP nonce) are added per
@@ -17,6 +19,7 @@ request by the templates and tags that use these values.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -34,16 +37,55 @@ TIMEOUT = 24 * 3600
 
 
 def generation() -> int:
-    """The current generation (asked once per request)."""
-    return memoized(("chrome-generation",), lambda: cache.get(GENERATION_KEY) or 0)
+    """The current generation (asked once per request).
+
+    A generation that is missing (a new or emptied cache) starts at a random number, never
+    at one used before: processes keep things in their own memory under the generation
+    (routes, view restrictions), which must not come back to life after a restart of Redis."""
+    return memoized(("chrome-generation",), _current)
+
+
+def _current() -> int:
+    found = cache.get(GENERATION_KEY)
+    if found is None:
+        cache.add(GENERATION_KEY, _fresh(), timeout=None)  # the first process to ask wins
+        found = cache.get(GENERATION_KEY)
+    return found if found is not None else 0
+
+
+def _fresh() -> int:
+    return secrets.randbits(52) + 1
 
 
 def _bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # none yet (or the cache was emptied)
-        cache.set(GENERATION_KEY, 1, timeout=None)
+        cache.set(GENERATION_KEY, _fresh(), timeout=None)
     forget("chrome-generation")
+
+
+def settled() -> bool:
+    """Whether this connection has no change of the chrome's models still uncommitted.
+
+    What a process keeps in its own memory for a generation is read only when settled: rows
+    read inside a transaction that changed a page or a restriction may yet be rolled back,
+    and no new generation would follow the rollback. (Django's test cases run each test in
+    a transaction that is never committed; there, what the test's own inner blocks finished
+    counts as committed.)"""
+    connection = transaction.get_connection()
+    pending = [sids for sids, func, _robust in connection.run_on_commit if func is _bump]
+    if not pending:
+        return True
+    blocks = connection.atomic_blocks
+    if not blocks or not getattr(blocks[0], "_from_testcase", False):
+        return False
+    still_open = {
+        sid
+        for sid, block in zip(connection.savepoint_ids, blocks[1:], strict=False)
+        if sid is not None and not getattr(block, "_from_testcase", False)
+    }
+    return not any(sids & still_open for sids in pending)
 
 
 def chrome_changed(*args, **kwargs) -> None:
@@ -76,7 +118,7 @@ def _from_cache(key: str, compute: Callable[[], T]) -> T:
 
 def _is_chrome_model(sender) -> bool:
     from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Locale, Page, PageViewRestriction, Site
 
     from treffpunkt.plugins.models import PluginSettings
 
@@ -84,7 +126,16 @@ def _is_chrome_model(sender) -> bool:
 
     return issubclass(
         sender,
-        (Page, Site, Locale, BaseSiteSetting, NavigationItem, SiteTextTranslation, PluginSettings),
+        (
+            Page,
+            Site,
+            Locale,
+            PageViewRestriction,
+            BaseSiteSetting,
+            NavigationItem,
+            SiteTextTranslation,
+            PluginSettings,
+        ),
     )
 
 
@@ -111,3 +162,18 @@ def connect_signals() -> None:
     post_delete.connect(_on_save_or_delete, weak=False, dispatch_uid="chrome_deleted")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(chrome_changed, weak=False, dispatch_uid=f"chrome_{id(signal)}")
+    # the groups of a view restriction (treffpunkt.core.restrictions keeps them per generation)
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import PageViewRestriction
+
+    m2m_changed.connect(
+        _on_groups_changed,
+        sender=PageViewRestriction.groups.through,
+        weak=False,
+        dispatch_uid="chrome_restriction_groups",
+    )
+
+
+def _on_groups_changed(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        chrome_changed()

@@ -8,7 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 
 from . import requestmemo
-from .restrictions import may_view
+from .restrictions import may_view, rules
 
 
 @hooks.register("before_serve_page")
@@ -17,7 +17,7 @@ def restrictions_of_translations(page, request, serve_args, serve_kwargs):
     its login or password form). A translation is another page: restricting the German
     event would leave its English page open. Here the restrictions of every translation
     apply as well; a password given for one language opens the others."""
-    restrictions = list(page.get_view_restrictions())
+    restrictions = rules().view_restrictions(page)  # as page.get_view_restrictions() finds
     memo = requestmemo.current()
     if memo is not None:
         # Wagtail's own check (on_serve_page, right after this hook) asks the page again;

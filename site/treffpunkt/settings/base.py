@@ -139,6 +139,8 @@ MIDDLEWARE = [
     # one save of a page at a time: an autosave never overwrites the editor's own save
     "treffpunkt.core.editlock.PageSaveLockMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's walk down the page tree, remembered per address (see the module)
+    "treffpunkt.core.routing.RouteMemoMiddleware",
 ]
 
 # READINESS_MAX_TASK_AGE: /readyz answers 503 when a due task has waited longer (seconds).

@@ -1,0 +1,176 @@
+"""Wagtail's routing of a page address, remembered per process.
+
+Wagtail finds the page for ``/veranstaltungen/begegnungsfest/anmelden/`` by walking down
+the tree from the site's home page: for each part of the address it asks for the child
+with that slug and then for the child's specific page, two queries a level. An event's
+sign-up costs five queries before any work is done, and so does every page a member sees
+(members always get a freshly rendered page).
+
+:class:`RouteMemoMiddleware` remembers where a walk ended: which page (its model, key and
+``url_path``) answered the address and which parts of it that page was given (a routable
+page's own sub-address, such as ``anmelden/``). The next request for that address loads
+that page alone, one query, and asks the page itself to route the rest, as Wagtail would:
+an unpublished page still answers 404 and a routable page's sub-address is resolved by the
+page. Nothing is taken from the memory without checking it against the database row:
+
+* the page must still exist and still sit at the same ``url_path`` (moved, renamed or
+  deleted, it is walked to again);
+* the memory belongs to the chrome's generation (:mod:`treffpunkt.core.chrome`), which every
+  page, site or locale saved, moved, published or deleted renews, in every process;
+* only walks through pages whose routing is Wagtail's own (plain or routable pages) are
+  remembered; a page type with its own ``route()`` is always walked;
+* an address that found no page (404) is never remembered, so made-up addresses cannot fill
+  the memory, which holds at most ``MAX_ENTRIES`` addresses.
+
+Whatever the memory answers, Wagtail's serve view goes on as always (view restrictions,
+``before_serve_page`` hooks, the page's ``serve``).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.http import Http404
+from django.utils import translation
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page, Site
+from wagtail.models.pages import AbstractPage
+from wagtail.views import serve as wagtail_serve
+
+from . import chrome
+
+MAX_ENTRIES = 5000
+
+#: routing methods whose answer depends only on the tree and the address
+_PLAIN_ROUTES = frozenset({AbstractPage.route, RoutablePageMixin.route})
+
+_lock = threading.Lock()
+_memory: dict[tuple, tuple] = {}
+_memory_generation: list = [None]
+
+
+def _plain(page) -> bool:
+    return getattr(type(page), "route", None) in _PLAIN_ROUTES
+
+
+def _chain(page) -> list:
+    """The pages Wagtail's walk went through, from the site's (localized) home to ``page``
+    (each child it found keeps its parent in ``_cached_parent_obj``)."""
+    chain = [page]
+    while (parent := getattr(chain[-1], "_cached_parent_obj", None)) is not None:
+        chain.append(parent)
+    chain.reverse()
+    return chain
+
+
+def _record(site_pk, language, parts: list[str], page, generation, base=0, above=()) -> None:
+    """Remember each page of the walk under the part of the address that led to it.
+
+    ``base``: the level the walk began at (0, the site's home, or a remembered page's level
+    with the routable pages ``above`` it)."""
+    chain = _chain(page)
+    top = chain[0]
+    if base + len(chain) - 1 > len(parts) or not all(_plain(p) for p in chain):
+        return
+    if any(p.depth - top.depth != step for step, p in enumerate(chain)):
+        return
+    for step, each in enumerate(chain):
+        level = base + step
+        entry = (type(each), each.pk, each.url_path, above)
+        _remember((site_pk, language, tuple(parts[:level])), generation, entry)
+        if isinstance(each, RoutablePageMixin) and each.live:
+            above = (*above, (level, type(each)))
+
+
+def _answers(routable_class, parts: list[str]) -> bool:
+    """Whether a routable page above would answer this rest of the address itself (it is
+    asked before its children, as in ``RoutablePageMixin.route``)."""
+    path = "/" + "".join(part + "/" for part in parts)
+    try:
+        routable_class.get_resolver().resolve(path)
+    except Http404:
+        return False
+    return True
+
+
+def _find(site_pk, language, parts: list[str], generation):
+    """The deepest remembered page on the way to this address, and how many parts led there."""
+    if _memory_generation[0] != generation:
+        return None
+    for cut in range(len(parts), -1, -1):
+        entry = _memory.get((site_pk, language, tuple(parts[:cut])))
+        if entry is not None:
+            return entry, cut
+    return None
+
+
+def _replay(request, entry, parts: list[str], rest: list[str]):
+    """Wagtail's answer, routed on from the remembered page; None when the memory does not
+    fit (a routable page above would answer, the page moved or is gone), False for 404."""
+    model, pk, url_path, above = entry
+    if any(_answers(routable_class, parts[level:]) for level, routable_class in above):
+        return None
+    try:
+        page = model._default_manager.get(pk=pk)
+    except model.DoesNotExist:
+        return None
+    if page.url_path != url_path:
+        return None
+    try:
+        return page.route(request, rest)
+    except Http404:
+        return False
+
+
+def _remember(key: tuple, generation, entry: tuple) -> None:
+    if not chrome.settled():  # a page changed in this transaction may yet be rolled back
+        return
+    with _lock:
+        if _memory_generation[0] != generation:
+            _memory.clear()
+            _memory_generation[0] = generation
+        if len(_memory) >= MAX_ENTRIES:
+            _memory.clear()
+        _memory[key] = entry
+
+
+def forget_all() -> None:
+    """Empty the memory of this process (tests)."""
+    with _lock:
+        _memory.clear()
+        _memory_generation[0] = None
+
+
+class RouteMemoMiddleware:
+    """Answers Wagtail's routing from memory (see the module); last in ``MIDDLEWARE``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not wagtail_serve or hasattr(request, "_wagtail_route_for_request"):
+            return None
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        parts = [part for part in path.split("/") if part]
+        generation = chrome.generation()
+        language = translation.get_language()
+        found = _find(site.pk, language, parts, generation)
+        if found is not None:
+            entry, cut = found
+            result = _replay(request, entry, parts, parts[cut:])
+            if result is not None:
+                # Wagtail's serve view takes the route from here (Page.route_for_request)
+                request._wagtail_route_for_request = result or None
+                if result and result[0].pk != entry[1]:  # walked on below the remembered page
+                    _record(site.pk, language, parts, result[0], generation, cut, entry[3])
+                return None
+        result = Page.route_for_request(request, path)
+        if result is not None:
+            _record(site.pk, language, parts, result[0], generation)
+        return None
