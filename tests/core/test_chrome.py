@@ -124,3 +124,39 @@ def test_the_csp_nonce_stays_per_answer(client, menu):
         header = response.get("Content-Security-Policy", "")
         nonces.add(re.search(r"'nonce-([^']+)'", header).group(1))
     assert len(nonces) == 2
+
+
+def test_each_request_gets_its_own_copy_of_a_part_kept_in_the_process(site):
+    """Parts are kept in the process's memory too (no round trip to the cache): a request
+    that changes the list it was given changes nothing for the next one, and a new
+    generation builds the part again."""
+    from treffpunkt.core import chrome
+
+    built = []
+
+    def compute():
+        built.append(1)
+        return ["Start", "Termine"]
+
+    first = chrome.cached("test-part", site, "de", compute)
+    first.append("nur für mich")
+    assert chrome.cached("test-part", site, "de", compute) == ["Start", "Termine"]
+    assert len(built) == 1
+    chrome.chrome_changed()
+    assert chrome.cached("test-part", site, "de", compute) == ["Start", "Termine"]
+    assert len(built) == 2
+
+
+def test_the_cache_emptied_never_brings_back_an_old_generation(site):
+    """After Redis lost its keys (a restart), the generation starts anew at a number not
+    used before, so what processes keep under an old one is never used again."""
+    from django.core.cache import cache
+
+    from treffpunkt.core import chrome
+
+    before = chrome.generation()
+    chrome.cached("test-part", site, "de", lambda: "alt")
+    cache.clear()
+    after = chrome.generation()
+    assert after not in (before, 0, None)
+    assert chrome.cached("test-part", site, "de", lambda: "neu") == "neu"

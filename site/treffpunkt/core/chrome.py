@@ -12,6 +12,10 @@ that no request stores rows read before the commit under the new generation). Th
 routes (:mod:`treffpunkt.core.routing`) and the view restrictions
 (:mod:`treffpunkt.core.restrictions`) that each process keeps follow the same generation.
 
+Each process also keeps its own copy of the parts it used for the current generation
+(pickled, so that every request unpacks a fresh one): a warm process renders the chrome
+without a round trip to Redis but the one for the generation.
+
 Nothing personal is ever kept here: the parts that depend on the visitor (the "current
 page" mark of the menu, the signed-in links, the CSRF token, the CSP nonce) are added per
 request by the templates and tags that use these values.
@@ -19,6 +23,7 @@ request by the templates and tags that use these values.
 
 from __future__ import annotations
 
+import pickle
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
@@ -106,13 +111,28 @@ def cached(part: str, site, language: str, compute: Callable[[], T], *extra) -> 
 
 
 _MISSING = object()
+#: this process's copies of the parts it used (pickled: every request unpacks its own, so
+#: nothing one request changes reaches another), for the current generation only
+_LOCAL_ENTRIES = 500
+_local: dict[str, bytes] = {}
+_local_generation: list = [None]
 
 
 def _from_cache(key: str, compute: Callable[[], T]) -> T:
+    current = generation()
+    if _local_generation[0] == current:
+        found = _local.get(key)
+        if found is not None:
+            return pickle.loads(found)  # noqa: S301 - written by this process, below
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
         cache.set(key, value, TIMEOUT)
+    if settled():
+        if _local_generation[0] != current or len(_local) >= _LOCAL_ENTRIES:
+            _local.clear()
+            _local_generation[0] = current
+        _local[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return value
 
 
