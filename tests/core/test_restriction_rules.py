@@ -119,3 +119,34 @@ def test_a_served_page_asks_no_restriction_query_once_the_rules_are_known(
     assert response.status_code == 302
     asked = [q["sql"] for q in ctx.captured_queries if "pageviewrestriction" in q["sql"]]
     assert asked == []
+
+
+def test_without_a_shared_cache_a_restriction_of_another_process_counts_at_once(
+    client, settings, section, inner
+):
+    """Without Redis each process has its own cache: a restriction saved by another process
+    (made here without signals, so this process's generation stays) must still close the
+    page at the next request, so the rules are read per request then."""
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    assert client.get(inner.url, **HOST).status_code == 200
+    PageViewRestriction.objects.bulk_create(
+        [PageViewRestriction(page=section, restriction_type="login")]
+    )
+    response = client.get(inner.url, **HOST)
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not restrictions.may_view(inner, None)
+
+
+def test_with_a_shared_cache_the_rules_follow_the_generation_only(settings, section, inner):
+    """The other side of the test above: with Redis the rules are kept until the generation
+    changes (a save through the models starts one, in every process)."""
+    settings.CACHE_SHARED_BY_PROCESSES = True
+    assert restrictions.may_view(inner, None)
+    PageViewRestriction.objects.bulk_create(
+        [PageViewRestriction(page=section, restriction_type="login")]
+    )
+    assert restrictions.may_view(inner, None)  # kept: nothing said the rules changed
+    from treffpunkt.core.chrome import chrome_changed
+
+    chrome_changed()
+    assert not restrictions.may_view(inner, None)

@@ -16,8 +16,11 @@ leaks through a side door:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from wagtail.models import BaseViewRestriction, Page, PageViewRestriction
+
+from .requestmemo import memoized
 
 
 def _signed_in(user) -> bool:
@@ -162,6 +165,10 @@ def rules() -> Rules:
     from . import chrome
 
     current = chrome.generation()
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        # each process has its own cache: a restriction saved in another process would not
+        # start a new generation here, so the rules are read once per request
+        return memoized(("restriction-rules", current), Rules)
     generation, known = _rules
     if known is None or generation != current:
         known = Rules()

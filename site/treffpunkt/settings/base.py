@@ -269,6 +269,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # one process: the in-memory layer, with its expiry sweep made cheap (see the module)
     CHANNEL_LAYERS = {"default": {"BACKEND": "treffpunkt.core.layers.LocalChannelLayer"}}
+# Whether every process (web, worker, scheduler) sees the same cache, and so the same chrome
+# generation: only then may a process keep the view restrictions in its own memory
+# (treffpunkt/core/restrictions.py); else it reads them once per request.
+CACHE_SHARED_BY_PROCESSES: bool = bool(REDIS_URL)
 
 # Background work goes through the Tasks API: the database by default, RQ on Redis to scale out.
 TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")

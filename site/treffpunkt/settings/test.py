@@ -45,3 +45,7 @@ CALENDAR_FEED_VERSION_SECONDS = 0
 # run with the settings' pool, as in production (tests/core/test_db_pool.py).
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405 - off only with the pool
+# In-process tests run in one process, whose own cache is the one every part of it shares:
+# the view restrictions are kept as with Redis (tests/core/test_restriction_rules.py checks
+# both ways). The servers the fault tests start use the real settings.
+CACHE_SHARED_BY_PROCESSES = True
