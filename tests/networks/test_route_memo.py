@@ -118,3 +118,22 @@ def test_the_memory_is_not_filled_by_made_up_addresses(client, network):
     for n in range(20):
         assert client.get(f"/gibt-es-nicht-{n}/", **HOST).status_code == 404
     assert not any("gibt-es-nicht" in "/".join(key[2]) for key in routing._memory)
+
+
+def test_an_address_of_thousands_of_parts_is_looked_up_a_bounded_number_of_times(
+    client, network, monkeypatch
+):
+    """The memory is asked for each part of the address that could lead to a remembered
+    page, never more than the deepest page it keeps: a made-up address of 5,000 parts costs
+    what a short one does."""
+    assert client.get(network.group.url, **HOST).status_code == 200
+    asked = []
+
+    class Counting(dict):
+        def get(self, key, default=None):
+            asked.append(key)
+            return super().get(key, default)
+
+    monkeypatch.setattr(routing, "_memory", Counting(routing._memory))
+    assert client.get("/" + "a/" * 5000, **HOST).status_code == 404
+    assert 0 < len(asked) <= routing.MAX_DEPTH + 1

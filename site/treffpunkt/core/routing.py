@@ -40,6 +40,9 @@ from wagtail.views import serve as wagtail_serve
 from . import chrome
 
 MAX_ENTRIES = 5000
+#: pages deeper than this below the site's home are walked every time; an address of
+#: thousands of parts costs no more than one of this many
+MAX_DEPTH = 24
 
 #: routing methods whose answer depends only on the tree and the address
 _PLAIN_ROUTES = frozenset({AbstractPage.route, RoutablePageMixin.route})
@@ -70,7 +73,8 @@ def _record(site_pk, language, parts: list[str], page, generation, base=0, above
     with the routable pages ``above`` it)."""
     chain = _chain(page)
     top = chain[0]
-    if base + len(chain) - 1 > len(parts) or not all(_plain(p) for p in chain):
+    deepest = base + len(chain) - 1
+    if deepest > min(len(parts), MAX_DEPTH) or not all(_plain(p) for p in chain):
         return
     if any(p.depth - top.depth != step for step, p in enumerate(chain)):
         return
@@ -97,7 +101,7 @@ def _find(site_pk, language, parts: list[str], generation):
     """The deepest remembered page on the way to this address, and how many parts led there."""
     if _memory_generation[0] != generation:
         return None
-    for cut in range(len(parts), -1, -1):
+    for cut in range(min(len(parts), MAX_DEPTH), -1, -1):
         entry = _memory.get((site_pk, language, tuple(parts[:cut])))
         if entry is not None:
             return entry, cut
