@@ -97,6 +97,13 @@ def _fresh_cache():
     vtimezone.cache_clear()
 
 
+def publish_page(parent, page):
+    """Add ``page`` below ``parent``, publish it and return it as read back from the database."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return type(page).objects.get(pk=page.pk)
+
+
 def ensure_wagtail_roots() -> None:
     """Transactional tests flush the tables, and with them the root page and collection
     that Wagtail's migrations made; put them back."""

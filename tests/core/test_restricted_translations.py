@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 from wagtail.models import Locale, PageViewRestriction
 
+from tests.conftest import publish_page
+
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
 
@@ -20,12 +22,6 @@ HOST = {"HTTP_HOST": "beckum.test"}
 def _locales(db):
     for code in ["de", "en"]:
         Locale.objects.get_or_create(language_code=code)
-
-
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return type(page).objects.get(pk=page.pk)
 
 
 def _translate(page, title: str):
@@ -64,9 +60,9 @@ def test_search_leaves_out_the_translation_of_a_restricted_page_and_what_lies_be
     from treffpunkt.core.models import ContentPage
 
     home = site.root_page.specific
-    open_page = _publish(home, ContentPage(title="Offene Sprechstunde Kompass", slug="offen"))
-    section = _publish(home, ContentPage(title="Interner Bereich Kompass", slug="intern"))
-    below = _publish(section, ContentPage(title="Interne Telefonliste Kompass", slug="liste"))
+    open_page = publish_page(home, ContentPage(title="Offene Sprechstunde Kompass", slug="offen"))
+    section = publish_page(home, ContentPage(title="Interner Bereich Kompass", slug="intern"))
+    below = publish_page(section, ContentPage(title="Interne Telefonliste Kompass", slug="liste"))
     _index(open_page, section, below)
     before = _search(client, "Kompass")
     # the test can fail: before the restriction all three are found
@@ -94,10 +90,12 @@ def test_working_group_lists_leave_out_a_group_restricted_in_another_language(
     from networks.models import NetworkPage, WorkingGroupIndexPage, WorkingGroupPage
 
     home = site.root_page.specific
-    network = _publish(home, NetworkPage(title="Netzwerk", slug="netzwerk"))
-    index = _publish(network, WorkingGroupIndexPage(title="Arbeitsgruppen", slug="ag"))
-    _publish(index, WorkingGroupPage(title="AG Sprache", slug="sprache", purpose="Deutsch"))
-    secret = _publish(index, WorkingGroupPage(title="AG Vorstand", slug="vorstand", purpose="x"))
+    network = publish_page(home, NetworkPage(title="Netzwerk", slug="netzwerk"))
+    index = publish_page(network, WorkingGroupIndexPage(title="Arbeitsgruppen", slug="ag"))
+    publish_page(index, WorkingGroupPage(title="AG Sprache", slug="sprache", purpose="Deutsch"))
+    secret = publish_page(
+        index, WorkingGroupPage(title="AG Vorstand", slug="vorstand", purpose="x")
+    )
     for url in (index.url, network.url):
         html = client.get(url, **HOST).content.decode()
         assert "AG Sprache" in html and "AG Vorstand" in html, url
@@ -118,7 +116,7 @@ def test_newsletter_archive_and_rss_leave_out_an_issue_restricted_in_another_lan
     from plugins.newsletter.models import NewsletterIndexPage
     from tests.plugins.newsletter.conftest import add_subscribers, make_issue
 
-    archive = _publish(
+    archive = publish_page(
         site.root_page.specific,
         NewsletterIndexPage(title="Newsletter-Archiv", slug="newsletter-archiv"),
     )

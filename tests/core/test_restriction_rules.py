@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from tests.conftest import publish_page
 from treffpunkt.core import restrictions
 from treffpunkt.core.models import ContentPage
 
@@ -26,20 +27,14 @@ def _render_every_time(settings):
         Locale.objects.get_or_create(language_code=code)
 
 
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return type(page).objects.get(pk=page.pk)
-
-
 @pytest.fixture
 def section(site):
-    return _publish(site.root_page, ContentPage(title="Intern", slug="intern"))
+    return publish_page(site.root_page, ContentPage(title="Intern", slug="intern"))
 
 
 @pytest.fixture
 def inner(section):
-    return _publish(section, ContentPage(title="Protokolle", slug="protokolle"))
+    return publish_page(section, ContentPage(title="Protokolle", slug="protokolle"))
 
 
 def test_a_restriction_added_after_a_visit_closes_the_page_at_once(client, section, inner):
@@ -80,7 +75,7 @@ def test_rules_read_inside_a_rolled_back_change_are_not_kept(section, inner):
 def test_the_rules_find_what_wagtail_finds_for_pages_and_aliases(site, section, inner):
     """Restrictions of a page, the pages above it, and of an alias (its source's)."""
     restriction = PageViewRestriction.objects.create(page=section, restriction_type="login")
-    outside = _publish(site.root_page, ContentPage(title="Offen", slug="offen"))
+    outside = publish_page(site.root_page, ContentPage(title="Offen", slug="offen"))
     alias = inner.create_alias(parent=outside, update_slug="protokolle-kopie")
     alias_of_section = section.create_alias(parent=outside, update_slug="intern-kopie")
     below_alias = Page.objects.get(pk=alias_of_section.pk).get_children().first()
