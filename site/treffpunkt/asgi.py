@@ -12,12 +12,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from treffpunkt.accounts.mfa import WebsocketMFAGate  # noqa: E402
+from treffpunkt.calendar.polls import ConditionalFeedPolls  # noqa: E402
 from treffpunkt.core.origin import ExactOriginValidator  # noqa: E402
 from treffpunkt.plugins.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # a calendar app's repeated poll of an unchanged public feed: 304 before Django
+        "http": ConditionalFeedPolls(django_asgi_app),
         # the Origin must be exactly the site's own; staff sockets need the second factor too
         "websocket": ExactOriginValidator(
             AuthMiddlewareStack(WebsocketMFAGate(URLRouter(websocket_urlpatterns())))

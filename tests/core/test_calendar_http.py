@@ -9,6 +9,7 @@ that entry's.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -38,6 +39,19 @@ def _free_port() -> int:
 @pytest.fixture
 def server():
     """uvicorn as in the Procfile, on a free port, with the test database."""
+    with serve(version_seconds=0) as base:  # each change reaches the very next poll
+        yield base
+
+
+@pytest.fixture
+def trusting_server():
+    """The same, trusting a feed's version for a minute (the default)."""
+    with serve(version_seconds=60) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve(version_seconds: int):
     s = connection.settings_dict
     env = {
         **os.environ,
@@ -47,7 +61,7 @@ def server():
         "REDIS_URL": "",
         "TASKS_BACKEND": "database",
         "LOG_LEVEL": "ERROR",
-        "CALENDAR_FEED_VERSION_SECONDS": "0",  # each change reaches the very next poll
+        "CALENDAR_FEED_VERSION_SECONDS": str(version_seconds),
     }
     port = _free_port()
     process = subprocess.Popen(
@@ -196,3 +210,30 @@ def test_single_event_file_and_filtered_feeds_answer_conditional_requests(server
         assert get(server, path, **{"If-None-Match": headers["etag"]})[0] == 304, path
         # a weak validator (as a proxy that compresses sends it back) matches too
         assert get(server, path, **{"If-None-Match": "W/" + headers["etag"]})[0] == 304
+
+
+def test_a_poll_of_an_unchanged_public_feed_is_answered_before_django(
+    trusting_server, calendar_world, make_user
+):
+    from django.urls import reverse
+
+    from plugins.meetings.models import FeedToken
+
+    status, headers, _body = get(trusting_server, "/kalender.ics")
+    assert status == 200 and "content-security-policy" in headers  # Django's answer
+    status, nm, nothing = get(
+        trusting_server, "/kalender.ics", **{"If-None-Match": headers["etag"]}
+    )
+    assert (status, nothing) == (304, b"")
+    # answered by the server's entry: none of the headers Django's middleware adds
+    assert "content-security-policy" not in nm
+    assert (nm["etag"], nm["last-modified"]) == (headers["etag"], headers["last-modified"])
+    assert nm["cache-control"] == headers["cache-control"] == "public, max-age=900"
+
+    # a personal feed's poll always goes through Django (its token is checked every time)
+    token = FeedToken.for_user(make_user("person@example.org")).token
+    path = reverse("plugins:meetings:feed", args=[token])
+    status, personal, _body = get(trusting_server, path)
+    assert status == 200
+    status, again, _body = get(trusting_server, path, **{"If-None-Match": personal["etag"]})
+    assert status == 304 and "content-security-policy" in again

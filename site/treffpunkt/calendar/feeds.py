@@ -227,6 +227,29 @@ def add_to_calendar_links(
     }
 
 
+def poll_address(scheme: str, host: str, path: str, query: str) -> str:
+    """A feed's address as its cached answers are kept under: scheme, Host header, path and
+    query exactly as the request named them (the same in the view and in
+    :mod:`treffpunkt.calendar.polls`, which answers repeated polls before Django)."""
+    return hashlib.blake2b(f"{scheme}://{host}{path}?{query}".encode(), digest_size=16).hexdigest()
+
+
+def version_key(where: str) -> str:
+    return f"calendar:feed-version:{where}"
+
+
+def changed_key(where: str) -> str:
+    return f"calendar:feed-changed:{where}"
+
+
+def version_hash(version: tuple | None) -> str:
+    return hashlib.blake2b(repr(version).encode(), digest_size=16).hexdigest()
+
+
+#: what a public feed's answers say about caching (a personal one: "private, no-store")
+PUBLIC_CACHE_CONTROL = "public, max-age=900"
+
+
 def feed_response(
     request,
     body: bytes | Callable[[], bytes],
@@ -243,27 +266,30 @@ def feed_response(
     a conditional request with 304, any other with the body kept from the last build. A
     ``version`` given as a function is asked at most every ``CALENDAR_FEED_VERSION_SECONDS``
     per address (kept in the cache meanwhile): a change reaches the next poll after at most
-    that long, and a poll in between costs two cache reads and no query.
+    that long, and a poll in between costs two cache reads and no query. Within that time a
+    conditional poll of a public feed is answered before Django's middleware
+    (:mod:`treffpunkt.calendar.polls`).
 
     ETag is the body's hash. Last-Modified is when this address last answered with another
     body (kept in the cache per address, so a body that changes back gets a new time too).
     A request naming the current ETag (If-None-Match), or without one a time not before
     Last-Modified (If-Modified-Since), gets 304 Not Modified without the body.
     """
-    where = hashlib.blake2b(
-        (request.get_host() + request.get_full_path()).encode(), digest_size=16
-    ).hexdigest()
-    key = f"calendar:feed-changed:{where}"
+    where = poll_address(
+        request.scheme,
+        request.META.get("HTTP_HOST", ""),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+    )
+    key = changed_key(where)
     body_key = f"calendar:feed-body:{where}"
     if callable(version):
-        version = _recent_version(f"calendar:feed-version:{where}", version)
-    known = (
-        hashlib.blake2b(repr(version).encode(), digest_size=16).hexdigest()
-        if version is not None
-        else None
-    )
-    seen = cache.get(key)  # (etag, first seen, version it was built from)
-    if known is not None and seen is not None and len(seen) == 3 and seen[2] == known:
+        version = _recent_version(version_key(where), version)
+    known = version_hash(version) if version is not None else None
+    public = not private and known is not None
+    # (etag, first seen, version it was built from, whether answered before Django)
+    seen = cache.get(key)
+    if known is not None and seen is not None and len(seen) == 4 and seen[2] == known:
         etag, first_seen = seen[0], seen[1]
         response = _not_modified(request, etag, first_seen)
         if response is None:
@@ -271,6 +297,8 @@ def feed_response(
             if kept is not None and kept[0] == known:
                 response = _feed_answer(kept[1], filename)
         if response is not None:
+            if seen[3] != public:
+                cache.set(key, (etag, first_seen, known, public), timeout=30 * 24 * 3600)
             return _with_validators(response, etag, first_seen, private)
     data = body() if callable(body) else body
     etag = '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
@@ -278,8 +306,8 @@ def feed_response(
         first_seen = seen[1]
     else:
         first_seen = timezone.now().replace(microsecond=0)
-    if seen != (etag, first_seen, known):
-        cache.set(key, (etag, first_seen, known), timeout=30 * 24 * 3600)
+    if seen != (etag, first_seen, known, public):
+        cache.set(key, (etag, first_seen, known, public), timeout=30 * 24 * 3600)
     if known is not None:
         cache.set(body_key, (known, data), timeout=BODY_TIMEOUT)
     response = _not_modified(request, etag, first_seen) or _feed_answer(data, filename)
@@ -308,23 +336,34 @@ def _with_validators(
 ) -> HttpResponse:
     response["ETag"] = etag
     response["Last-Modified"] = format_datetime(first_seen.astimezone(UTC), usegmt=True)
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"
+    response["Cache-Control"] = "private, no-store" if private else PUBLIC_CACHE_CONTROL
     return response
 
 
 def _not_modified(request, etag: str, modified: datetime) -> HttpResponse | None:
     if request.method not in ("GET", "HEAD"):
         return None
-    match = request.headers.get("If-None-Match")
-    if match is not None:
-        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
-        return HttpResponseNotModified() if etag in tags or "*" in tags else None
-    since = request.headers.get("If-Modified-Since")
-    if since:
+    unchanged = is_unchanged(
+        etag,
+        modified,
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+    )
+    return HttpResponseNotModified() if unchanged else None
+
+
+def is_unchanged(
+    etag: str, modified: datetime, if_none_match: str | None, if_modified_since: str | None
+) -> bool:
+    """Whether a conditional request's validators match the current answer: If-None-Match
+    decides when it is given, else If-Modified-Since."""
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return etag in tags or "*" in tags
+    if if_modified_since:
         try:
-            when = parsedate_to_datetime(since)
+            when = parsedate_to_datetime(if_modified_since)
         except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is not None and modified <= when:
-            return HttpResponseNotModified()
-    return None
+            return False
+        return when.tzinfo is not None and modified <= when
+    return False
