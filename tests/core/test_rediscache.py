@@ -69,3 +69,28 @@ def test_a_new_backend_reuses_the_pools_connections(redis_url):
         assert backend.get(f"rediscache-again-{number}") == number
     # other tests may connect meanwhile (pytest-xdist): far fewer than one per backend
     assert _connections_made(redis_url) - before < 10
+
+
+def test_every_operation_uses_the_same_redis_client(redis_url, monkeypatch):
+    """Django's client built a redis.Redis for each operation (about 150 µs of CPU each)."""
+    import redis
+
+    backend = RedisCache(redis_url, {})
+    backend.set("rediscache-one-client", 1, 30)
+    made = []
+    original = redis.Redis.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting)
+    for number in range(20):
+        backend.set(f"rediscache-one-client-{number}", number, 30)
+        assert backend.get_many([f"rediscache-one-client-{number}"]) == {
+            f"rediscache-one-client-{number}": number
+        }
+        assert backend.incr("rediscache-one-client") == number + 2
+    assert made == []
+    write, read = backend._cache.get_client(write=True), backend._cache.get_client()
+    assert write is read  # one server: one pool, one client
