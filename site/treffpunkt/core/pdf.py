@@ -4,15 +4,20 @@ Set in Noto Sans (Latin, Cyrillic, Greek) with Noto Sans Arabic as its fallback,
 shipped in ``treffpunkt/core/fonts``; HarfBuzz (uharfbuzz) shapes the text, so Arabic
 letters join and run right to left, and names in any of these scripts print as written.
 Used by the certificates of attendance (events/) and the committee report (networks/).
+fpdf2 (with fontTools) is loaded at the first document, not with the views that offer one:
+about 50 MB that a web process serving pages never needs.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import translation
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 #: the font families a document has: ``pdf.set_font(TEXT, "B", 12)``
@@ -36,6 +41,8 @@ def font_files() -> list[tuple[str, str, Path]]:
 
 def document(rtl: bool = False) -> FPDF:
     """An A4 document with the fonts added and HarfBuzz shaping on (right to left if asked)."""
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     for family, style, path in font_files():
         pdf.add_font(family, style, str(path))
