@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from treffpunkt.accounts import roles
 from treffpunkt.calendar import build_feed, entries_between
 from treffpunkt.calendar.feeds import (
     calendar_name,
@@ -678,6 +679,8 @@ def certificate_view(request, token: str):
 def _can_manage(user, event: EventPage) -> bool:
     if not user.is_authenticated:
         return False
+    if not roles.admin_and_page_rights(user)[1]:
+        return False  # no page permission in any group: Wagtail lets them edit no page
     return event.permissions_for_user(user).can_edit()
 
 

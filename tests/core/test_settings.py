@@ -71,10 +71,10 @@ def test_production_sends_security_headers(client, settings, site):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
+def test_redis_url_switches_cache_channels_tasks_and_sessions(tmp_path):
     code = (
         "import django;django.setup();from django.conf import settings as s;"
-        "print(s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], s.TASKS['default']['BACKEND'])"
+        "print(s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], s.TASKS['default']['BACKEND'], s.SESSION_ENGINE)"
     )
     env = {
         "DJANGO_SETTINGS_MODULE": "treffpunkt.settings",
@@ -92,6 +92,7 @@ def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
         "django.core.cache.backends.locmem.LocMemCache",
         "treffpunkt.core.layers.LocalChannelLayer",
         "django_tasks_db.DatabaseBackend",
+        "django.contrib.sessions.backends.db",
     ]
     redis = subprocess.run(
         [sys.executable, "-c", code],
@@ -104,6 +105,7 @@ def test_redis_url_switches_cache_channels_and_tasks(tmp_path):
         "treffpunkt.core.rediscache.RedisCache",
         "channels_redis.core.RedisChannelLayer",
         "django_tasks_rq.RQBackend",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 

@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .roles import manages_any
+from .roles import admin_and_page_rights, manages_any
 
 #: the URL names a staff member may open before passing the second factor
 OPEN_BEFORE_SECOND_FACTOR = frozenset(
@@ -56,14 +56,12 @@ def needs_second_factor(user) -> bool:
     cached = getattr(user, "_treffpunkt_needs_mfa", None)
     if cached is not None:
         return cached
-    from wagtail.models import GroupPagePermission
-
     needed = (
         user.is_superuser
         or user.is_staff
-        or user.has_perm("wagtailadmin.access_admin")
         or manages_any(user)
-        or GroupPagePermission.objects.filter(group__user=user).exists()
+        # the admin permission or a group's page permission: one query for both
+        or any(admin_and_page_rights(user))
         or plugin_role_needs_it(user)
     )
     user._treffpunkt_needs_mfa = needed
@@ -119,7 +117,8 @@ def blocked(request) -> bool:
         match = None
     if match is not None and match.url_name in OPEN_BEFORE_SECOND_FACTOR:
         return False
-    return needs_second_factor(user) and not passed_second_factor(request)
+    # the session's own record first: a session that passed asks no role of the person
+    return not passed_second_factor(request) and needs_second_factor(user)
 
 
 def second_factor_redirect(request) -> HttpResponseRedirect:

@@ -65,6 +65,7 @@ COLLECTION_PERMISSIONS = [
 
 _MANAGED_CACHE = "_treffpunkt_managed_site_ids"
 _MEMBER_CACHE = "_treffpunkt_member_site_ids"
+_RIGHTS_CACHE = "_treffpunkt_admin_and_page_rights"
 
 
 def _signed_in(user) -> bool:
@@ -85,17 +86,13 @@ def managed_site_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, _MANAGED_CACHE, None)
     if cached is None:
-        from wagtail.models import Site
-
-        from .models import SiteRoles
-
         if user.is_superuser:
+            from wagtail.models import Site
+
             cached = frozenset(Site.objects.values_list("pk", flat=True))
+            setattr(user, _MANAGED_CACHE, cached)
         else:
-            cached = frozenset(
-                SiteRoles.objects.filter(managers__user=user).values_list("site_id", flat=True)
-            )
-        setattr(user, _MANAGED_CACHE, cached)
+            cached = _load_site_roles(user)[0]
     return cached
 
 
@@ -106,18 +103,77 @@ def member_site_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, _MEMBER_CACHE, None)
     if cached is None:
-        from .models import SiteRoles
+        if user.is_superuser:
+            cached = managed_site_ids(user)
+            setattr(user, _MEMBER_CACHE, cached)
+        else:
+            cached = _load_site_roles(user)[1]
+    return cached
 
-        cached = managed_site_ids(user) | frozenset(
-            SiteRoles.objects.filter(members__user=user).values_list("site_id", flat=True)
+
+def _load_site_roles(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The sites a person who is no superuser manages, and those whose network they belong
+    to, in one query (a member's page asks for both: the second factor's rule and the
+    member menu); kept on the user object."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from .models import SiteRoles
+
+    in_group = get_user_model().groups.through.objects.filter(user_id=user.pk)
+    rows = (
+        SiteRoles.objects.annotate(
+            manages=Exists(in_group.filter(group_id=OuterRef("managers_id"))),
+            belongs=Exists(in_group.filter(group_id=OuterRef("members_id"))),
         )
-        setattr(user, _MEMBER_CACHE, cached)
+        .filter(Q(manages=True) | Q(belongs=True))
+        .values_list("site_id", "manages")
+    )
+    managed, members = set(), set()
+    for site_id, manages in rows:
+        members.add(site_id)  # a manager belongs to the network they manage
+        if manages:
+            managed.add(site_id)
+    found = frozenset(managed), frozenset(members)
+    setattr(user, _MANAGED_CACHE, found[0])
+    setattr(user, _MEMBER_CACHE, found[1])
+    return found
+
+
+def admin_and_page_rights(user) -> tuple[bool, bool]:
+    """Whether ``user`` may open the Wagtail admin (``wagtailadmin.access_admin``, granted
+    to them or to one of their groups, as Django's permission backend reads it), and whether
+    one of their groups holds a page permission (without one, Wagtail lets them edit no
+    page). One query, kept on the user object; superusers have both."""
+    if not _signed_in(user):
+        return False, False
+    if user.is_superuser:
+        return True, True
+    cached = getattr(user, _RIGHTS_CACHE, None)
+    if cached is None:
+        from django.contrib.auth import get_user_model
+        from django.db.models import Exists, OuterRef
+        from wagtail.models import GroupPagePermission
+
+        admin = Permission.objects.filter(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ).filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+        pages = GroupPagePermission.objects.filter(group__user=OuterRef("pk"))
+        found = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(admin=Exists(admin), pages=Exists(pages))
+            .values_list("admin", "pages")
+            .first()
+        )
+        cached = (bool(found[0]), bool(found[1])) if found else (False, False)
+        setattr(user, _RIGHTS_CACHE, cached)
     return cached
 
 
 def forget(user) -> None:
     """Drop the cached answers (after the user's groups changed)."""
-    for name in (_MANAGED_CACHE, _MEMBER_CACHE):
+    for name in (_MANAGED_CACHE, _MEMBER_CACHE, _RIGHTS_CACHE):
         if hasattr(user, name):
             delattr(user, name)
 

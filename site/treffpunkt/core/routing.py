@@ -115,7 +115,8 @@ def _replay(request, entry, parts: list[str], rest: list[str]):
     if any(_answers(routable_class, parts[level:]) for level, routable_class in above):
         return None
     try:
-        page = model._default_manager.get(pk=pk)
+        # its locale with it: every page asks for its language while it renders
+        page = model._default_manager.select_related("locale").get(pk=pk)
     except model.DoesNotExist:
         return None
     if page.url_path != url_path:

@@ -273,6 +273,14 @@ else:
 # generation: only then may a process keep the view restrictions in its own memory
 # (treffpunkt/core/restrictions.py); else it reads them once per request.
 CACHE_SHARED_BY_PROCESSES: bool = bool(REDIS_URL)
+# A signed-in person's session is read from the shared cache and written to it and to the
+# database (which keeps it through a Redis restart): one query less on every page they open.
+# Without a shared cache the database alone holds it.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_SHARED_BY_PROCESSES
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background work goes through the Tasks API: the database by default, RQ on Redis to scale out.
 TASKS_BACKEND: str = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")

@@ -1,0 +1,70 @@
+"""Where every process shares the cache (Redis), a signed-in person's session is read from
+it (settings: SESSION_ENGINE cached_db): no session query on the pages they open, and
+every way a session ends still ends it at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+HOST = {"HTTP_HOST": "beckum.test"}
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def _signed_in(client) -> bool:
+    response = client.get("/konto/", **HOST)
+    return response.status_code == 200
+
+
+def test_a_page_reads_the_session_from_the_cache(client, site, make_user, cached_sessions):
+    client.force_login(make_user("person@example.org"))
+    client.get("/", **HOST)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/", **HOST).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    assert [q for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
+
+
+def test_a_session_ended_from_another_device_ends_at_once(client, site, make_user, cached_sessions):
+    from allauth.usersessions.models import UserSession
+
+    from tests.conftest import PASSWORD
+
+    person = make_user("person@example.org")
+    response = client.post(
+        "/accounts/login/", {"login": person.email, "password": PASSWORD}, **HOST
+    )
+    assert response.status_code == 302
+    assert _signed_in(client)
+    key = client.session.session_key
+    # the account's sessions page ("sign out other sessions") ends it through allauth
+    record = UserSession.objects.get(user=person, session_key=key)
+    record.end()
+    assert not _signed_in(client)
+
+
+def test_a_password_changed_elsewhere_signs_the_session_out(
+    client, site, make_user, cached_sessions
+):
+    person = make_user("person@example.org")
+    client.force_login(person)
+    assert _signed_in(client)
+    person.set_password("ein-ganz-neues-Passwort-2026")
+    person.save()
+    assert not _signed_in(client)
+
+
+def test_a_deactivated_account_is_signed_out(client, site, make_user, cached_sessions):
+    person = make_user("person@example.org")
+    client.force_login(person)
+    assert _signed_in(client)
+    person.is_active = False
+    person.save()
+    assert not _signed_in(client)
