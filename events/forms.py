@@ -103,11 +103,13 @@ class SignupForm(HoneypotMixin, PersonMixin):
 
 
 class HelperForm(HoneypotMixin, PersonMixin):
-    def __init__(self, *args, festival, **kwargs):
+    def __init__(self, *args, festival, shifts=None, **kwargs):
+        """``shifts``: the festival's shifts where the page has read them already."""
         super().__init__(*args, **kwargs)
         self.festival = festival
+        shifts = festival.shifts.all() if shifts is None else shifts
         self.fields["shift"] = forms.TypedChoiceField(
-            label=_("Shift"), coerce=int, choices=[(s.pk, str(s)) for s in festival.shifts.all()]
+            label=_("Shift"), coerce=int, choices=[(s.pk, str(s)) for s in shifts]
         )
         self.fields["website"] = self.fields.pop("website")
 

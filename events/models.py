@@ -491,7 +491,7 @@ class FestivalPage(EventPage):
         context["shifts"] = list(festival.shifts.all())
         if context["shifts"]:
             context["helper_form"] = forms.get("helper_form") or HelperForm(
-                festival=festival, prefix="helper"
+                festival=festival, shifts=context["shifts"], prefix="helper"
             )
         if festival.contributions_enabled:
             context["contribution_form"] = forms.get("contribution_form") or ContributionForm(

@@ -147,3 +147,31 @@ def test_editors_see_a_link_to_translate_an_untranslated_page(client, site, staf
     html = client.get("/uk/beratung/", HTTP_HOST="beckum.test").content.decode()
     assert "Цей текст ще недоступний мовою «українська» — показано мовою «німецька»." in html
     assert f'<a href="/admin/pages/{alias.pk}/edit/">Перекласти цю сторінку</a>' in html
+
+
+def test_home_page_links_follow_the_calendar_and_directory_pages(client, site, other_site):
+    """The home page's "All events" and "Find help in your language" links are kept with the
+    chrome per site and language: a new or unpublished page shows at the next request."""
+    from events.models import EventIndexPage
+    from networks.models import OrganisationDirectoryPage
+    from tests.events.conftest import add_event
+
+    def links(path="/", host="beckum.test"):
+        html = client.get(path, HTTP_HOST=host).content.decode()
+        return ("/veranstaltungen/" in html, "/ansprechpersonen/" in html, html)
+
+    assert links()[:2] == (False, False)
+    calendar = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
+    site.root_page.add_child(instance=calendar)
+    calendar.save_revision().publish()
+    add_event(calendar, title="Begegnungsfest")  # the "All events" link is under the next events
+    directory = OrganisationDirectoryPage(title="Ansprechpersonen", slug="ansprechpersonen")
+    site.root_page.add_child(instance=directory)
+    directory.save_revision().publish()
+    assert links()[:2] == (True, True)
+    # in Arabic the directory opens filtered by the visitor's language
+    assert "/ansprechpersonen/?language=ar" in links("/ar/")[2]
+    # the other town has neither page
+    assert links(host="borken.test")[:2] == (False, False)
+    directory.unpublish()
+    assert links()[:2] == (True, False)

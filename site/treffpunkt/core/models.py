@@ -49,16 +49,29 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         """Besides the editors' content: the next events (a weekly date folded into one
         line) and the way to the contact directory in the visitor's language."""
+        from types import SimpleNamespace
+
+        from django.utils.translation import get_language
+        from wagtail.models import Site
+
         from treffpunkt.calendar import calendar_page, upcoming
 
+        from . import chrome
         from .agenda import fold_recurring
 
         context = super().get_context(request, *args, **kwargs)
-        site = self.get_site()
+        site = Site.find_for_request(request) or self.get_site()
         if site is not None:
             context["next_events"] = fold_recurring(upcoming(site, request.user, limit=40))[:5]
-            context["calendar_page"] = calendar_page(site)
-            context["help_url"] = _help_url(site, request)
+
+            def links() -> dict:  # the same for every visitor of the site in a language
+                found = calendar_page(site)
+                return {
+                    "calendar_page": SimpleNamespace(url=found.url) if found else None,
+                    "help_url": _help_url(site, request),
+                }
+
+            context.update(chrome.cached("home-links", site, get_language(), links))
         return context
 
 
