@@ -68,3 +68,12 @@ def test_a_deactivated_account_is_signed_out(client, site, make_user, cached_ses
     person.is_active = False
     person.save()
     assert not _signed_in(client)
+
+
+def test_a_cache_emptied_by_a_restart_signs_nobody_out(client, site, make_user, cached_sessions):
+    from django.core.cache import cache
+
+    client.force_login(make_user("person@example.org"))
+    assert _signed_in(client)
+    cache.clear()  # what a Redis restart leaves
+    assert _signed_in(client)
