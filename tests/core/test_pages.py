@@ -175,3 +175,22 @@ def test_home_page_links_follow_the_calendar_and_directory_pages(client, site, o
     assert links(host="borken.test")[:2] == (False, False)
     directory.unpublish()
     assert links()[:2] == (True, False)
+
+
+def test_a_home_page_previewed_from_another_towns_host_shows_its_own_town(rf, site, other_site):
+    """An admin on Beckum's host previews Borken's home page: Borken's links and events."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from events.models import EventIndexPage
+    from tests.events.conftest import add_event
+
+    calendar = EventIndexPage(title="Veranstaltungen", slug="veranstaltungen")
+    site.root_page.add_child(instance=calendar)
+    calendar.save_revision().publish()
+    add_event(calendar, title="Begegnungsfest")
+    request = rf.get("/", HTTP_HOST="beckum.test")
+    request.user = AnonymousUser()
+    beckum = site.root_page.specific.get_context(request)
+    assert beckum["calendar_page"] is not None and beckum["next_events"]
+    borken = other_site.root_page.specific.get_context(request)
+    assert borken["calendar_page"] is None and not borken["next_events"]

@@ -60,7 +60,9 @@ class HomePage(Page):
         from .agenda import fold_recurring
 
         context = super().get_context(request, *args, **kwargs)
-        site = Site.find_for_request(request) or self.get_site()
+        site = Site.find_for_request(request)
+        if site is None or site.root_page.translation_key != self.translation_key:
+            site = self.get_site()  # the admin's preview of another town's home page
         if site is not None:
             context["next_events"] = fold_recurring(upcoming(site, request.user, limit=40))[:5]
 
