@@ -172,13 +172,16 @@ _MAY_CONFIRM = frozenset({"status", "promoted", "approved"})
 _ENDED = frozenset({"cancelled", "declined"})
 
 
-def _after_commit(registration_id: int, mail: str, *, confirmed: tuple | None = None) -> None:
+def _after_commit(
+    registration_id: int, mail: str, *, confirmed: tuple | None = None, announce: bool = True
+) -> None:
     """The mail after a change, and the signals it calls for. ``confirmed``: the registration,
     its event and the event's site in hand (a sign-up confirmed at once), so that announcing
-    it asks the database nothing more while the event's row is locked."""
+    it asks the database nothing more while the event's row is locked. ``announce=False``:
+    the caller knows there is no confirmed place to announce (a sign-up that waits)."""
     from .tasks import send_registration_mail
 
-    if mail in _MAY_CONFIRM:
+    if mail in _MAY_CONFIRM and announce:
         _announce_confirmed(registration_id, confirmed)
     elif mail in _ENDED:
         announce_ended([registration_id])
@@ -186,14 +189,15 @@ def _after_commit(registration_id: int, mail: str, *, confirmed: tuple | None = 
     transaction.on_commit(lambda: retry_once(send_registration_mail.enqueue, registration_id, mail))
 
 
-def _site_to_announce(event: EventPage):
+def _site_to_announce(event: EventPage, site=None):
     """The event's site, with the plugins enabled there read, when confirmed sign-ups are
-    announced at all (a receiver is connected); else None."""
+    announced at all (a receiver is connected); else None. ``site``: the event's site as the
+    caller knows it already (the request's), so that it is not asked again."""
     from treffpunkt.signals import registration_confirmed
 
     if not registration_confirmed.receivers:
         return None
-    site = event.get_site()
+    site = site if site is not None else event.get_site()
     if site is not None:
         registration_confirmed.receivers_for(site)  # kept on the site for the send
     return site
@@ -243,13 +247,17 @@ def announce_ended(registration_ids) -> None:
 # --- inside the lock -------------------------------------------------------------------
 
 
-def _expire(event: EventPage, now: datetime) -> int:
-    lapsing = Registration.objects.filter(
-        event=event,
+def _lapsing_q(now: datetime) -> Q:
+    """Sign-ups whose unconfirmed hold (or turn) ran out by ``now``."""
+    return Q(
         status__in=(S.HELD, S.WAITING, S.REQUESTED),
         email_confirmed=False,
         hold_expires_at__lt=now,
     )
+
+
+def _expire(event: EventPage, now: datetime) -> int:
+    lapsing = Registration.objects.filter(_lapsing_q(now), event=event)
     from treffpunkt.signals import registration_ended
 
     ids = list(lapsing.values_list("pk", flat=True)) if registration_ended.receivers else []
@@ -364,6 +372,7 @@ def sign_up(  # noqa: PLR0913
     now: datetime | None = None,
     hold: bool = True,
     submission: str = "",
+    site=None,
 ) -> Registration:
     """Sign someone up; returns the registration (held, confirmed, waiting or requested).
 
@@ -374,6 +383,8 @@ def sign_up(  # noqa: PLR0913
     With ``user`` whose address is ``email`` no mail confirmation is needed (one click).
     ``hold=False`` (a visitor over the limits of :mod:`events.ratelimit`): an unconfirmed
     sign-up holds no place until its address is confirmed.
+    ``site``: the event's site when the caller has it in hand (the request's), so that a
+    sign-up confirmed at once does not ask for it again.
     Raises :class:`SignupError` (and writes nothing) when the sign-up is not possible.
     """
     now = now or timezone.now()
@@ -396,7 +407,7 @@ def sign_up(  # noqa: PLR0913
     _retry_when_locked(lambda: _check_open(event, now))
     # A sign-up confirmed at once is announced inside the event's lock: its site is asked
     # here, before the lock, not while every other sign-up of the rush waits for it.
-    site = _retry_when_locked(lambda: _site_to_announce(event)) if trusted else None
+    site = _retry_when_locked(lambda: _site_to_announce(event, site)) if trusted else None
     request = SignupRequest(
         email=email,
         kind=kind,
@@ -461,12 +472,13 @@ def _sign_up_locked(event, req: SignupRequest) -> Registration:
             duplicates=Count("id", filter=same_person),
             taken=Sum("party_size", filter=place_q),
             unconfirmed=Sum("party_size", filter=held_q),
+            lapsed=Count("id", filter=_lapsing_q(now)),
         )
         full = bucket and bucket.capacity is not None
         full = full and (stats["taken"] or 0) + party_size > bucket.capacity
-        # Full: only now is it worth freeing the places of holds that ran out (the housekeeping
-        # task does it for everyone else), and then the waiting list goes first.
-        if full and _expire(event, now):
+        # Full, with holds that ran out: only now is it worth freeing their places (the
+        # housekeeping task does it for everyone else), and then the waiting list goes first.
+        if full and stats["lapsed"] and _expire(event, now):
             promoted = _promote(event, now)
             stats = Registration.objects.filter(event=event).aggregate(
                 duplicates=Count("id", filter=same_person),
@@ -525,7 +537,13 @@ def _sign_up_locked(event, req: SignupRequest) -> Registration:
         if req.site is not None and registration.status == S.CONFIRMED:
             registration.event = event
             known = (registration, event, req.site)
-        _after_commit(registration.pk, "confirm" if not req.trusted else "status", confirmed=known)
+        # a sign-up that waits has no place to announce: nothing is asked again for it
+        _after_commit(
+            registration.pk,
+            "confirm" if not req.trusted else "status",
+            confirmed=known,
+            announce=known is not None,
+        )
         for pk in promoted:
             _after_commit(pk, "promoted")
     return registration

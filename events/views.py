@@ -454,6 +454,13 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
     return _result_redirect(request, registration)
 
 
+def _site_of(request, event: EventPage):
+    """The request's site when the event belongs to it (no query: both are cached), so that a
+    one-click sign-up is announced without asking for the event's site again; else None."""
+    site = Site.find_for_request(request)
+    return site if site is not None and roles.site_of_page(event) == site.pk else None
+
+
 def _page_path(request) -> str:
     return request.path.rsplit("/", 2)[0] + "/"
 
@@ -477,6 +484,7 @@ def signup(request, page: EventPage):
             workshop=form.workshop(),
             hold=hold,
             submission=_submission(request),
+            site=_site_of(request, event),
         )
 
     return _attempt(request, page, form, "form", call)
@@ -499,6 +507,7 @@ def helper_signup(request, page: FestivalPage):
             shift=form.shift(),
             hold=hold,
             submission=_submission(request),
+            site=_site_of(request, festival),
         )
 
     return _attempt(request, page, form, "helper_form", call)
@@ -524,6 +533,7 @@ def contribution_signup(request, page: FestivalPage):
             contribution_text=form.cleaned_data["contribution_text"],
             hold=hold,
             submission=_submission(request),
+            site=_site_of(request, festival),
         )
 
     return _attempt(request, page, form, "contribution_form", call)

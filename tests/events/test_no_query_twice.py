@@ -111,3 +111,30 @@ def test_the_page_restrictions_kept_for_a_request_end_with_it(client, event):
         assert [r.restriction_type for r in event.get_view_restrictions()] == ["login"]
     finally:
         requestmemo._memo.reset(token)
+
+
+def test_a_members_one_click_sign_up_announces_with_the_requests_site(client, event, user, commit):
+    """The request knows its site: a member's one-click sign-up is announced with it, and the
+    event's site is not asked for again (it was read by id on top of the request's)."""
+    from wagtail.models import Site
+
+    from treffpunkt.signals import registration_confirmed
+
+    heard = []
+
+    def receiver(sender, registration, **kwargs):
+        heard.append((sender, registration.email))
+
+    client.force_login(user)
+    address = event.url + "anmelden/"
+    registration_confirmed.connect(receiver, dispatch_uid="test_requests_site")
+    try:
+        with commit(), CaptureQueriesContext(connection) as queries:  # the request, not its mail
+            response = client.post(address, {"email": user.email, "party_size": "1"}, **HOST)
+    finally:
+        registration_confirmed.disconnect(dispatch_uid="test_requests_site")
+    assert response.status_code == 302
+    site = Site.objects.get(hostname="beckum.test")
+    assert heard == [(site, user.email)]
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if '"wagtailcore_site"."id" = ' in q]

@@ -262,6 +262,15 @@ def test_a_sign_up_confirmed_at_once_is_announced_without_asking_more_under_the_
         registration_confirmed.disconnect(dispatch_uid="test_announced_under_the_lock")
     assert registration.status == Registration.Status.CONFIRMED
     assert heard == [(event.get_site(), "confirmed", user.email, event.pk)]
+    under_the_lock = _between_lock_and_release(queries)
+    # the lock, one count of places and duplicates, the new row
+    assert len(under_the_lock) == 3, under_the_lock
+
+
+def _between_lock_and_release(queries) -> list[str]:
+    """The queries from the lock of the event's row to the end of the sign-up's transaction."""
+    from django.db import connection
+
     sql = [q["sql"] for q in queries.captured_queries]
     # the lock: the event's two counting columns, read FOR UPDATE on PostgreSQL (SQLite has no
     # row locks; its writers queue for the whole database, and the same read starts the count)
@@ -271,6 +280,56 @@ def test_a_sign_up_confirmed_at_once_is_announced_without_asking_more_under_the_
     # the event's own row only: the page tree's order would join (and wait on) the page table
     assert "wagtailcore_page" not in sql[locked], sql[locked]
     released = next(i for i, q in enumerate(sql) if i > locked and "RELEASE SAVEPOINT" in q)
-    under_the_lock = sql[locked:released]
-    # the lock, one count of places and duplicates, the new row
+    return sql[locked:released]
+
+
+def test_a_signed_in_sign_up_that_waits_asks_nothing_after_its_row_and_announces_nothing(
+    event, user
+):
+    """A full event in a rush: a member's one-click sign-up that goes to the waiting list has
+    no place to announce and no run-out holds to free, so nothing more is asked under the lock
+    (the registration was read again, and an UPDATE of no rows ran, before)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from treffpunkt.signals import registration_confirmed, registration_ended
+
+    for i in range(2):
+        engine.confirm(engine.sign_up(event, email=f"o{i}@example.org", party_size=4).token)
+    engine.confirm(engine.sign_up(event, email="o2@example.org", party_size=2).token)
+    heard = []
+
+    def receiver(sender, registration, **kwargs):
+        heard.append(registration.email)
+
+    registration_confirmed.connect(receiver, dispatch_uid="test_waits_confirmed")
+    registration_ended.connect(receiver, dispatch_uid="test_waits_ended")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            registration = engine.sign_up(event, email=user.email, user=user)
+    finally:
+        registration_confirmed.disconnect(dispatch_uid="test_waits_confirmed")
+        registration_ended.disconnect(dispatch_uid="test_waits_ended")
+    assert registration.status == S.WAITING
+    assert heard == []
+    under_the_lock = _between_lock_and_release(queries)
+    # the lock, one count of places, duplicates and run-out holds, the new row
     assert len(under_the_lock) == 3, under_the_lock
+
+
+def test_a_full_event_with_a_hold_run_out_still_frees_it_under_the_same_lock(event, user):
+    """The other side of the count above: a run-out hold on a full event is freed by the next
+    sign-up, the waiting list goes first, and the newcomer gets what is left."""
+    hold = engine.sign_up(event, email="late@example.org", party_size=4)
+    for i in range(2):
+        engine.confirm(engine.sign_up(event, email=f"o{i}@example.org", party_size=3).token)
+    waiting = engine.sign_up(event, email="wait@example.org", party_size=2)
+    engine.confirm(waiting.token)
+    assert Registration.objects.get(pk=waiting.pk).status == S.WAITING
+    later = timezone.now() + timedelta(hours=2)
+    newcomer = engine.sign_up(event, email=user.email, user=user, party_size=2, now=later)
+    assert Registration.objects.get(pk=hold.pk).status == S.EXPIRED
+    assert Registration.objects.get(pk=waiting.pk).status == S.CONFIRMED
+    assert newcomer.status == S.CONFIRMED
+    taken = Registration.objects.filter(event=event, status__in=engine.PLACE_TAKING)
+    assert sum(taken.values_list("party_size", flat=True)) == 10  # the capacity, exactly
