@@ -61,7 +61,7 @@ class SignupForm(HoneypotMixin, PersonMixin):
                 max_value=event.max_party_size,
                 initial=1,
             )
-        workshops = list(event.workshops.all()) if hasattr(event, "workshops") else []
+        workshops = event.workshop_list  # a conference's; other kinds have none
         if workshops:
             self.fields["workshop"] = forms.TypedChoiceField(
                 label=_("Workshop"),
@@ -99,22 +99,24 @@ class SignupForm(HoneypotMixin, PersonMixin):
 
     def workshop(self):
         pk = self.cleaned_data.get("workshop")
-        return self.event.workshops.filter(pk=pk).first() if pk else None
+        return next((w for w in self.event.workshop_list if w.pk == pk), None) if pk else None
 
 
 class HelperForm(HoneypotMixin, PersonMixin):
     def __init__(self, *args, festival, shifts=None, **kwargs):
-        """``shifts``: the festival's shifts where the page has read them already."""
+        """``shifts``: the shifts to offer (default: all of the festival's)."""
         super().__init__(*args, **kwargs)
         self.festival = festival
-        shifts = festival.shifts.all() if shifts is None else shifts
+        self.shifts = festival.shift_list if shifts is None else shifts
+        shifts = self.shifts
         self.fields["shift"] = forms.TypedChoiceField(
             label=_("Shift"), coerce=int, choices=[(s.pk, str(s)) for s in shifts]
         )
         self.fields["website"] = self.fields.pop("website")
 
     def shift(self):
-        return self.festival.shifts.get(pk=self.cleaned_data["shift"])
+        pk = self.cleaned_data["shift"]  # one of the choices: the field checked it
+        return next(s for s in self.shifts if s.pk == pk)
 
 
 class ContributionForm(HoneypotMixin, PersonMixin):

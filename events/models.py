@@ -256,6 +256,16 @@ class EventPage(RoutablePageMixin, Page):
         )
         return source or self
 
+    # The kind's parts with places of their own (a conference's workshops, a festival's helper
+    # shifts), read once per instance: the page's list and its places left share them.
+    @cached_property
+    def workshop_list(self) -> list:
+        return []
+
+    @cached_property
+    def shift_list(self) -> list:
+        return []
+
     def kind_context(self, event: EventPage, forms: dict) -> dict:
         """What a page of this kind adds to its public page's context.
 
@@ -436,12 +446,16 @@ class ConferencePage(EventPage):
     class Meta:
         verbose_name = _("conference")
 
+    @cached_property
+    def workshop_list(self) -> list:
+        return list(self.workshops.all())
+
     def kind_context(self, event: EventPage, forms: dict) -> dict:
         sessions = list(self.programme.select_related("speaker", "speaker__photo"))
         return {
             "sessions": sessions,
             "speakers": list({s.speaker.pk: s.speaker for s in sessions if s.speaker}.values()),
-            "workshops": list(event.workshops.all()) if isinstance(event, ConferencePage) else [],
+            "workshops": event.workshop_list,
         }
 
 
@@ -482,13 +496,17 @@ class FestivalPage(EventPage):
     class Meta:
         verbose_name = _("encounter festival")
 
+    @cached_property
+    def shift_list(self) -> list:
+        return list(self.shifts.all())
+
     def kind_context(self, event: EventPage, forms: dict) -> dict:
         from .forms import ContributionForm, HelperForm
 
         festival = event if isinstance(event, FestivalPage) else self
         context = super().kind_context(event, forms)
         context["festival"] = festival
-        context["shifts"] = list(festival.shifts.all())
+        context["shifts"] = festival.shift_list
         if context["shifts"]:
             context["helper_form"] = forms.get("helper_form") or HelperForm(
                 festival=festival, shifts=context["shifts"], prefix="helper"

@@ -692,20 +692,24 @@ def expire_holds(now: datetime | None = None) -> int:
 
 
 def availability(event: EventPage) -> dict:
-    """Places taken and free per bucket, in a fixed number of queries (for pages and JSON)."""
-    event = event.registration_event
+    """Places taken and free per bucket (for pages and JSON): one query, and the workshops or
+    shifts of the event's kind, which the page lists too (read once for both)."""
+    event = event.registration_event.specific
     rows = (
         Registration.objects.filter(event=event)
         .values("kind", "status", "workshop_id", "shift_id")
-        .annotate(people=Sum("party_size"), count=Count("id"))
+        .annotate(
+            people=Sum("party_size"),
+            count=Count("id"),
+            attended=Sum("party_size", filter=Q(attended_at__isnull=False)),
+        )
     )
     taken = {"event": 0}
     waiting = {"event": 0}
     counts = dict.fromkeys(S.values, 0)
-    attended = Registration.objects.filter(event=event, attended_at__isnull=False).aggregate(
-        n=Sum("party_size")
-    )["n"]
+    attended = 0
     for row in rows:
+        attended += row["attended"] or 0
         if row["kind"] in ATTENDEE_KINDS:
             key = "event"
             counts[row["status"]] += row["people"]
@@ -730,11 +734,11 @@ def availability(event: EventPage) -> dict:
         "waiting": waiting["event"],
         "confirmed": counts[S.CONFIRMED],
         "held": counts[S.HELD],
-        "attended": attended or 0,
+        "attended": attended,
         "workshops": {},
         "shifts": {},
     }
-    for workshop in Workshop.objects.filter(conference_id=event.pk):
+    for workshop in event.workshop_list:
         key = f"workshop-{workshop.pk}"
         result["workshops"][workshop.pk] = {
             "title": workshop.title,
@@ -743,7 +747,7 @@ def availability(event: EventPage) -> dict:
             "free": free(key, workshop.capacity),
             "waiting": waiting.get(key, 0),
         }
-    for shift in HelperShift.objects.filter(festival_id=event.pk):
+    for shift in event.shift_list:
         key = f"shift-{shift.pk}"
         result["shifts"][shift.pk] = {
             "title": str(shift),

@@ -17,6 +17,23 @@ from treffpunkt.themes import get_active_theme
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def userbar(context) -> str:
+    """Wagtail's user bar, for people who may open the admin. Whether they may is read with
+    their other rights in one query kept on the user (``roles.admin_and_page_rights``, which
+    event pages ask too), not by loading every permission they hold, as Wagtail's own tag
+    does for each signed-in member's page (two queries)."""
+    from treffpunkt.accounts import roles
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not roles.admin_and_page_rights(user)[0]:
+        return ""
+    from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+    return wagtailuserbar(context)
+
+
 @register.simple_tag
 def theme_static(path: str) -> str:
     """The theme's version of a static file if it has one, else the core's."""
