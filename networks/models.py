@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from treffpunkt.core.blocks import body_blocks
 from treffpunkt.core.languages import languages_field, split_languages
+from treffpunkt.core.sites import site_of_page
 
 # --- action fields ------------------------------------------------------------------------
 
@@ -292,14 +293,20 @@ class NetworkPage(RoutablePageMixin, Page):
         from . import queries
 
         context = super().get_context(request, *args, **kwargs)
-        site = self.get_site()
+        site = site_of_page(self, request)
         context["action_fields"] = queries.action_fields_for(site) if site else []
         members = queries.member_organisations(site) if site else Organisation.objects.none()
-        context["member_organisations"] = list(members[: self.MEMBERS_SHOWN])
-        context["member_count"] = members.count()
+        shown = list(members[: self.MEMBERS_SHOWN])
+        context["member_organisations"] = shown
+        # counted only when there are more than the page shows
+        context["member_count"] = len(shown) if len(shown) < self.MEMBERS_SHOWN else members.count()
+        # the sections below (their type, title and address): their own fields are not read
         children = {
             type(child): child
-            for child in self.get_children().live().specific().filter(locale_id=self.locale_id)
+            for child in self.get_children()
+            .live()
+            .filter(locale_id=self.locale_id)
+            .specific(defer=True)
         }
         context["directory_page"] = children.get(OrganisationDirectoryPage)
         context["measures_page"] = children.get(MeasureIndexPage)
@@ -312,8 +319,11 @@ class NetworkPage(RoutablePageMixin, Page):
             if index
             else WorkingGroupPage.objects.none()
         )
-        context["working_groups"] = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]))
-        context["working_group_count"] = groups.count()
+        shown = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]))
+        context["working_groups"] = shown
+        context["working_group_count"] = (
+            len(shown) if len(shown) < self.GROUPS_SHOWN else groups.count()
+        )
         context["upcoming_events"] = queries.upcoming_events(site, request.user)
         return context
 
@@ -427,7 +437,7 @@ class WorkingGroupIndexPage(Page):
         from .forms import GroupFilterForm
 
         context = super().get_context(request, *args, **kwargs)
-        site = self.get_site()
+        site = site_of_page(self, request)
         form = GroupFilterForm(
             request.GET or None,
             action_fields=queries.action_fields_for(site) if site else [],

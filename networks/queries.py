@@ -18,6 +18,7 @@ from wagtail.models import Locale, Site
 
 from treffpunkt.calendar import upcoming
 from treffpunkt.core.languages import has_language, split_languages
+from treffpunkt.core.requestmemo import memoized
 
 from .forms import language_name
 from .models import (
@@ -36,7 +37,10 @@ def _site_q(site: Site) -> Q:
 
 
 def _default_locale() -> Locale | None:
-    return Locale.get_default() if Locale.objects.exists() else None
+    try:
+        return Locale.get_default()  # kept in the request's memo with the active locale
+    except Locale.DoesNotExist:
+        return None
 
 
 def action_fields_for(site: Site) -> list[ActionField]:
@@ -49,29 +53,39 @@ def action_fields_for(site: Site) -> list[ActionField]:
     if default is not None:
         # Originals are the default-locale rows; translations share their translation_key.
         originals = [f for f in originals if f.locale_id == default.pk] or originals
-    names = translated_names([f.translation_key for f in originals])
+    names = translated_names(originals)
     for field in originals:
         field.filter_slug = field.slug
         field.display_name = names.get(field.translation_key, field.name)
     return originals
 
 
-def translated_names(keys) -> dict:
-    """translation_key -> the name of the action field in the active language (1 query)."""
+def translated_names(fields) -> dict:
+    """translation_key -> the name in the active language of each of these action fields: no
+    query when they are in that language already, else one per request for the same fields
+    (a page's filter and its list both name them)."""
     try:
         locale = Locale.get_active()
     except Locale.DoesNotExist:
         return {}
-    return dict(
-        ActionField.objects.filter(translation_key__in=list(keys), locale=locale).values_list(
-            "translation_key", "name"
+    names = {f.translation_key: f.name for f in fields if f.locale_id == locale.pk}
+    missing = sorted({str(f.translation_key) for f in fields} - {str(k) for k in names})
+    if missing:
+        names |= memoized(
+            ("action-field-names", locale.pk, tuple(missing)),
+            lambda: dict(
+                ActionField.objects.filter(translation_key__in=missing, locale=locale).values_list(
+                    "translation_key", "name"
+                )
+            ),
         )
-    )
+    return names
 
 
 def name_action_fields(fields: list[ActionField]) -> None:
-    """Set ``display_name`` (the name in the visitor's language) on each field (1 query)."""
-    names = translated_names({f.translation_key for f in fields})
+    """Set ``display_name`` (the name in the visitor's language) on each field (at most 1
+    query)."""
+    names = translated_names(fields)
     for field in fields:
         field.display_name = names.get(field.translation_key, field.name)
 
@@ -312,8 +326,9 @@ def working_groups(index_page, action_field: str = "", status: str = "") -> list
 
 
 def with_field_names(groups: list) -> list:
-    """Sets ``action_field_name`` (in the visitor's language) on each group: one query."""
-    names = translated_names({g.action_field.translation_key for g in groups if g.action_field})
+    """Sets ``action_field_name`` (in the visitor's language) on each group (at most one
+    query)."""
+    names = translated_names([g.action_field for g in groups if g.action_field])
     for group in groups:
         group.action_field_name = (
             names.get(group.action_field.translation_key, group.action_field.name)

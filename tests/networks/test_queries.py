@@ -121,7 +121,8 @@ def test_working_group_queries_do_not_grow(client, network, people):
     client.logout()
     add_groups(network.groups_index, fields, 9, 241)
     assert count_queries(client, network.groups_index.url) == few_index
-    assert count_queries(client, network.page.url) == few_network
+    # one more, once: with more groups than the page shows, their total is counted
+    assert count_queries(client, network.page.url) == few_network + 1
     client.force_login(people["coordinator"])
     assert count_queries(client, network.group.url + "intern/") == few_space
 
