@@ -37,6 +37,7 @@ from treffpunkt.calendar.feeds import (
     feed_version,
     subscribe_links,
 )
+from treffpunkt.core import pagecache
 from treffpunkt.core.access import LoginRequired, require_login
 from treffpunkt.core.agenda import AgendaLine, fold_recurring
 from treffpunkt.core.exports import csv_response, xlsx_response
@@ -386,21 +387,32 @@ def signup_result(request, page: EventPage, token: str):
         and registration.user_id == request.user.pk
         and kind != "refused"
     )
-    context = {
-        "page": page,
-        "self": page,
-        "event": page.registration_event,
-        # the event's address as the visitor asked for it (keeps the language prefix)
-        "page_path": request.path.rsplit("/", 4)[0] + "/",
-        "result": {"group": group, "title": title, "text": text},
-        "own_registration": own,
-        "ics_url": reverse("events_event_ics", args=[page.pk]),
-        "google_url": _google_url(page, request),
-        "outlook_url": _outlook_url(page, request),
-    }
-    response = TemplateResponse(request, "events/signup_result.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    # the event's address as the visitor asked for it (keeps the language prefix)
+    page_path = request.path.rsplit("/", 4)[0] + "/"
+
+    def render():
+        context = {
+            "page": page,
+            "self": page,
+            "event": page.registration_event,
+            "page_path": page_path,
+            "result": {"group": group, "title": title, "text": text},
+            "own_registration": own,
+            "ics_url": reverse("events_event_ics", args=[page.pk]),
+            "google_url": _google_url(page, request),
+            "outlook_url": _outlook_url(page, request),
+        }
+        response = TemplateResponse(request, "events/signup_result.html", context)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    if own:
+        return render()
+    # Everyone not logged in who signed up for this event with this outcome sees the same
+    # page: rendered once per generation of the page cache, not once per sign-up.
+    return pagecache.shared_answer(
+        request, f"signup-result|{page_path}|{get_language()}|{kind}|{group}", token, render
+    )
 
 
 def _guarded(request, form) -> str | None:

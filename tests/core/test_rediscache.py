@@ -94,3 +94,34 @@ def test_every_operation_uses_the_same_redis_client(redis_url, monkeypatch):
     assert made == []
     write, read = backend._cache.get_client(write=True), backend._cache.get_client()
     assert write is read  # one server: one pool, one client
+
+
+def _no_op() -> None:
+    """A job for the queue test below (never run)."""
+
+
+def test_jobs_are_enqueued_over_the_caches_pool(redis_url, settings, monkeypatch):
+    """django-rq built a client with a new pool for each job enqueued: every sign-up's mail
+    opened a new connection to Redis (and read the installed redis-py's version anew). With
+    RQ_QUEUES' USE_REDIS_CACHE (the settings' choice when REDIS_URL is set) the queues use
+    the cache's client."""
+    import django_rq
+    import django_rq.settings
+    import redis
+
+    settings.CACHES = {
+        "default": {"BACKEND": "treffpunkt.core.rediscache.RedisCache", "LOCATION": redis_url}
+    }
+    monkeypatch.setattr(
+        django_rq.settings, "QUEUES", {"rediscache-test": {"USE_REDIS_CACHE": "default"}}
+    )
+    queue = django_rq.get_queue("rediscache-test")
+    assert queue.connection is caches["default"]._cache.get_client(write=True)
+    queue.empty()
+    queue.enqueue(_no_op)  # warm: the pool's first connection
+    before = _connections_made(redis_url)
+    for _ in range(20):
+        django_rq.get_queue("rediscache-test").enqueue(_no_op)
+    assert _connections_made(redis_url) - before < 10  # was one per job
+    assert len(redis.Redis.from_url(redis_url).lrange("rq:queue:rediscache-test", 0, -1)) == 21
+    queue.empty()

@@ -75,13 +75,15 @@ def test_database_backend_worker_runs_enqueued_task(settings):
 
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_rq_backend_on_redis_runs_enqueued_task(settings):
+def test_rq_backend_on_redis_runs_enqueued_task(settings, monkeypatch):
     redis_url = os.environ.get("REDIS_TEST_URL")
     if not redis_url or connection.vendor != "postgresql":
         pytest.skip("needs Redis (REDIS_TEST_URL) and PostgreSQL")
-    # django_rq reads RQ_QUEUES once, at import: the test settings point it at the same
-    # Redis (REDIS_URL unset means redis://127.0.0.1:6379/0, as REDIS_TEST_URL in make test).
-    settings.RQ_QUEUES = {"default": {"URL": redis_url}}
+    # django_rq reads RQ_QUEUES once, at import (maybe by another test in this process): its
+    # copy points at the Redis the worker below is given.
+    import django_rq.settings
+
+    monkeypatch.setattr(django_rq.settings, "QUEUES", {"default": {"URL": redis_url}})
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     _sessions()
     clear_expired_sessions.enqueue()

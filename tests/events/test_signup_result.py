@@ -208,3 +208,92 @@ def test_no_language_promises_a_ticket(client, event):
     for prefix in ("", "/en", "/ar", "/uk", "/tr"):
         html = client.get(prefix + event.url, **HOST).content.decode()
         assert not re.search(r"ticket|Ticket|تذكرة|квиток|bilet", html), prefix
+
+
+def _sign_up(event, email: str, prefix: str = "") -> str:
+    from django.test import Client
+
+    response = Client().post(
+        prefix + event.url + "anmelden/", {"email": email, "party_size": "1"}, **HOST
+    )
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_visitors_share_one_rendered_result_page_with_their_own_links(event, commit, settings, rf):
+    """The page after a sign-up is rendered once per event, language and outcome for everyone
+    not logged in (issue 15), each visitor still gets links with their own token, and nothing
+    is stored under a visitor's own address."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from treffpunkt.core import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    Client().get(event.url, **HOST)  # first visits make the site's settings rows
+    cache.clear()
+    with commit():
+        first, second = _sign_up(event, "a@example.org"), _sign_up(event, "b@example.org")
+    answer = Client().get(first, **HOST)
+    assert answer["X-Page-Cache"] == "miss"
+    again = Client().get(second, **HOST)
+    assert again["X-Page-Cache"] == "hit"
+    assert "private" in again["Cache-Control"]  # never kept by a proxy or the browser
+    html = again.content.decode()
+    mine, theirs = RESULT.search(second).group(1), RESULT.search(first).group(1)
+    assert theirs not in html  # the first visitor's token is never shown to the second
+    assert html.count(mine) >= 5  # the language links lead to this visitor's own result
+    assert f"/sprache/en/?next=/en{second}" in html
+    assert "\x00" not in html
+    nonces = re.compile(r'nonce="[^"]+"')
+    assert nonces.sub("", html.replace(mine, theirs)) == nonces.sub("", answer.content.decode())
+    assert nonces.search(html)[0] != nonces.search(answer.content.decode())[0]  # a fresh one
+    # the same page, not stored again under each visitor's address
+    for location in (first, second):
+        assert cache.get(pagecache._key(rf.get(location, **HOST))) is None
+
+
+def test_a_shared_result_page_follows_outcome_language_and_edits(event, commit, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    with commit():
+        german, english = _sign_up(event, "a@example.org"), _sign_up(event, "b@example.org", "/en")
+    assert "Fast geschafft" in Client().get(german, **HOST).content.decode()
+    english_html = Client().get(english, **HOST).content.decode()
+    assert "Fast geschafft" not in english_html and 'lang="en"' in english_html
+    # the outcome changes: the same link now says so, not the stored "almost done"
+    Registration.objects.filter(email="a@example.org").update(status=S.DECLINED)
+    html = Client().get(german, **HOST).content.decode()
+    assert "signup-result-page--refused" in html and "Fast geschafft" not in html
+    # the event is renamed and published: the page shows the new title
+    event.title = "Begegnungscafé im Park"
+    with commit():
+        event.save_revision().publish()
+    with commit():
+        third = _sign_up(event, "c@example.org")
+    assert "Begegnungscafé im Park" in Client().get(third, **HOST).content.decode()
+
+
+def test_a_members_result_page_is_their_own(client, event, commit, user, settings):
+    """A member's page has their cancel button and is never taken from or put into the
+    shared answer."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    with commit():
+        stranger = _sign_up(event, "a@example.org")
+    Client().get(stranger, **HOST)  # the shared answer is stored
+    client.force_login(user)
+    with commit():
+        response = client.post(
+            event.url + "anmelden/", {"email": user.email, "party_size": "1"}, **HOST
+        )
+    own = client.get(response["Location"], **HOST)
+    assert "X-Page-Cache" not in own
+    assert f'action="/veranstaltungen/{event.pk}/absagen/"' in own.content.decode()
+    assert "/absagen/" not in Client().get(stranger, **HOST).content.decode()

@@ -210,16 +210,29 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        timeout = seconds()
-        if not timeout or request.method not in ("GET", "HEAD") or not _anonymous(request):
+        if not _cacheable(request):
             return self.get_response(request)
-        key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key, SETTLED_KEY, WAITING_KEY])
-        current = _renew_if_settled(found)
-        entry = found.get(key)
-        if entry is not None and entry[0] == current and len(entry) == 6:
-            return self._replay(request, entry)
-        response = self.get_response(request)
+        return _serve(request, _key(request), lambda: self.get_response(request))
+
+
+def _cacheable(request) -> bool:
+    return bool(seconds()) and request.method in ("GET", "HEAD") and _anonymous(request)
+
+
+def _serve(request, key: str, produce, own: bytes = b"") -> HttpResponse:
+    """The stored answer under ``key`` when it is of the current generation, else the one
+    ``produce()`` makes, stored when it may be (with ``own`` written as a placeholder)."""
+    found = cache.get_many([GENERATION_KEY, key, SETTLED_KEY, WAITING_KEY])
+    current = _renew_if_settled(found)
+    entry = found.get(key)
+    if entry is not None and entry[0] == current and len(entry) == 6:
+        response = _replay(request, entry, own)
+    else:
+        response = produce()
+        if getattr(response, _SERVED, False):
+            return response  # a shared answer (see shared_answer): stored under its own key
+        if callable(getattr(response, "render", None)) and not response.is_rendered:
+            response.render()
         if request.method == "GET" and _storable(request, response):
             content = response.content
             has_form = _CSRF_INPUT.search(content) is not None
@@ -230,29 +243,60 @@ class PageCacheMiddleware:
             ]
             nonce = getattr(request, "_csp_nonce", None)  # set by django-csp once the page used it
             nonce = nonce.encode() if isinstance(nonce, str) and nonce.encode() in content else None
+            if own:
+                content = content.replace(own, _OWN)
             entry = (current, response.status_code, headers, content, has_form, nonce)
-            cache.set(key, entry, timeout)
+            cache.set(key, entry, seconds())
             response[HEADER] = "miss"
-        return response
+    setattr(response, _SERVED, True)
+    return response
 
-    def _replay(self, request, entry) -> HttpResponse:
-        _generation, status, headers, content, has_form, nonce = entry
-        fresh = getattr(request, "csp_nonce", None)
-        if nonce and fresh is not None:
-            # a fresh nonce for this answer (django-csp adds it to the header it writes)
-            content = content.replace(nonce, str(fresh).encode())
-        if has_form:
-            # each form gets a fresh token of this visitor's secret; get_token() also has
-            # CsrfViewMiddleware set the cookie when the visitor has none yet
-            content = _CSRF_INPUT.sub(
-                lambda m: m.group(1) + get_token(request).encode() + m.group(2), content
-            )
-            content = _SUBMISSION_INPUT.sub(
-                lambda m: m.group(1) + secrets.token_urlsafe(24).encode() + m.group(2), content
-            )
-        response = HttpResponse(content if request.method == "GET" else b"", status=status)
-        for name, value in headers:
-            response[name] = value
-        response["Content-Length"] = str(len(content))
-        response[HEADER] = "hit"
-        return response
+
+# Marks an answer the page cache has already served or stored (not to be stored again).
+_SERVED = "_treffpunkt_page_cache"
+# Where a shared answer had the visitor's own part of the address (see shared_answer).
+_OWN = b"\x00own\x00"
+
+
+def shared_answer(request, name: str, own: str, render) -> HttpResponse:
+    """One stored answer for many addresses that show the same thing.
+
+    The page after a sign-up has an address of its own for each sign-up (its token), but
+    every visitor who is not logged in sees the same page for the same event, language and
+    outcome. ``name`` names that page on this host (the view checks the token first and puts
+    into ``name`` everything the page shows); ``render()`` makes it when no answer of the
+    current generation is stored. The answer gets fresh CSRF tokens and CSP nonce as any page
+    from the cache, and is not stored again under the visitor's own address. ``own`` is the
+    part of the address that is the visitor's (the token): links to this address in other
+    languages carry it, so it is stored as a placeholder and each visitor gets their own back.
+    Logged-in visitors (and a cache switched off) always get ``render()``."""
+    if not _cacheable(request) or not own:
+        return render()
+    raw = f"{request.scheme}://{request.get_host()}|{name}"
+    key = "treffpunkt:pagecache:shared:" + hashlib.sha256(raw.encode()).hexdigest()
+    return _serve(request, key, render, own.encode())
+
+
+def _replay(request, entry, own: bytes = b"") -> HttpResponse:
+    _generation, status, headers, content, has_form, nonce = entry
+    if own:
+        content = content.replace(_OWN, own)
+    fresh = getattr(request, "csp_nonce", None)
+    if nonce and fresh is not None:
+        # a fresh nonce for this answer (django-csp adds it to the header it writes)
+        content = content.replace(nonce, str(fresh).encode())
+    if has_form:
+        # each form gets a fresh token of this visitor's secret; get_token() also has
+        # CsrfViewMiddleware set the cookie when the visitor has none yet
+        content = _CSRF_INPUT.sub(
+            lambda m: m.group(1) + get_token(request).encode() + m.group(2), content
+        )
+        content = _SUBMISSION_INPUT.sub(
+            lambda m: m.group(1) + secrets.token_urlsafe(24).encode() + m.group(2), content
+        )
+    response = HttpResponse(content if request.method == "GET" else b"", status=status)
+    for name, value in headers:
+        response[name] = value
+    response["Content-Length"] = str(len(content))
+    response[HEADER] = "hit"
+    return response

@@ -51,6 +51,13 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = SharedRedisClient
 
+    @property
+    def _client(self):
+        """The process's ``redis.Redis`` for this cache's server, as django-rq asks a cache
+        for it when a queue says ``USE_REDIS_CACHE`` (RQ_QUEUES in the settings): jobs are
+        enqueued over the pooled connections instead of a new connection for each."""
+        return self._cache.get_client(write=True)
+
     @cached_property
     def _cache(self):
         key = repr((self._servers, sorted(self._options.items())))

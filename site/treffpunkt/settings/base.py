@@ -292,7 +292,13 @@ TASK_QUEUES = ["mail", "newsletter", "default"]
 # RQ's worker runs these queues' jobs in its own process (one mail: no fork, no new database
 # connection); the others' in a work horse forked for each job. "" forks for every job.
 WORKER_IN_PROCESS_QUEUES: list[str] = env.list("WORKER_IN_PROCESS_QUEUES", default=["mail"])
-RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
+# With Redis, RQ's queues use the cache's client and its connection pool (django-rq's
+# USE_REDIS_CACHE; treffpunkt.core.rediscache): django-rq otherwise builds a client with a
+# new pool for every job enqueued, a new connection to Redis for each sign-up's mail.
+RQ_QUEUES = {
+    name: {"USE_REDIS_CACHE": "default"} if REDIS_URL else {"URL": "redis://127.0.0.1:6379/0"}
+    for name in TASK_QUEUES
+}
 if TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASKS_BACKEND == "immediate":
