@@ -3,7 +3,9 @@
 A plugin that wants a room for its own people (a mentoring programme's mentors) calls
 :func:`ensure_room` with a key of its own (``"<label>.<thing>:<id>"``) and answers
 :data:`plugins.chat.signals.room_members` for rooms with that key. Where the chat is off for
-the town, :func:`ensure_room` answers None and the plugin offers no room.
+the town, :func:`ensure_room` answers None and the plugin offers no room. When the people
+it names change, it calls :func:`room_members_changed`, so that their "Chat" entry in the
+main menu (kept per person: :mod:`plugins.chat.menu`) follows.
 """
 
 from __future__ import annotations
@@ -45,3 +47,12 @@ def ensure_room(site, owner: str, title: str):
 def room_url(room) -> str:
     """The room's page (in the active language)."""
     return reverse("plugins:chat:room", args=[room.pk])
+
+
+def room_members_changed(site=None) -> None:
+    """Tell the chat that the people a plugin names for its rooms of ``site`` (a ``Site``
+    or its id; None: of every town) changed: the main menu's chat entries of that town are
+    worked out again. Who may enter a room is always asked live; this is for the menu."""
+    from .menu import town_changed
+
+    town_changed(getattr(site, "pk", site))

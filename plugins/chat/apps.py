@@ -33,4 +33,6 @@ class ChatConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import receivers  # noqa: F401 - connects the membership receivers
+        from . import menu, receivers  # noqa: F401 - connects the membership receivers
+
+        menu.connect()

@@ -23,7 +23,7 @@ from treffpunkt.core.converters import bounded_int
 from treffpunkt.core.localize import format_datetime
 from treffpunkt.core.ratelimit import hit
 
-from . import formatting
+from . import formatting, menu
 from .access import can_access, can_moderate, room_members
 from .models import Connection, Mention, Message, Mute, ReadMarker, Report, Room
 
@@ -226,8 +226,11 @@ def mark_read(user, room: Room, message_id: object) -> None:
     if pk is None:
         return
     marker, _created = ReadMarker.objects.get_or_create(room=room, user=user)
-    if pk > marker.last_read_id:
-        ReadMarker.objects.filter(pk=marker.pk, last_read_id__lt=pk).update(last_read_id=pk)
+    moved = pk > marker.last_read_id and ReadMarker.objects.filter(
+        pk=marker.pk, last_read_id__lt=pk
+    ).update(last_read_id=pk)
+    if moved:
+        menu.people_changed([user.pk])  # an update() sends no signal: the count moved
     Mention.objects.filter(
         user=user, message__room=room, message_id__lte=pk, seen_at__isnull=True
     ).update(seen_at=timezone.now())

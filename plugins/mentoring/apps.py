@@ -35,8 +35,6 @@ class MentoringConfig(PluginConfig):
         from . import receivers  # noqa: F401 - connects the person signals
 
         if apps.is_installed("plugins.chat"):
-            from plugins.chat.signals import room_members
+            from .chat import connect_room_members
 
-            from .chat import programme_room_members
-
-            room_members.connect(programme_room_members, dispatch_uid="mentoring_room_members")
+            connect_room_members()

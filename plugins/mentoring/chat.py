@@ -47,3 +47,44 @@ def programme_room_members(sender, room, **kwargs):
         | Q(pk__in=programme.coordinators.values("pk")),
         is_active=True,
     )
+
+
+def _tell_the_chat(site_id) -> None:
+    from plugins.chat import api
+
+    api.room_members_changed(site_id)
+
+
+def _programme_site(programme_id) -> int | None:
+    """None when the programme is gone (deleted with everything of it): every town then."""
+    return Programme.objects.filter(pk=programme_id).values_list("site_id", flat=True).first()
+
+
+def _mentor_changed(sender, instance, **kwargs) -> None:
+    _tell_the_chat(_programme_site(instance.programme_id))
+
+
+def _coordinators_changed(sender, instance, action, reverse, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _tell_the_chat(None if reverse else instance.site_id)
+
+
+def connect_room_members() -> None:
+    """Answer who may enter a programme's room, and tell the chat when they change (its
+    main-menu entry is kept per person until told)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from plugins.chat.signals import room_members
+
+    from .models import MentorProfile
+
+    room_members.connect(programme_room_members, dispatch_uid="mentoring_room_members")
+    post_save.connect(_mentor_changed, sender=MentorProfile, dispatch_uid="mentoring_chat_saved")
+    post_delete.connect(
+        _mentor_changed, sender=MentorProfile, dispatch_uid="mentoring_chat_deleted"
+    )
+    m2m_changed.connect(
+        _coordinators_changed,
+        sender=Programme.coordinators.through,
+        dispatch_uid="mentoring_chat_coordinators",
+    )

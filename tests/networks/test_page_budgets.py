@@ -19,7 +19,7 @@ from .conftest import HOST
 
 pytestmark = pytest.mark.django_db
 #: (anonymous, member), measured in de and ar (the larger)
-BUDGETS = {"network": (14, 19), "group": (6, 13), "directory": (14, 19), "measures": (12, 17)}
+BUDGETS = {"network": (14, 18), "group": (6, 12), "directory": (14, 17), "measures": (12, 15)}
 
 
 @pytest.fixture(autouse=True)

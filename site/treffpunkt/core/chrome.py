@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from .generations import pending_committed
 from .requestmemo import forget, memoized
 
 T = TypeVar("T")
@@ -78,19 +79,7 @@ def settled() -> bool:
     and no new generation would follow the rollback. (Django's test cases run each test in
     a transaction that is never committed; there, what the test's own inner blocks finished
     counts as committed.)"""
-    connection = transaction.get_connection()
-    pending = [sids for sids, func, _robust in connection.run_on_commit if func is _bump]
-    if not pending:
-        return True
-    blocks = connection.atomic_blocks
-    if not blocks or not getattr(blocks[0], "_from_testcase", False):
-        return False
-    still_open = {
-        sid
-        for sid, block in zip(connection.savepoint_ids, blocks[1:], strict=False)
-        if sid is not None and not getattr(block, "_from_testcase", False)
-    }
-    return not any(sids & still_open for sids in pending)
+    return pending_committed(lambda func: func is _bump)
 
 
 def chrome_changed(*args, **kwargs) -> None:

@@ -19,7 +19,7 @@ from plugins.meetings.models import Visibility
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
 #: (anonymous, member), measured in de and ar (the larger)
-BUDGETS = {"index": (6, 11), "series": (4, 9)}
+BUDGETS = {"index": (6, 10), "series": (4, 8)}
 
 
 @pytest.fixture(autouse=True)

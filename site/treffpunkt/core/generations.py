@@ -1,0 +1,93 @@
+"""Generations: numbers in the shared cache that say "what you kept from before is out of date".
+
+Something kept per person or per town (a count, a menu entry) is stored together with the
+generations it was built under; a change of what it shows bumps one of them, and the next
+reader sees that its copy is of an older generation and builds it again. This is the
+pattern of :mod:`treffpunkt.core.chrome`, for any number of named generations.
+
+* :func:`current` reads generations (one round trip to the cache for all of them). A
+  missing one (a new or emptied cache) starts at a random number, never at one used before.
+* :func:`bump` starts a new generation at once and again when the change is committed: a
+  reader between the two may have read rows of before the commit, and the second bump
+  renews what it kept.
+* :func:`settled` says whether this connection has no bump of this module still
+  uncommitted; keep what you built only when it is, since the rows you read may yet be
+  rolled back (and no bump would follow a rollback).
+
+The cache is Redis when ``REDIS_URL`` is set, so every process sees the same generations;
+without Redis each process has its own local memory, as everything it keeps does.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def current(keys: Iterable[str], *also: str) -> tuple[dict[str, int], dict]:
+    """The generations named ``keys`` and, in the same round trip, the cache entries named
+    ``also`` (missing ones left out): ``(generations, entries)``."""
+    keys = list(keys)
+    found = cache.get_many([*keys, *also])
+    generations = {}
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            cache.add(key, _fresh(), timeout=None)  # the first process to ask wins
+            value = cache.get(key, 0)
+        generations[key] = value
+    return generations, {key: found[key] for key in also if key in found}
+
+
+def _fresh() -> int:
+    return secrets.randbits(52) + 1
+
+
+def _incr(keys: tuple[str, ...]) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # none yet (or the cache was emptied): any new number will do
+            cache.set(key, _fresh(), timeout=None)
+
+
+def bump(*keys: str) -> None:
+    """Start new generations for ``keys``: now, and again after the commit."""
+    if not keys:
+        return
+    _incr(keys)
+    transaction.on_commit(functools.partial(_incr, keys), robust=True)
+
+
+def _is_ours(func: Callable) -> bool:
+    return getattr(func, "func", None) is _incr
+
+
+def settled() -> bool:
+    """Whether this connection has no bump of :func:`bump` still uncommitted."""
+    return pending_committed(_is_ours)
+
+
+def pending_committed(matches: Callable[[Callable], bool]) -> bool:
+    """Whether every callback of this connection's ``on_commit`` queue that ``matches``
+    belongs to a block already committed (there is none pending, outside tests).
+
+    Django's test cases run each test in a transaction that is never committed; there,
+    what the test's own inner blocks finished counts as committed."""
+    connection = transaction.get_connection()
+    pending = [sids for sids, func, _robust in connection.run_on_commit if matches(func)]
+    if not pending:
+        return True
+    blocks = connection.atomic_blocks
+    if not blocks or not getattr(blocks[0], "_from_testcase", False):
+        return False
+    still_open = {
+        sid
+        for sid, block in zip(connection.savepoint_ids, blocks[1:], strict=False)
+        if sid is not None and not getattr(block, "_from_testcase", False)
+    }
+    return not any(sids & still_open for sids in pending)
