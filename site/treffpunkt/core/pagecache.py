@@ -22,7 +22,10 @@ calendar, an event, a working group. Those answers are kept in the cache (Redis 
 - Changes that come in crowds (sign-ups during a rush on a festival) renew the pages at
   once and then at most every `PAGE_CACHE_SETTLE` seconds: during a rush of 60 sign-ups a
   second the event page is rendered once in that time, not 60 times, and the places left it
-  shows are at most that old (the sign-up itself always counts the places exactly).
+  shows are at most that old (the sign-up itself always counts the places exactly). When such
+  a renewal comes, one request renders the page anew and the others meanwhile get the page
+  before (``X-Page-Cache: stale``) rather than all rendering it at once; after any other
+  change nobody gets the page before.
 - Entries expire after `PAGE_CACHE_SECONDS` (0 switches the cache off), so what depends on
   the clock ("upcoming events") or on a change made in another process without a shared
   cache is at most that old.
@@ -44,6 +47,12 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 GENERATION_KEY = "treffpunkt:pagecache:generation"
+# How many changes other than a crowd's (see PAGE_CACHE_SETTLE) there have been: a stored page
+# of an older generation may stand in while another request renders its successor only when
+# no such change came since it was rendered.
+FIRM_KEY = "treffpunkt:pagecache:firm"
+# Held (per page) by the one request that renders a page anew after a crowd's change.
+RENDERING_SECONDS = 10
 # changes of PAGE_CACHE_SETTLE models: when one last renewed the pages, and (while set) that
 # a later one is waiting for its renewal, with the seconds it waits
 SETTLED_KEY = "treffpunkt:pagecache:settled"
@@ -71,23 +80,31 @@ def generation() -> int:
     return cache.get(GENERATION_KEY) or 0
 
 
-def content_changed() -> None:
+def content_changed(crowd: bool = False) -> None:
     """Start a new generation: every stored page is rendered again on its next visit.
 
-    Call it after changes that bypass model signals (``QuerySet.update``)."""
+    Call it after changes that bypass model signals (``QuerySet.update``). ``crowd``: a change
+    of the kind that comes in crowds (places taken during a rush), after which the page before
+    may be served while one request renders the new one; after any other change (an edit, a
+    restriction, an unpublished page) nobody gets the page before."""
     if not seconds():
         return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet (or it expired)
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    for key in (GENERATION_KEY,) if crowd else (FIRM_KEY, GENERATION_KEY):
+        try:
+            cache.incr(key)
+        except ValueError:  # none yet (or it expired)
+            cache.set(key, 1, timeout=None)
 
 
 def _after_commit() -> None:
     content_changed()
 
 
-def _changed() -> None:
+def _after_crowd_commit() -> None:
+    content_changed(crowd=True)
+
+
+def _changed(crowd: bool = False) -> None:
     """A change of content: a new generation now and another once the change is committed.
 
     The first makes the change visible at once inside its own transaction; the second
@@ -95,12 +112,14 @@ def _changed() -> None:
     transaction was still open. One commit callback per transaction is enough."""
     if not seconds():
         return
-    content_changed()
+    content_changed(crowd)
     connection = transaction.get_connection()
+    callback = _after_crowd_commit if crowd else _after_commit
     if connection.in_atomic_block and not any(
-        func is _after_commit for _sids, func, _robust in connection.run_on_commit
+        func is _after_commit or func is callback
+        for _sids, func, _robust in connection.run_on_commit
     ):
-        transaction.on_commit(_after_commit, robust=True)
+        transaction.on_commit(callback, robust=True)
 
 
 def _now() -> float:
@@ -118,7 +137,7 @@ def _settling_change(wait: float) -> None:
     last = cache.get(SETTLED_KEY)
     if last is None or _now() - last >= wait:
         cache.set(SETTLED_KEY, _now(), timeout=None)
-        _changed()
+        _changed(crowd=True)
     else:
         # noted once committed, so the renewal cannot render the rows before they are
         transaction.on_commit(lambda: cache.add(WAITING_KEY, wait, timeout=None), robust=True)
@@ -132,7 +151,7 @@ def _renew_if_settled(found: dict) -> int:
         return current
     cache.delete(WAITING_KEY)
     cache.set(SETTLED_KEY, _now(), timeout=None)
-    content_changed()
+    content_changed(crowd=True)
     return cache.get(GENERATION_KEY) or current + 1
 
 
@@ -222,32 +241,57 @@ def _cacheable(request) -> bool:
 def _serve(request, key: str, produce, own: bytes = b"") -> HttpResponse:
     """The stored answer under ``key`` when it is of the current generation, else the one
     ``produce()`` makes, stored when it may be (with ``own`` written as a placeholder)."""
-    found = cache.get_many([GENERATION_KEY, key, SETTLED_KEY, WAITING_KEY])
+    found = cache.get_many([GENERATION_KEY, key, SETTLED_KEY, WAITING_KEY, FIRM_KEY])
     current = _renew_if_settled(found)
+    firm = found.get(FIRM_KEY) or 0
     entry = found.get(key)
-    if entry is not None and entry[0] == current and len(entry) == 6:
+    if entry is not None and len(entry) != 7:
+        entry = None  # stored by an older version
+    if entry is not None and entry[0] == current:
+        return _served(_replay(request, entry, own))
+    rendering = key + ":rendering"
+    if entry is not None and entry[6] == firm and not cache.add(rendering, 1, RENDERING_SECONDS):
+        # Only crowd changes (sign-ups) since this page was rendered, and another request is
+        # rendering it anew: the page before, as it would have been a moment ago, instead of
+        # every visitor of a rush rendering it at once.
         response = _replay(request, entry, own)
-    else:
-        response = produce()
-        if getattr(response, _SERVED, False):
-            return response  # a shared answer (see shared_answer): stored under its own key
-        if callable(getattr(response, "render", None)) and not response.is_rendered:
-            response.render()
-        if request.method == "GET" and _storable(request, response):
-            content = response.content
-            has_form = _CSRF_INPUT.search(content) is not None
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in _SKIPPED_HEADERS
-            ]
-            nonce = getattr(request, "_csp_nonce", None)  # set by django-csp once the page used it
-            nonce = nonce.encode() if isinstance(nonce, str) and nonce.encode() in content else None
-            if own:
-                content = content.replace(own, _OWN)
-            entry = (current, response.status_code, headers, content, has_form, nonce)
-            cache.set(key, entry, seconds())
-            response[HEADER] = "miss"
+        response[HEADER] = "stale"
+        return _served(response)
+    try:
+        response = _store(request, key, produce(), current, firm, own, entry is not None)
+    finally:
+        if entry is not None and entry[6] == firm:
+            cache.delete(rendering)
+    return _served(response)
+
+
+def _store(request, key, response, current: int, firm: int, own: bytes, had) -> HttpResponse:
+    if getattr(response, _SERVED, False):
+        return response  # a shared answer (see shared_answer): stored under its own key
+    if callable(getattr(response, "render", None)) and not response.is_rendered:
+        response.render()
+    if request.method != "GET":
+        return response
+    if not _storable(request, response):
+        if had:
+            cache.delete(key)  # no page before may stand in for this answer
+        return response
+    content = response.content
+    has_form = _CSRF_INPUT.search(content) is not None
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in _SKIPPED_HEADERS
+    ]
+    nonce = getattr(request, "_csp_nonce", None)  # set by django-csp once the page used it
+    nonce = nonce.encode() if isinstance(nonce, str) and nonce.encode() in content else None
+    if own:
+        content = content.replace(own, _OWN)
+    entry = (current, response.status_code, headers, content, has_form, nonce, firm)
+    cache.set(key, entry, seconds())
+    response[HEADER] = "miss"
+    return response
+
+
+def _served(response) -> HttpResponse:
     setattr(response, _SERVED, True)
     return response
 
@@ -278,7 +322,7 @@ def shared_answer(request, name: str, own: str, render) -> HttpResponse:
 
 
 def _replay(request, entry, own: bytes = b"") -> HttpResponse:
-    _generation, status, headers, content, has_form, nonce = entry
+    _generation, status, headers, content, has_form, nonce, _firm = entry
     if own:
         content = content.replace(_OWN, own)
     fresh = getattr(request, "csp_nonce", None)
