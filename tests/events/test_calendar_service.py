@@ -48,3 +48,90 @@ def test_upcoming_block_of_the_core_shows_the_declared_kind_and_links_the_calend
     assert "Tagungen" in html and "Fachtag Integration" in html
     assert "Sprachcafé" not in html
     assert f'href="{calendar_page.url}"' in html
+
+
+def _upcoming(site, user=None):
+    from django.contrib.auth.models import AnonymousUser
+
+    from treffpunkt.calendar import upcoming
+
+    return [entry.title for entry in upcoming(site, user or AnonymousUser(), limit=5)]
+
+
+def test_the_next_dates_are_kept_until_content_changes(
+    site, calendar_page, django_assert_num_queries
+):
+    """A year of dates from every contributor was asked on every home and network page."""
+    from django.db import transaction
+
+    from events.models import EventPage
+    from treffpunkt.core import pagecache
+
+    first = add_event(calendar_page, title="Sprachcafé", start=in_days(2))
+    assert _upcoming(site) == ["Sprachcafé"]
+    with django_assert_num_queries(0):
+        assert _upcoming(site) == ["Sprachcafé"]
+    add_event(calendar_page, title="Nähcafé", start=in_days(1))  # published: shows at once
+    assert _upcoming(site) == ["Nähcafé", "Sprachcafé"]
+    first.unpublish()
+    assert _upcoming(site) == ["Nähcafé"]
+    # a change made without model signals, announced as the page cache asks
+    EventPage.objects.filter(title="Nähcafé").update(title="Nähcafé am Markt")
+    pagecache.content_changed()
+    assert _upcoming(site) == ["Nähcafé am Markt"]
+    # rows read inside a change not yet committed are not kept (it may be rolled back)
+    try:
+        with transaction.atomic():
+            add_event(calendar_page, title="Kochabend", start=in_days(1, hour=10))
+            assert _upcoming(site) == ["Kochabend", "Nähcafé am Markt"]
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert _upcoming(site) == ["Nähcafé am Markt"]
+
+
+def test_the_next_dates_are_kept_no_longer_than_the_first_one_lasts(
+    site, other_site, calendar_page, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from treffpunkt.calendar import service
+
+    kept = []
+    real_set = cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("treffpunkt:calendar:upcoming:"):
+            kept.append(timeout)
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    now = timezone.now()
+    add_event(
+        calendar_page,
+        title="Läuft",
+        start=now - timedelta(hours=1),
+        end=now + timedelta(seconds=90),
+    )
+    add_event(calendar_page, title="Morgen", start=in_days(1))
+    kept.clear()
+    assert _upcoming(site) == ["Läuft", "Morgen"]
+    assert len(kept) == 1 and 80 <= kept[0] <= 90  # over in 90 s: gone from the list then
+    kept.clear()
+    assert _upcoming(other_site) == []
+    assert kept == [service.UPCOMING_SECONDS]  # nothing to end: the longest time
+
+
+def test_each_member_keeps_their_own_next_dates(site, calendar_page, make_user):
+    from wagtail.models import PageViewRestriction
+
+    add_event(calendar_page, title="Offenes Café", start=in_days(1))
+    closed = add_event(calendar_page, title="Netzwerktreffen", start=in_days(2))
+    PageViewRestriction.objects.create(page=closed, restriction_type="login")
+    member = make_user("mitglied@example.org")
+    assert _upcoming(site) == ["Offenes Café"]
+    assert _upcoming(site, member) == ["Offenes Café", "Netzwerktreffen"]
+    assert _upcoming(site) == ["Offenes Café"]  # nobody else gets the member's list

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .entries import CalendarEntry, clean_filters
 from .signals import calendar_entries
@@ -26,11 +28,34 @@ def entries_between(
     return sorted(entries, key=lambda e: (e.start, e.title))
 
 
+#: how long the next dates are kept at most (content changes renew them at once)
+UPCOMING_SECONDS = 300
+
+
 def upcoming(site: Site, user, *, limit: int = 5, filters=None) -> list[CalendarEntry]:
-    """The next ``limit`` entries (those not over yet), for blocks and dashboards."""
-    now = timezone.now()
-    entries = entries_between(site, user, now, now + timedelta(days=366), filters)
-    return entries[:limit]
+    """The next ``limit`` entries (those not over yet), for blocks and dashboards.
+
+    Asking every contributor for a year of dates (event pages, recurring meetings expanded
+    date by date) is the dearest part of a home or network page, and the answer is the same
+    for every visitor until content changes or the first of the dates is over: it is kept
+    per site, language, visitor (each member their own: what they may see differs), limit
+    and filters (:func:`treffpunkt.core.pagecache.keep`), until the first date shown ends."""
+    from treffpunkt.core import pagecache
+
+    filters = clean_filters(filters)
+    viewer = user.pk if getattr(user, "is_authenticated", False) else "-"
+    raw = repr((site.pk, get_language(), viewer, limit, sorted(filters.items())))
+    key = "treffpunkt:calendar:upcoming:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def compute() -> list[CalendarEntry]:
+        now = timezone.now()
+        return entries_between(site, user, now, now + timedelta(days=366), filters)[:limit]
+
+    def seconds_for(entries: list[CalendarEntry]) -> float:
+        left = [(entry.end - timezone.now()).total_seconds() for entry in entries]
+        return min([UPCOMING_SECONDS, *left])
+
+    return pagecache.keep(key, compute, seconds_for)
 
 
 def calendar_page(site: Site | None):

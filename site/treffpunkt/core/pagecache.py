@@ -38,6 +38,8 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,6 +47,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+
+from .generations import pending_committed
+
+T = TypeVar("T")
 
 GENERATION_KEY = "treffpunkt:pagecache:generation"
 # How many changes other than a crowd's (see PAGE_CACHE_SETTLE) there have been: a stored page
@@ -87,13 +93,44 @@ def content_changed(crowd: bool = False) -> None:
     of the kind that comes in crowds (places taken during a rush), after which the page before
     may be served while one request renders the new one; after any other change (an edit, a
     restriction, an unpublished page) nobody gets the page before."""
+    if not crowd:  # counted with the page cache off too: see keep()
+        try:
+            cache.incr(FIRM_KEY)
+        except ValueError:  # none yet (or it expired): any new number will do
+            cache.set(FIRM_KEY, _fresh(), timeout=None)
     if not seconds():
         return
-    for key in (GENERATION_KEY,) if crowd else (FIRM_KEY, GENERATION_KEY):
-        try:
-            cache.incr(key)
-        except ValueError:  # none yet (or it expired)
-            cache.set(key, 1, timeout=None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # none yet (or it expired)
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def _fresh() -> int:
+    return secrets.randbits(52) + 1
+
+
+def keep(key: str, compute: Callable[[], T], seconds_for: Callable[[T], float]) -> T:
+    """``compute()``, kept in the cache under ``key`` until content changes (any change the
+    page cache notices but a crowd's sign-ups) or ``seconds_for(value)`` pass, whichever
+    comes first; for what many requests compute alike and only content changes, such as the
+    next dates on the calendar. Also with the page cache switched off (members' pages).
+
+    Kept only when this request has no change of its own uncommitted (the rows it read may
+    yet be rolled back). Personal values need the person in ``key``."""
+    found = cache.get_many([FIRM_KEY, key])
+    firm = found.get(FIRM_KEY)
+    if firm is None:
+        cache.add(FIRM_KEY, _fresh(), timeout=None)  # the first process to ask wins
+        firm = cache.get(FIRM_KEY)
+    entry = found.get(key)
+    if entry is not None and entry[0] == firm:
+        return entry[1]
+    value = compute()
+    timeout = seconds_for(value)
+    if timeout >= 1 and pending_committed(lambda func: func is _after_commit):
+        cache.set(key, (firm, value), int(timeout))
+    return value
 
 
 def _after_commit() -> None:
@@ -110,14 +147,16 @@ def _changed(crowd: bool = False) -> None:
     The first makes the change visible at once inside its own transaction; the second
     discards pages that another request rendered from the old rows and stored while the
     transaction was still open. One commit callback per transaction is enough."""
-    if not seconds():
+    if crowd and not seconds():
         return
     content_changed(crowd)
     connection = transaction.get_connection()
     callback = _after_crowd_commit if crowd else _after_commit
+    # one callback per savepoint (a rolled-back savepoint drops its own)
+    here = set(connection.savepoint_ids)
     if connection.in_atomic_block and not any(
-        func is _after_commit or func is callback
-        for _sids, func, _robust in connection.run_on_commit
+        (func is _after_commit or func is callback) and sids == here
+        for sids, func, _robust in connection.run_on_commit
     ):
         transaction.on_commit(callback, robust=True)
 
@@ -176,8 +215,9 @@ def _on_change(sender, **kwargs) -> None:
     if _ignored(sender):
         return
     wait = _settle_seconds(sender)
-    if wait and seconds():
-        _settling_change(wait)
+    if wait:  # a crowd's change
+        if seconds():
+            _settling_change(wait)
     else:
         _changed()
 
