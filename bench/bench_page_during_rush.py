@@ -82,7 +82,7 @@ def measure(url_path: str, settle: str) -> dict:
         deadline = time.time() + DURATION + 1
         with multiprocessing.get_context("spawn").Pool(SIGNERS) as pool:
             signed = pool.map_async(signer, [(url, n, deadline) for n in range(SIGNERS)])
-            rps, errors = wrk(url)
+            rps, errors, _cpu = wrk(url)
             total = sum(signed.get(timeout=DURATION + 120))
     return {"rps": rps, "errors": errors, "signups": total / (DURATION + 1)}
 

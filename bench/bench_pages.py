@@ -1,9 +1,12 @@
 """Public pages against a bare Django view, through the same ASGI server, in one run.
 
-Loads the demo into a PostgreSQL database of its own, starts one uvicorn process, finds one
-live page of every page type on the Beckum site, and drives each URL with wrk. Reports
-requests/s, the ratio to the bare view (target: at least 0.5), SQL queries per page, and the
-web process's resident memory (target: under 250 MB).
+Loads the demo into a PostgreSQL database of its own, starts one uvicorn process with Redis
+as its cache (as the Procfile's web role runs), finds one live page of every page type on the
+Beckum site, and drives each URL with wrk: anonymous visitors with the page cache, without
+it, and a signed-in network member (their own session cookie; members never get the page
+cache). Reports requests/s, the ratio to the bare view of the same pass (issue 15: at least
+0.3 uncached and for members), the web process's CPU per answer, SQL queries per render for
+both kinds of visitor, and the web process's resident memory (target: under 250 MB).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ sys.path[:0] = [
     str(Path(__file__).resolve().parents[1] / "site"),
 ]
 
-from bench.common import PG_URL, ROOT, ensure_database, table, write_result  # noqa: E402
+from bench.common import PG_URL, REDIS_URL, ROOT, ensure_database, table, write_result  # noqa: E402
 
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
@@ -61,8 +64,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
+from django.contrib.auth import get_user_model
+from treffpunkt.accounts import roles
 site = Site.objects.get(is_default_site=True)
 client = Client(raise_request_exception=False)
+member = roles.network_members_of(site).filter(is_active=True, is_superuser=False, is_staff=False).first()
+if member is None:
+    member = get_user_model().objects.create_user(email="bench-mitglied@example.org", password=None)
+    roles.make_network_member(member, site)
+members_client = Client(raise_request_exception=False)
+members_client.force_login(member)
 seen, rows = set(), []
 # the first page of each type that an anonymous visitor may read (members-only pages redirect)
 for page in Page.objects.live().public().descendant_of(site.root_page, inclusive=True).filter(locale__language_code="de").specific().order_by("path"):
@@ -75,8 +86,21 @@ for page in Page.objects.live().public().descendant_of(site.root_page, inclusive
     seen.add(kind)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url, HTTP_HOST="localhost").status_code
-    rows.append({"kind": kind, "url": url, "status": status, "queries": len(ctx.captured_queries)})
-print("JSON" + json.dumps(rows))
+    members_client.get(url, HTTP_HOST="localhost")
+    with CaptureQueriesContext(connection) as member_ctx:
+        members_client.get(url, HTTP_HOST="localhost")
+    rows.append({"kind": kind, "url": url, "status": status, "queries": len(ctx.captured_queries),
+                 "member_queries": len(member_ctx.captured_queries)})
+# a session of the member for the server (the session store the server reads)
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(member.pk)
+store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+store.create()
+print("JSON" + json.dumps({"pages": rows, "cookie": settings.SESSION_COOKIE_NAME + "=" + store.session_key}))
 """
 
 
@@ -118,16 +142,26 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return rss, peak
 
 
-def wrk(url: str) -> tuple[float, int]:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, pid: int | None = None, cookie: str = "") -> tuple[float, int, float]:
+    """Requests a second, non-2xx answers and (with the server's ``pid``) its CPU ms each."""
+    headers = ["-H", "Host: localhost"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    before = cpu_seconds(pid) if pid else 0.0
     out = subprocess.run(
-        [ensure_wrk(), "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-H", "Host: localhost", url],
+        [ensure_wrk(), "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", *headers, url],
         check=True,
         text=True,
         capture_output=True,
     ).stdout
+    used = cpu_seconds(pid) - before if pid else 0.0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, int(errors.group(1)) if errors else 0
+    return rps, int(errors.group(1)) if errors else 0, used / max(done, 1) * 1000
 
 
 @contextlib.contextmanager
@@ -162,12 +196,16 @@ def uvicorn_server(extra_env: dict | None = None):
         server.wait(timeout=20)
 
 
-def serve_and_measure(pages: list[dict], cache_seconds: str) -> dict:
-    with uvicorn_server({"PAGE_CACHE_SECONDS": cache_seconds}) as (server, base):
-        bare, _ = wrk(base + "/__bare__")
-        result = {"bare": bare, "rps": {}, "errors": {}}
+def serve_and_measure(pages: list[dict], cache_seconds: str, cookie: str = "") -> dict:
+    extra = {"PAGE_CACHE_SECONDS": cache_seconds, "REDIS_URL": REDIS_URL}
+    with uvicorn_server(extra) as (server, base):
+        bare, _, _ = wrk(base + "/__bare__")
+        result = {"bare": bare, "rps": {}, "errors": {}, "cpu": {}}
         for page in pages:
-            result["rps"][page["url"]], result["errors"][page["url"]] = wrk(base + page["url"])
+            url = page["url"]
+            result["rps"][url], result["errors"][url], result["cpu"][url] = wrk(
+                base + url, server.pid, cookie
+            )
         result["rss"], result["peak"] = rss_mb(server.pid)
     return result
 
@@ -177,58 +215,63 @@ def main() -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     manage("migrate", "--no-input", "-v0")
     manage("load_demo")
-    pages = json.loads(
-        manage("shell", "-c", FIND_PAGES, capture=True, extra={"PAGE_CACHE_SECONDS": "0"}).split(
-            "JSON", 1
-        )[1]
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=False, capture_output=True)
+    found = json.loads(
+        manage(
+            "shell",
+            "-c",
+            FIND_PAGES,
+            capture=True,
+            extra={"PAGE_CACHE_SECONDS": "0", "REDIS_URL": REDIS_URL},
+        ).split("JSON", 1)[1]
     )
+    pages, cookie = found["pages"], found["cookie"]
 
     # SQL counts are of rendering: the shell above ran with the page cache off.
     passes = {}
-    for label, seconds in (("page cache on", "60"), ("page cache off", "0")):
-        passes[label] = serve_and_measure(pages, seconds)
+    for label, seconds, session in (
+        ("page cache on", "60", ""),
+        ("page cache off", "0", ""),
+        ("member", "60", cookie),
+    ):
+        passes[label] = serve_and_measure(pages, seconds, session)
 
-    on, off = passes["page cache on"], passes["page cache off"]
-    rows = [
-        [
-            "bare Django view",
-            "/__bare__",
-            "0",
-            f"{on['bare']:.0f}",
-            "1.00",
-            f"{off['bare']:.0f}",
-            "1.00",
-            "0",
-        ]
-    ]
+    on, off, member = passes["page cache on"], passes["page cache off"], passes["member"]
+    rows = [["bare Django view", "/__bare__", "0 / 0"]]
+    for each in (on, off, member):
+        rows[0] += [f"{each['bare']:.0f}", "1.00", "-"]
+    rows[0].append("0")
     for page in pages:
         url = page["url"]
-        rows.append(
-            [
-                page["kind"],
-                url,
-                page["queries"],
-                f"{on['rps'][url]:.0f}",
-                f"{on['rps'][url] / on['bare']:.2f}",
-                f"{off['rps'][url]:.0f}",
-                f"{off['rps'][url] / off['bare']:.2f}",
-                on["errors"][url] + off["errors"][url],
+        row = [page["kind"], url, f"{page['queries']} / {page['member_queries']}"]
+        for each in (on, off, member):
+            row += [
+                f"{each['rps'][url]:.0f}",
+                f"{each['rps'][url] / each['bare']:.2f}",
+                f"{each['cpu'][url]:.1f}",
             ]
-        )
+        row.append(on["errors"][url] + off["errors"][url] + member["errors"][url])
+        rows.append(row)
     text = (
         f"One uvicorn process, wrk with {CONNECTIONS} connections for {DURATION} s per URL, "
-        "PostgreSQL, demo data, anonymous visitors. Two passes: with the page cache for "
-        "visitors who are not logged in (the default, PAGE_CACHE_SECONDS=60) and without it "
-        "(what a logged-in member gets). Ratios are to the bare view of the same pass.\n\n"
+        "PostgreSQL, Redis as the cache, demo data. Three passes: anonymous visitors with the "
+        "page cache (the default, PAGE_CACHE_SECONDS=60), anonymous visitors without it, and "
+        "a signed-in network member (never served from the page cache). Ratios are to the "
+        "bare view of the same pass; CPU is the web process's per answer.\n\n"
         + table(
             [
                 "page type",
                 "url",
-                "SQL queries (render)",
+                "SQL queries anon / member",
                 "req/s cached",
                 "ratio",
+                "CPU ms",
                 "req/s uncached",
                 "ratio",
+                "CPU ms",
+                "req/s member",
+                "ratio",
+                "CPU ms",
                 "non-2xx",
             ],
             rows,

@@ -51,3 +51,21 @@ def test_a_page_alone_with_its_title_keeps_it_plain(client, make_event):
     event = make_event(title="Begegnungsfest", registration_enabled=False)
     assert "2026" not in _title(client, event.url).split("–", 1)[0]
     assert _title(client, event.url).count("–") <= 1
+
+
+def test_the_title_is_kept_until_a_page_of_that_name_comes_or_goes(client, make_event):
+    """Whether another page has the title was asked on every render (one query a page):
+    now kept with the chrome, which publishing, unpublishing and moving a page renew."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_event(title="Sprachcafé", start=in_days(3), registration_enabled=False)
+    assert " – " not in _title(client, first.url)  # alone with its title
+    alone = _title(client, first.url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(first.url, **HOST)
+    assert not [q for q in queries.captured_queries if "seo_title" in q["sql"]]
+    second = make_event(title="Sprachcafé", start=in_days(10), registration_enabled=False)
+    assert _title(client, first.url) != alone  # a twin was published: told apart at once
+    second.unpublish()
+    assert _title(client, first.url) == alone

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
@@ -334,6 +336,30 @@ def _telling_detail(page: Page) -> str:
     return page.slug
 
 
+def _distinct_title(page: Page, title: str) -> str:
+    """``title`` with what tells the page apart from others of that title on its site."""
+    from django.db.models import Q
+
+    same = Q(seo_title=title) | (Q(seo_title="") & Q(title=title))
+    root_path = page.path[: Page.steplen * 2]
+    siblings = Page.objects.live().filter(same, path__startswith=root_path)
+    if not siblings.exclude(pk=page.pk).exists():
+        return title
+    ancestors = Page.objects.ancestor_of(page).filter(depth__gt=2).order_by("-depth")
+    section = next((a for a in ancestors if _display_title(a) != title), None)
+    if section is not None:
+        label = _display_title(section)
+    else:
+        label = str(page.specific_class._meta.verbose_name) if page.specific_class else ""
+    if label:
+        title = f"{title} – {label}"
+    parent_path = page.path[: -Page.steplen]
+    twins = siblings.exclude(pk=page.pk).filter(depth=page.depth, path__startswith=parent_path)
+    if twins.exists():  # the same title beside it: the section cannot tell them apart
+        title = f"{title} – {_telling_detail(page)}"
+    return title
+
+
 @register.simple_tag(takes_context=True)
 def page_title(context, title: str = "") -> str:
     """The page's title for ``<title>``: unique on its site and telling.
@@ -347,8 +373,6 @@ def page_title(context, title: str = "") -> str:
     A sub-page of a routable page names its own ``title`` (an organisation's name): only
     the language is added when the page's text is not yet translated.
     """
-    from django.db.models import Q
-
     page = context.get("page")
     if not isinstance(page, Page):
         return title
@@ -356,24 +380,20 @@ def page_title(context, title: str = "") -> str:
     if own_title:
         title = _display_title(page)
     if own_title and page.depth > 2:
-        same = Q(seo_title=title) | (Q(seo_title="") & Q(title=title))
-        root_path = page.path[: Page.steplen * 2]
-        siblings = Page.objects.live().filter(same, path__startswith=root_path)
-        if siblings.exclude(pk=page.pk).exists():
-            ancestors = Page.objects.ancestor_of(page).filter(depth__gt=2).order_by("-depth")
-            section = next((a for a in ancestors if _display_title(a) != title), None)
-            if section is not None:
-                label = _display_title(section)
-            else:
-                label = str(page.specific_class._meta.verbose_name) if page.specific_class else ""
-            if label:
-                title = f"{title} – {label}"
-            parent_path = page.path[: -Page.steplen]
-            twins = siblings.exclude(pk=page.pk).filter(
-                depth=page.depth, path__startswith=parent_path
-            )
-            if twins.exists():  # the same title beside it: the section cannot tell them apart
-                title = f"{title} – {_telling_detail(page)}"
+        # the same for every visitor until a page is published, moved or unpublished (which
+        # renews the chrome): one query a render before
+        from treffpunkt.core import chrome
+        from treffpunkt.core.sites import site_of_page
+
+        shown = title
+        title = chrome.cached(
+            "page-title",
+            site_of_page(page, context.get("request")),
+            get_language(),
+            lambda: _distinct_title(page, shown),
+            page.pk,
+            hashlib.sha256(shown.encode()).hexdigest()[:16],
+        )
     source_language = content_source_language(context)
     if source_language:
         from treffpunkt.core.localize import language_name
