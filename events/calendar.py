@@ -36,9 +36,7 @@ def site_events(site: Site, filters: dict | None = None, user=None) -> QuerySet:
     from .models import EventPage
 
     filters = clean_filters(filters)
-    roots = Page.objects.filter(translation_key=site.root_page.translation_key).values_list(
-        "path", flat=True
-    )
+    roots = _root_paths(site)
     in_site = Q()
     for root_path in roots:
         in_site |= Q(path__startswith=root_path)
@@ -64,6 +62,23 @@ def site_events(site: Site, filters: dict | None = None, user=None) -> QuerySet:
     elif "kind" in filters:  # another app's kind
         qs = qs.none()
     return qs.distinct()
+
+
+def _root_paths(site: Site) -> list[str]:
+    """Tree paths of the site's home page in every language: kept with the chrome (which
+    every page published, moved or deleted renews)."""
+    from treffpunkt.core import chrome
+
+    return chrome.cached(
+        "root-paths",
+        site,
+        "",
+        lambda: list(
+            Page.objects.filter(translation_key=site.root_page.translation_key).values_list(
+                "path", flat=True
+            )
+        ),
+    )
 
 
 def _translation_keys(action_field_id: int) -> list:

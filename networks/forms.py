@@ -104,7 +104,7 @@ class MeasureFilterForm(forms.Form):
             (field.filter_slug, field.display_name) for field in action_fields
         ]
         self.fields["organisation"].choices = [("", _("All organisations"))] + [
-            (str(org.pk), org.name) for org in organisations
+            (str(pk), name) for pk, name in organisations
         ]
 
 

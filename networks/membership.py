@@ -53,6 +53,20 @@ def is_member(user, group: WorkingGroupPage) -> bool:
     return _active(user, group).exists()
 
 
+def own_membership(user, group: WorkingGroupPage) -> tuple[Membership | None, bool]:
+    """The person's own membership of the group (in any language; a request, a left one...)
+    and whether they are a member (:func:`is_member`), in one query."""
+    if not _signed_in(user):
+        return None, False
+    rows = list(
+        Membership.objects.filter(
+            working_group__translation_key=group.translation_key, user_id=user.pk
+        )
+    )
+    member = _manages(user, group) or any(m.status == Membership.Status.ACTIVE for m in rows)
+    return (rows[0] if rows else None), member
+
+
 def is_coordinator(user, group: WorkingGroupPage) -> bool:
     """An active membership as coordinator; the town's managers may coordinate."""
     if not _signed_in(user):

@@ -295,19 +295,10 @@ class NetworkPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         site = site_of_page(self, request)
         context["action_fields"] = queries.action_fields_for(site) if site else []
-        members = queries.member_organisations(site) if site else Organisation.objects.none()
-        shown = list(members[: self.MEMBERS_SHOWN])
+        shown, count = queries.member_organisations(site, self.MEMBERS_SHOWN) if site else ([], 0)
         context["member_organisations"] = shown
-        # counted only when there are more than the page shows
-        context["member_count"] = len(shown) if len(shown) < self.MEMBERS_SHOWN else members.count()
-        # the sections below (their type, title and address): their own fields are not read
-        children = {
-            type(child): child
-            for child in self.get_children()
-            .live()
-            .filter(locale_id=self.locale_id)
-            .specific(defer=True)
-        }
+        context["member_count"] = count
+        children = self._sections(site)
         context["directory_page"] = children.get(OrganisationDirectoryPage)
         context["measures_page"] = children.get(MeasureIndexPage)
         index = children.get(WorkingGroupIndexPage)
@@ -319,13 +310,27 @@ class NetworkPage(RoutablePageMixin, Page):
             if index
             else WorkingGroupPage.objects.none()
         )
-        shown = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]))
+        shown = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]), site)
         context["working_groups"] = shown
         context["working_group_count"] = (
             len(shown) if len(shown) < self.GROUPS_SHOWN else groups.count()
         )
         context["upcoming_events"] = queries.upcoming_events(site, request.user)
         return context
+
+    def _sections(self, site) -> dict[type, Page]:
+        """The live sections below the page in its language, by type (their type, title and
+        address; their own fields are not read): the same for every visitor, kept with the
+        chrome, which every page published, moved or deleted renews."""
+        from treffpunkt.core import chrome
+
+        def compute() -> dict[type, Page]:
+            children = (
+                self.get_children().live().filter(locale_id=self.locale_id).specific(defer=True)
+            )
+            return {type(child): child for child in children}
+
+        return chrome.cached("network-sections", site, "", compute, self.pk)
 
     class Meta:
         verbose_name = _("network page")
@@ -447,7 +452,7 @@ class WorkingGroupIndexPage(Page):
         groups = queries.working_groups_queryset(self, **filters, user=request.user)
         page_obj = Paginator(groups, 24).get_page(request.GET.get("page"))
         context["page_obj"] = page_obj
-        context["working_groups"] = queries.with_field_names(list(page_obj.object_list))
+        context["working_groups"] = queries.with_field_names(list(page_obj.object_list), site)
         context["filter_query"] = urlencode(
             {k: v for k, v in request.GET.items() if k in ("action_field", "status") and v}
         )

@@ -13,6 +13,7 @@ from operator import and_
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
@@ -44,31 +45,65 @@ def _default_locale() -> Locale | None:
 
 
 def action_fields_for(site: Site) -> list[ActionField]:
-    """The site's action fields in the visitor's language (2 queries).
+    """The site's action fields in the visitor's language: the same for every visitor, kept
+    with the chrome per site and language (3 queries when built, none while it lasts).
 
     Each carries ``filter_slug``: the slug of the original, which filters use.
     """
-    originals = list(ActionField.objects.filter(_site_q(site)).order_by("sort_order", "name"))
-    default = _default_locale()
-    if default is not None:
-        # Originals are the default-locale rows; translations share their translation_key.
-        originals = [f for f in originals if f.locale_id == default.pk] or originals
-    names = translated_names(originals)
-    for field in originals:
-        field.filter_slug = field.slug
-        field.display_name = names.get(field.translation_key, field.name)
-    return originals
+    from treffpunkt.core import chrome
+
+    def compute() -> list[ActionField]:
+        originals = list(ActionField.objects.filter(_site_q(site)).order_by("sort_order", "name"))
+        default = _default_locale()
+        if default is not None:
+            # Originals are the default-locale rows; translations share their translation_key.
+            originals = [f for f in originals if f.locale_id == default.pk] or originals
+        names = _site_field_names(site)
+        for field in originals:
+            field.filter_slug = field.slug
+            field.display_name = names.get(str(field.translation_key), field.name)
+        return originals
+
+    return chrome.cached("action-fields", site, get_language() or "", compute)
 
 
-def translated_names(fields) -> dict:
-    """translation_key -> the name in the active language of each of these action fields: no
-    query when they are in that language already, else one per request for the same fields
-    (a page's filter and its list both name them)."""
+def _site_field_names(site: Site) -> dict[str, str]:
+    """str(translation_key) -> name of the action fields of ``site`` (and of every site) in
+    the visitor's language: kept with the chrome per site and language (1 query when built).
+    Translations of action fields are snippets saved like any other, which renew the chrome
+    (see :mod:`networks.receivers`)."""
+    from treffpunkt.core import chrome
+
+    def compute() -> dict[str, str]:
+        try:
+            locale = Locale.get_active()
+        except Locale.DoesNotExist:
+            return {}
+        rows = ActionField.objects.filter(_site_q(site), locale=locale)
+        return {str(key): name for key, name in rows.values_list("translation_key", "name")}
+
+    return chrome.cached("action-field-names", site, get_language() or "", compute)
+
+
+def translated_names(fields, site: Site | None = None) -> dict:
+    """translation_key -> the name in the active language of each of these action fields.
+
+    The fields of ``site`` (and those of every site) are named from what the chrome keeps for
+    the site and language (no query); others ask once per request for the same fields."""
+    fields = list(fields)
+    names: dict = {}
+    if site is not None:
+        known = _site_field_names(site)
+        mine = [f for f in fields if f.site_id in (None, site.pk)]
+        names = {f.translation_key: known.get(str(f.translation_key), f.name) for f in mine}
+        fields = [f for f in fields if f.site_id not in (None, site.pk)]
+    if not fields:
+        return names
     try:
         locale = Locale.get_active()
     except Locale.DoesNotExist:
-        return {}
-    names = {f.translation_key: f.name for f in fields if f.locale_id == locale.pk}
+        return names
+    names |= {f.translation_key: f.name for f in fields if f.locale_id == locale.pk}
     missing = sorted({str(f.translation_key) for f in fields} - {str(k) for k in names})
     if missing:
         names |= memoized(
@@ -82,10 +117,22 @@ def translated_names(fields) -> dict:
     return names
 
 
-def name_action_fields(fields: list[ActionField]) -> None:
-    """Set ``display_name`` (the name in the visitor's language) on each field (at most 1
-    query)."""
-    names = translated_names(fields)
+def action_field_name(group: WorkingGroupPage, site: Site | None) -> str:
+    """The name of the group's action field in the visitor's language ("" without one): from
+    what the chrome keeps for the site and language, else from the field's row."""
+    if group.action_field_id is None:
+        return ""
+    if site is not None:
+        for field in action_fields_for(site):
+            if field.pk == group.action_field_id:
+                return field.display_name
+    return group.action_field.localized.name
+
+
+def name_action_fields(fields: list[ActionField], site: Site | None = None) -> None:
+    """Set ``display_name`` (the name in the visitor's language) on each field (no query for
+    the fields of ``site``, else at most 1)."""
+    names = translated_names(fields, site)
     for field in fields:
         field.display_name = names.get(field.translation_key, field.name)
 
@@ -96,15 +143,21 @@ def _field_key(site: Site, slug: str):
 
 
 def directory_languages(site: Site) -> list[tuple[str, str]]:
-    """The languages in which someone in the directory can be spoken to (2 queries)."""
-    codes: set[str] = set()
-    for value in Organisation.objects.filter(_site_q(site)).values_list("languages", flat=True):
-        codes.update(split_languages(value))
-    for value in ContactPerson.objects.filter(
-        Q(organisation__site=site) | Q(organisation__site__isnull=True)
-    ).values_list("languages", flat=True):
-        codes.update(split_languages(value))
-    return sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
+    """The languages in which someone in the directory can be spoken to: kept with the
+    chrome per site (2 queries when built)."""
+    from treffpunkt.core import chrome
+
+    def compute() -> list[tuple[str, str]]:
+        codes: set[str] = set()
+        for value in Organisation.objects.filter(_site_q(site)).values_list("languages", flat=True):
+            codes.update(split_languages(value))
+        for value in ContactPerson.objects.filter(
+            Q(organisation__site=site) | Q(organisation__site__isnull=True)
+        ).values_list("languages", flat=True):
+            codes.update(split_languages(value))
+        return sorted(((code, language_name(code)) for code in codes), key=lambda c: c[1])
+
+    return chrome.cached("directory-languages", site, "", compute)
 
 
 def _words_q(query: str, fields: list[str]) -> Q | None:
@@ -209,8 +262,19 @@ def measures_for_sitemap(site: Site | None) -> list[tuple[str, object]]:
     )
 
 
-def organisations_with_measures(site: Site) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(_site_q(site)).only("pk", "name").order_by("name")
+def organisations_with_measures(site: Site) -> list[tuple[int, str]]:
+    """(id, name) of the organisations a measure of the site may name, for the filter: kept
+    with the chrome per site (1 query when built)."""
+    from treffpunkt.core import chrome
+
+    return chrome.cached(
+        "measure-organisations",
+        site,
+        "",
+        lambda: list(
+            Organisation.objects.filter(_site_q(site)).order_by("name").values_list("pk", "name")
+        ),
+    )
 
 
 def measures(
@@ -325,10 +389,10 @@ def working_groups(index_page, action_field: str = "", status: str = "") -> list
     return with_field_names(list(working_groups_queryset(index_page, action_field, status)))
 
 
-def with_field_names(groups: list) -> list:
-    """Sets ``action_field_name`` (in the visitor's language) on each group (at most one
-    query)."""
-    names = translated_names([g.action_field for g in groups if g.action_field])
+def with_field_names(groups: list, site: Site | None = None) -> list:
+    """Sets ``action_field_name`` (in the visitor's language) on each group (no query for
+    the fields of ``site``, else at most one)."""
+    names = translated_names([g.action_field for g in groups if g.action_field], site)
     for group in groups:
         group.action_field_name = (
             names.get(group.action_field.translation_key, group.action_field.name)
@@ -338,8 +402,17 @@ def with_field_names(groups: list) -> list:
     return groups
 
 
-def member_organisations(site: Site) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(_site_q(site), is_member=True).order_by("name")
+def member_organisations(site: Site, limit: int) -> tuple[list[Organisation], int]:
+    """The first ``limit`` member organisations of the site, and how many there are: kept
+    with the chrome per site (1 query when built, 2 when there are more than ``limit``)."""
+    from treffpunkt.core import chrome
+
+    def compute() -> tuple[list[Organisation], int]:
+        members = Organisation.objects.filter(_site_q(site), is_member=True).order_by("name")
+        shown = list(members[:limit])
+        return shown, len(shown) if len(shown) < limit else members.count()
+
+    return chrome.cached("member-organisations", site, "", compute, limit)
 
 
 def upcoming_events(site: Site | None, user, limit: int = 5) -> list:

@@ -1,6 +1,8 @@
 """networks/ listening to signals: the answer to a join request goes out by mail
 whether a coordinator decided on the group's page or an integration manager in the admin; an
-organisation's search entry follows its contact persons."""
+organisation's search entry follows its contact persons; the chrome is renewed when an action
+field, organisation or contact person changes (the network's pages keep their names, lists and
+languages with it: :mod:`networks.queries`)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,23 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.search import index
 
+from treffpunkt.core.chrome import chrome_changed
 from treffpunkt.signals import account_deleted, personal_data_export
 
-from .models import ContactPerson, GroupPost, Membership
+from .models import ActionField, ContactPerson, GroupPost, Membership, Organisation
 from .signals import membership_changed
 
 ANSWERS = {Membership.Status.ACTIVE, Membership.Status.DECLINED}
+
+# what the network's pages keep with the chrome per site and language
+for _model in (ActionField, Organisation, ContactPerson):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            chrome_changed,
+            sender=_model,
+            weak=False,
+            dispatch_uid=f"networks_chrome_{_signal is post_save}_{_model.__name__}",
+        )
 
 
 @receiver(membership_changed, dispatch_uid="networks_mail_the_decision")

@@ -32,7 +32,7 @@ from .forms import (
     PostForm,
     UploadForm,
 )
-from .membership import is_coordinator, is_member, is_network_member
+from .membership import is_coordinator, is_member, is_network_member, own_membership
 from .models import GroupPost, Membership, WorkingGroupPage
 from .vcard import vcard_for
 
@@ -68,9 +68,9 @@ def _own_membership(request, group: WorkingGroupPage) -> Membership | None:
 
 
 def working_group_public(request, group: WorkingGroupPage) -> TemplateResponse:
-    membership = _own_membership(request, group)
-    member = is_member(request.user, group)
+    membership, member = own_membership(request.user, group)
     context = {
+        "action_field_name": queries.action_field_name(group, Site.find_for_request(request)),
         "membership": membership,
         "is_member": member,
         "can_join": request.user.is_authenticated
@@ -301,7 +301,7 @@ def directory(request, page) -> TemplateResponse:
     page_obj = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     language = filters.get("language") or ""
     queries.name_action_fields(
-        [f for organisation in page_obj for f in organisation.action_fields.all()]
+        [f for organisation in page_obj for f in organisation.action_fields.all()], site
     )
     for organisation in page_obj:
         organisation.matching_contacts = queries.matching_contacts(
@@ -323,8 +323,9 @@ def directory(request, page) -> TemplateResponse:
 
 
 def organisation_detail(request, page, slug: str) -> TemplateResponse:
-    organisation = queries.organisation_or_404(_site(request), slug)
-    queries.name_action_fields(list(organisation.action_fields.all()))
+    site = _site(request)
+    organisation = queries.organisation_or_404(site, slug)
+    queries.name_action_fields(list(organisation.action_fields.all()), site)
     return _render(
         request,
         page,
@@ -363,7 +364,7 @@ def measures(request, page) -> TemplateResponse:
     page_obj = Paginator(queries.measures(site, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    queries.name_action_fields([m.action_field for m in page_obj if m.action_field])
+    queries.name_action_fields([m.action_field for m in page_obj if m.action_field], site)
     query = request.GET.copy()
     query.pop("page", None)
     return _render(
@@ -381,9 +382,10 @@ def measures(request, page) -> TemplateResponse:
 
 
 def measure_detail(request, page, slug: str) -> TemplateResponse:
-    measure = queries.measure_or_404(_site(request), slug)
+    site = _site(request)
+    measure = queries.measure_or_404(site, slug)
     if measure.action_field:
-        queries.name_action_fields([measure.action_field])
+        queries.name_action_fields([measure.action_field], site)
     indicators = list(measure.indicators.all())
     readings = queries.readings_by_indicator(indicators)
     for indicator in indicators:

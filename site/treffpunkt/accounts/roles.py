@@ -113,62 +113,63 @@ def member_site_ids(user) -> frozenset[int]:
 
 def _load_site_roles(user) -> tuple[frozenset[int], frozenset[int]]:
     """The sites a person who is no superuser manages, and those whose network they belong
-    to, in one query (a member's page asks for both: the second factor's rule and the
-    member menu); kept on the user object."""
+    to (read with their admin and page rights: :func:`_load`)."""
+    _load(user)
+    return getattr(user, _MANAGED_CACHE), getattr(user, _MEMBER_CACHE)
+
+
+def _load(user) -> None:
+    """Read, in one query, what a member's page asks of a person who is no superuser: the
+    sites they manage, those whose network they belong to (the second factor's rule, the
+    member menu, the working groups' join button), whether they may open the Wagtail admin
+    (``wagtailadmin.access_admin``, granted to them or to one of their groups, as Django's
+    permission backend reads it) and whether one of their groups holds a page permission
+    (without one, Wagtail lets them edit no page). Kept on the user object.
+
+    One row per group of the person (one with none): the towns come from the groups'
+    SiteRoles, the rights from two EXISTS on the person's row."""
     from django.contrib.auth import get_user_model
     from django.db.models import Exists, OuterRef
+    from wagtail.models import GroupPagePermission
 
-    from .models import SiteRoles
-
-    in_group = get_user_model().groups.through.objects.filter(user_id=user.pk)
+    admin = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+    pages = GroupPagePermission.objects.filter(group__user=OuterRef("pk"))
     rows = (
-        SiteRoles.objects.annotate(
-            manages=Exists(in_group.filter(group_id=OuterRef("managers_id"))),
-            belongs=Exists(in_group.filter(group_id=OuterRef("members_id"))),
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(admin=Exists(admin), pages=Exists(pages))
+        .order_by()
+        .values_list(
+            "admin", "pages", "groups__managed_site__site_id", "groups__member_site__site_id"
         )
-        .filter(Q(manages=True) | Q(belongs=True))
-        .values_list("site_id", "manages")
     )
+    may_admin = may_edit_pages = False
     managed, members = set(), set()
-    for site_id, manages in rows:
-        members.add(site_id)  # a manager belongs to the network they manage
-        if manages:
-            managed.add(site_id)
-    found = frozenset(managed), frozenset(members)
-    setattr(user, _MANAGED_CACHE, found[0])
-    setattr(user, _MEMBER_CACHE, found[1])
-    return found
+    for admin_right, page_right, managed_site, member_site in rows:
+        may_admin, may_edit_pages = bool(admin_right), bool(page_right)
+        if managed_site is not None:
+            managed.add(managed_site)
+            members.add(managed_site)  # a manager belongs to the network they manage
+        if member_site is not None:
+            members.add(member_site)
+    setattr(user, _MANAGED_CACHE, frozenset(managed))
+    setattr(user, _MEMBER_CACHE, frozenset(members))
+    setattr(user, _RIGHTS_CACHE, (may_admin, may_edit_pages))
 
 
 def admin_and_page_rights(user) -> tuple[bool, bool]:
-    """Whether ``user`` may open the Wagtail admin (``wagtailadmin.access_admin``, granted
-    to them or to one of their groups, as Django's permission backend reads it), and whether
-    one of their groups holds a page permission (without one, Wagtail lets them edit no
-    page). One query, kept on the user object; superusers have both."""
+    """Whether ``user`` may open the Wagtail admin, and whether one of their groups holds a
+    page permission (read with their towns in one query: :func:`_load`); superusers have
+    both."""
     if not _signed_in(user):
         return False, False
     if user.is_superuser:
         return True, True
-    cached = getattr(user, _RIGHTS_CACHE, None)
-    if cached is None:
-        from django.contrib.auth import get_user_model
-        from django.db.models import Exists, OuterRef
-        from wagtail.models import GroupPagePermission
-
-        admin = Permission.objects.filter(
-            content_type__app_label="wagtailadmin", codename="access_admin"
-        ).filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
-        pages = GroupPagePermission.objects.filter(group__user=OuterRef("pk"))
-        found = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(admin=Exists(admin), pages=Exists(pages))
-            .values_list("admin", "pages")
-            .first()
-        )
-        cached = (bool(found[0]), bool(found[1])) if found else (False, False)
-        setattr(user, _RIGHTS_CACHE, cached)
-    return cached
+    if getattr(user, _RIGHTS_CACHE, None) is None:
+        _load(user)
+    return getattr(user, _RIGHTS_CACHE)
 
 
 def forget(user) -> None:

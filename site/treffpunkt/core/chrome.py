@@ -8,7 +8,8 @@ it is built once per site and language and kept in the Django cache (Redis when
 ``REDIS_URL`` is set) under a *generation*. Publishing, unpublishing, moving or deleting a
 page, saving a site setting, the menu, a site's texts, a locale, a view restriction or a
 plugin's state starts a new generation (at once, and again when the change is committed, so
-that no request stores rows read before the commit under the new generation). The page
+that no request stores rows read before the commit under the new generation); an app that
+keeps its snippets here connects :func:`chrome_changed` to their saves and deletions. The page
 routes (:mod:`treffpunkt.core.routing`) and the view restrictions
 (:mod:`treffpunkt.core.restrictions`) that each process keeps follow the same generation.
 
