@@ -90,17 +90,23 @@ def _translation_keys(action_field_id: int) -> list:
 
 def _in_language(events: list, language: str) -> list:
     """One page per event: the visitor's language if it exists, else the default language."""
+    chosen = _choose(((e.translation_key, e.locale.language_code, e) for e in events), language)
+    return sorted(chosen, key=lambda e: (e.start, e.title))
+
+
+def _choose(versions, language: str) -> list:
+    """Of ``(translation_key, language_code, item)``, one item per key: the one in
+    ``language`` if there is one, else the default language's, else the first."""
     chosen: dict = {}
-    for event in events:
-        current = chosen.get(event.translation_key)
-        code = event.locale.language_code
+    for key, code, item in versions:
+        current = chosen.get(key)
         if (
             current is None
             or code == language
-            or (current.locale.language_code not in (language,) and code == settings.LANGUAGE_CODE)
+            or (current[0] != language and code == settings.LANGUAGE_CODE)
         ):
-            chosen[event.translation_key] = event
-    return sorted(chosen.values(), key=lambda e: (e.start, e.title))
+            chosen[key] = (code, item)
+    return [item for _code, item in chosen.values()]
 
 
 def _entry(event, site: Site) -> CalendarEntry:
@@ -135,14 +141,25 @@ def _kind_labels() -> dict:
 def _events_between(
     site: Site, start: datetime, end: datetime, filters: dict | None, user=None
 ) -> list:
-    qs = (
+    from .models import EventPage
+
+    # Which page of each event to show is chosen from three columns of every language's
+    # rows; only the chosen pages are loaded whole (each event has a page per language: a
+    # month of five events loaded thirty pages, their subtypes and action fields).
+    versions = (
         site_events(site, filters, user)
         .filter(start__lt=end, end__gt=start)
+        .values_list("translation_key", "locale__language_code", "pk")
+    )
+    chosen = _choose(versions, get_language() or settings.LANGUAGE_CODE)
+    if not chosen:
+        return []
+    qs = (
+        EventPage.objects.filter(pk__in=chosen)
         .select_related("locale", "conferencepage", "festivalpage")
         .prefetch_related("action_fields")
-        .order_by("start")
     )
-    return _in_language(list(qs), get_language() or settings.LANGUAGE_CODE)
+    return sorted(qs, key=lambda e: (e.start, e.title))
 
 
 @receiver(calendar_entries)

@@ -135,3 +135,46 @@ def test_each_member_keeps_their_own_next_dates(site, calendar_page, make_user):
     assert _upcoming(site) == ["Offenes Café"]
     assert _upcoming(site, member) == ["Offenes Café", "Netzwerktreffen"]
     assert _upcoming(site) == ["Offenes Café"]  # nobody else gets the member's list
+
+
+def test_each_event_in_the_visitors_language_with_only_its_chosen_page_loaded(
+    site, calendar_page, django_assert_max_num_queries
+):
+    """Every language's page of every event was loaded whole to show one of them."""
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    from treffpunkt.calendar import entries_between
+    from treffpunkt.core import pagecache
+
+    both = add_event(calendar_page, title="Sprachcafé", start=in_days(1))
+    for code in ("en", "ar", "uk", "tr"):
+        copy = both.copy_for_translation(Locale.objects.get(language_code=code), copy_parents=True)
+        copy.title = f"Sprachcafé ({code})"
+        copy.save_revision().publish()
+    add_event(calendar_page, title="Nur auf Deutsch", start=in_days(2))
+    pagecache.content_changed()
+    start, end = in_days(0, hour=0), in_days(30)
+    for code, expected in (
+        ("de", "Sprachcafé"),
+        ("en", "Sprachcafé (en)"),
+        ("ar", "Sprachcafé (ar)"),
+    ):
+        with translation.override(code):
+            titles = [e.title for e in entries_between(site, None, start, end, {"kind": "event"})]
+        assert titles == [expected, "Nur auf Deutsch"]  # untranslated: the default language
+    loaded = []
+    from django.db.models.signals import post_init
+
+    from events.models import EventPage
+
+    def count(sender, **kwargs):
+        loaded.append(sender)
+
+    post_init.connect(count, sender=EventPage)
+    try:
+        with translation.override("en"), django_assert_max_num_queries(5):
+            entries_between(site, None, start, end, {"kind": "event"})
+    finally:
+        post_init.disconnect(count, sender=EventPage)
+    assert len(loaded) == 2  # one page per event, not one per language
