@@ -118,37 +118,45 @@ def test_other_content_changes_renew_at_once_even_while_sign_ups_settle(
     assert page["X-Page-Cache"] == "miss" and "Begegnungsfest am Markt" in page.content.decode()
 
 
-def _rendering_elsewhere(url: str) -> None:
-    """Another request is rendering the page at ``url`` anew (it holds the page's turn)."""
-    from django.test import RequestFactory
-
+def _rendering_elsewhere(url: str) -> str:
+    """Another request is rendering the page at ``url`` anew (it holds the page's turn, whose
+    key is returned)."""
     from treffpunkt.core import pagecache
 
-    key = pagecache._key(RequestFactory().get(url, **HOST))
-    assert cache.add(key + ":rendering", 1, 10)
+    turn = pagecache._key(RequestFactory().get(url, **HOST)) + ":rendering"
+    assert cache.add(turn, 1, 10)
+    return turn
 
 
-def test_while_one_request_renders_after_sign_ups_the_others_get_the_page_before(
-    event, settings, monkeypatch, django_capture_on_commit_callbacks
-):
-    """In a rush every visitor after a renewal missed the cache at once and rendered the
-    event page (about 12 % of the web processes' time): now one renders, the others get the
-    page of a moment ago."""
+@pytest.fixture
+def stopped_clock(settings, monkeypatch):
+    """Sign-ups settle for 5 s, and the clock stands still: a renewal waits."""
     from treffpunkt.core import pagecache
 
     settings.PAGE_CACHE_SETTLE = {"events.registration": 5}
     monkeypatch.setattr(pagecache, "_now", lambda: 1000.0)
+
+
+def _visit_then_sign_up(event) -> None:
+    """The event page stored, then an anonymous sign-up (its renewal not yet committed)."""
     Client().get(event.url, **HOST)
+    Client().post(event.url + "anmelden/", {"email": "a@example.org", "party_size": "1"}, **HOST)
+
+
+def test_while_one_request_renders_after_sign_ups_the_others_get_the_page_before(
+    event, stopped_clock, django_capture_on_commit_callbacks
+):
+    """In a rush every visitor after a renewal missed the cache at once and rendered the
+    event page (about 12 % of the web processes' time): now one renders, the others get the
+    page of a moment ago."""
     with django_capture_on_commit_callbacks(execute=True):
-        Client().post(
-            event.url + "anmelden/", {"email": "a@example.org", "party_size": "1"}, **HOST
-        )
-    _rendering_elsewhere(event.url)
+        _visit_then_sign_up(event)
+    turn = _rendering_elsewhere(event.url)
     page = Client().get(event.url, **HOST)
     assert page["X-Page-Cache"] == "stale"
     # the page before, with this visitor's own tokens as any page from the cache
     assert TOKEN.search(page.content.decode()) and "csrftoken" in page.cookies
-    cache.delete(pagecache._key(RequestFactory().get(event.url, **HOST)) + ":rendering")
+    cache.delete(turn)
     assert Client().get(event.url, **HOST)["X-Page-Cache"] == "miss"  # its own turn
     assert Client().get(event.url, **HOST)["X-Page-Cache"] == "hit"
 
@@ -165,20 +173,13 @@ def test_after_an_edit_nobody_gets_the_page_before(event, django_capture_on_comm
 
 
 def test_a_page_that_closed_is_not_served_from_before(
-    event, settings, monkeypatch, django_capture_on_commit_callbacks
+    event, stopped_clock, django_capture_on_commit_callbacks
 ):
     """A sign-up and then a view restriction: the stored public page must not stand in."""
     from wagtail.models import PageViewRestriction
 
-    from treffpunkt.core import pagecache
-
-    settings.PAGE_CACHE_SETTLE = {"events.registration": 5}
-    monkeypatch.setattr(pagecache, "_now", lambda: 1000.0)
-    Client().get(event.url, **HOST)
     with django_capture_on_commit_callbacks(execute=True):
-        Client().post(
-            event.url + "anmelden/", {"email": "a@example.org", "party_size": "1"}, **HOST
-        )
+        _visit_then_sign_up(event)
         PageViewRestriction.objects.create(page=event, restriction_type="login")
     _rendering_elsewhere(event.url)
     response = Client().get(event.url, **HOST)
