@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.accounts import roles
-from treffpunkt.calendar import build_feed, entries_between
+from treffpunkt.calendar import ahead, build_feed, entries_between
 from treffpunkt.calendar.feeds import (
     calendar_name,
     common_version,
@@ -163,11 +163,16 @@ def _list_entries(site, user, data: dict, filters: dict, *, past: bool) -> list:
             AgendaLine(entry)
             for entry in reversed(entries_between(site, user, start, end, filters))
         ]
-    start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
-    end = (
-        _aware(data["end"] + timedelta(days=1)) if data.get("end") else start + timedelta(days=366)
-    )
-    entries = entries_between(site, user, start, end, filters) if end > start else []
+    if not data.get("start") and not data.get("end"):
+        entries = ahead(site, user, filters)  # the default list: the year ahead, kept
+    else:
+        start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
+        end = (
+            _aware(data["end"] + timedelta(days=1))
+            if data.get("end")
+            else start + timedelta(days=366)
+        )
+        entries = entries_between(site, user, start, end, filters) if end > start else []
     # The weekly "Sprachcafé" becomes one line, so that one-off events stand out.
     return fold_recurring(entries)
 

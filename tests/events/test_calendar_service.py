@@ -104,7 +104,7 @@ def test_the_next_dates_are_kept_no_longer_than_the_first_one_lasts(
     real_set = cache.set
 
     def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("treffpunkt:calendar:upcoming:"):
+        if key.startswith("treffpunkt:calendar:ahead:"):
             kept.append(timeout)
         return real_set(key, value, timeout, **kwargs)
 
@@ -178,3 +178,46 @@ def test_each_event_in_the_visitors_language_with_only_its_chosen_page_loaded(
     finally:
         post_init.disconnect(count, sender=EventPage)
     assert len(loaded) == 2  # one page per event, not one per language
+
+
+def test_the_calendar_list_asks_the_contributors_once_until_content_changes(
+    client, site, calendar_page, make_user, monkeypatch
+):
+    """The calendar's default list (a year ahead) is what the next dates are kept from: a
+    second look asks no contributor; a new event shows at once; a filter, a chosen period
+    and a member each get their own list."""
+    from django.db import transaction
+    from wagtail.models import PageViewRestriction
+
+    from treffpunkt.calendar import service
+
+    asked = []
+    real = service.calendar_entries.collect
+
+    def counting(*args, **kwargs):
+        asked.append(kwargs.get("filters"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service.calendar_entries, "collect", counting)
+    add_event(calendar_page, title="Sprachcafé", start=in_days(2))
+    closed = add_event(calendar_page, title="Netzwerktreffen", start=in_days(3))
+    with transaction.atomic():  # committed, as an editor's change is
+        PageViewRestriction.objects.create(page=closed, restriction_type="login")
+
+    def titles(url=calendar_page.url):
+        html = client.get(url, **HOST).content.decode()
+        return [t for t in ("Sprachcafé", "Nähcafé", "Netzwerktreffen") if t in html]
+
+    assert titles() == ["Sprachcafé"]
+    asked.clear()
+    assert titles() == ["Sprachcafé"]
+    assert asked == []  # kept
+    add_event(calendar_page, title="Nähcafé", start=in_days(1))
+    assert titles() == ["Sprachcafé", "Nähcafé"]
+    assert titles(calendar_page.url + "?kind=meeting") == []  # a filter: its own list
+    start = in_days(2).date().isoformat()
+    assert titles(f"{calendar_page.url}?start={start}") == ["Sprachcafé"]  # a period: asked
+    client.force_login(make_user("mitglied@example.org"))
+    assert titles() == ["Sprachcafé", "Nähcafé", "Netzwerktreffen"]
+    client.logout()
+    assert titles() == ["Sprachcafé", "Nähcafé"]  # nobody else gets the member's list

@@ -28,34 +28,40 @@ def entries_between(
     return sorted(entries, key=lambda e: (e.start, e.title))
 
 
-#: how long the next dates are kept at most (content changes renew them at once)
+#: how long the year ahead is kept at most (content changes renew it at once)
 UPCOMING_SECONDS = 300
 
 
-def upcoming(site: Site, user, *, limit: int = 5, filters=None) -> list[CalendarEntry]:
-    """The next ``limit`` entries (those not over yet), for blocks and dashboards.
+def ahead(site: Site, user, filters=None) -> list[CalendarEntry]:
+    """Every entry from now to a year ahead that is not over yet, sorted by start: the
+    calendar's list, and the next dates of blocks, dashboards and home pages.
 
     Asking every contributor for a year of dates (event pages, recurring meetings expanded
-    date by date) is the dearest part of a home or network page, and the answer is the same
-    for every visitor until content changes or the first of the dates is over: it is kept
-    per site, language, visitor (each member their own: what they may see differs), limit
-    and filters (:func:`treffpunkt.core.pagecache.keep`), until the first date shown ends."""
+    date by date) is the dearest part of these pages, and the answer is the same for every
+    visitor until content changes or the first of the dates is over: it is kept per site,
+    language, visitor (each member their own: what they may see differs) and filters
+    (:func:`treffpunkt.core.pagecache.keep`), until the first date in it ends."""
     from treffpunkt.core import pagecache
 
     filters = clean_filters(filters)
     viewer = user.pk if getattr(user, "is_authenticated", False) else "-"
-    raw = repr((site.pk, get_language(), viewer, limit, sorted(filters.items())))
-    key = "treffpunkt:calendar:upcoming:" + hashlib.sha256(raw.encode()).hexdigest()
+    raw = repr((site.pk, get_language(), viewer, sorted(filters.items())))
+    key = "treffpunkt:calendar:ahead:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def compute() -> list[CalendarEntry]:
         now = timezone.now()
-        return entries_between(site, user, now, now + timedelta(days=366), filters)[:limit]
+        return entries_between(site, user, now, now + timedelta(days=366), filters)
 
     def seconds_for(entries: list[CalendarEntry]) -> float:
-        left = [(entry.end - timezone.now()).total_seconds() for entry in entries]
-        return min([UPCOMING_SECONDS, *left])
+        now = timezone.now()
+        return min([UPCOMING_SECONDS, *((entry.end - now).total_seconds() for entry in entries)])
 
     return pagecache.keep(key, compute, seconds_for)
+
+
+def upcoming(site: Site, user, *, limit: int = 5, filters=None) -> list[CalendarEntry]:
+    """The next ``limit`` entries (those not over yet), from the kept year :func:`ahead`."""
+    return ahead(site, user, filters)[:limit]
 
 
 def calendar_page(site: Site | None):

@@ -47,6 +47,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from .generations import pending_committed
 
@@ -124,12 +125,14 @@ def keep(key: str, compute: Callable[[], T], seconds_for: Callable[[T], float]) 
         cache.add(FIRM_KEY, _fresh(), timeout=None)  # the first process to ask wins
         firm = cache.get(FIRM_KEY)
     entry = found.get(key)
-    if entry is not None and entry[0] == firm:
+    # the deadline by the site's clock too (the cache's own counts real seconds only)
+    if entry is not None and entry[0] == firm and timezone.now().timestamp() < entry[2]:
         return entry[1]
     value = compute()
     timeout = seconds_for(value)
     if timeout >= 1 and pending_committed(lambda func: func is _after_commit):
-        cache.set(key, (firm, value), int(timeout))
+        deadline = timezone.now().timestamp() + timeout
+        cache.set(key, (firm, value, deadline), int(timeout))
     return value
 
 
@@ -212,7 +215,7 @@ def _declared_by_plugins() -> frozenset[str]:
 def _on_change(sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures being loaded
         return
-    if _ignored(sender):
+    if _ignored(sender) or _made_on_first_use(sender, kwargs):
         return
     wait = _settle_seconds(sender)
     if wait:  # a crowd's change
@@ -220,6 +223,15 @@ def _on_change(sender, **kwargs) -> None:
             _settling_change(wait)
     else:
         _changed()
+
+
+def _made_on_first_use(sender, kwargs) -> bool:
+    """A site's settings made with their defaults when first asked for: nothing shown
+    changed (every page, the first after a deployment among them, would otherwise start a
+    new generation while it renders)."""
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    return bool(kwargs.get("created")) and issubclass(sender, BaseSiteSetting)
 
 
 def _on_m2m_change(sender, action, **kwargs) -> None:
