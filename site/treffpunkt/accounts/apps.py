@@ -17,7 +17,7 @@ class AccountsConfig(AppConfig):
 
         from .mfa import record_totp_activation
         from .personal_data import forget_on_any_deletion
-        from .roles import ensure_roles, home_page_saved, site_saved
+        from .roles import connect_roles_signals, ensure_roles, home_page_saved, site_saved
         from .scope import scope_log_entries, scope_page_forms
 
         # every page form and site setting of the admin offers only the editor's towns
@@ -28,6 +28,8 @@ class AccountsConfig(AppConfig):
             forget_on_any_deletion, sender=get_user_model(), dispatch_uid="accounts_forget"
         )
 
+        # what each person's towns and rights are is kept; their changes renew it
+        connect_roles_signals()
         # After every migrate, so that the roles also get the permissions of new apps.
         post_migrate.connect(ensure_roles, sender=self)
         # Every site is a town with its own roles, in every language of its pages.

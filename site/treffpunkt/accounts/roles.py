@@ -118,13 +118,57 @@ def _load_site_roles(user) -> tuple[frozenset[int], frozenset[int]]:
     return getattr(user, _MANAGED_CACHE), getattr(user, _MEMBER_CACHE)
 
 
+#: renewed by every change of a person's groups or direct permissions, of a group's
+#: permissions or page permissions, of a town's roles, and by a person deleted
+ROLES_GENERATION = "treffpunkt:generation:roles"
+#: what is kept per person outlives no generation; the timeout only bounds unused keys
+ROLES_TIMEOUT = 24 * 3600
+
+
 def _load(user) -> None:
-    """Read, in one query, what a member's page asks of a person who is no superuser: the
-    sites they manage, those whose network they belong to (the second factor's rule, the
-    member menu, the working groups' join button), whether they may open the Wagtail admin
-    (``wagtailadmin.access_admin``, granted to them or to one of their groups, as Django's
-    permission backend reads it) and whether one of their groups holds a page permission
-    (without one, Wagtail lets them edit no page). Kept on the user object.
+    """What a member's page asks of a person who is no superuser: the sites they manage,
+    those whose network they belong to (the second factor's rule, the member menu, the
+    working groups' join button), whether they may open the Wagtail admin and whether one of
+    their groups holds a page permission. Kept on the user object.
+
+    Read in one query (:func:`_read`) and kept in the shared cache per person under the
+    roles generation (:data:`ROLES_GENERATION`, :func:`roles_changed`): every signed-in page
+    asked it, and the answer changes only when someone's groups or a group's rights do.
+    Whether the person is active or a superuser is never kept: it is read from their row,
+    which every request loads anew. Without a cache that every process shares
+    (``CACHE_SHARED_BY_PROCESSES``), a change made by another process (a command, the
+    worker) would not reach this one's generation: then it is read on every request."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from treffpunkt.core import generations
+
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        managed, members, rights = _read(user)
+        setattr(user, _MANAGED_CACHE, managed)
+        setattr(user, _MEMBER_CACHE, members)
+        setattr(user, _RIGHTS_CACHE, rights)
+        return
+    key = f"treffpunkt:roles:{user.pk}"
+    current, found = generations.current([ROLES_GENERATION], key)
+    generation = current[ROLES_GENERATION]
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        managed, members, rights = entry[1:]
+    else:
+        managed, members, rights = _read(user)
+        if generations.settled():  # rows read inside an uncommitted change are not kept
+            cache.set(key, (generation, managed, members, rights), ROLES_TIMEOUT)
+    setattr(user, _MANAGED_CACHE, managed)
+    setattr(user, _MEMBER_CACHE, members)
+    setattr(user, _RIGHTS_CACHE, rights)
+
+
+def _read(user) -> tuple[frozenset[int], frozenset[int], tuple[bool, bool]]:
+    """The towns a person manages and belongs to, and whether they may open the Wagtail
+    admin (``wagtailadmin.access_admin``, granted to them or to one of their groups, as
+    Django's permission backend reads it) and hold a page permission through a group
+    (without one, Wagtail lets them edit no page), in one query.
 
     One row per group of the person (one with none): the towns come from the groups'
     SiteRoles, the rights from two EXISTS on the person's row."""
@@ -154,9 +198,48 @@ def _load(user) -> None:
             members.add(managed_site)  # a manager belongs to the network they manage
         if member_site is not None:
             members.add(member_site)
-    setattr(user, _MANAGED_CACHE, frozenset(managed))
-    setattr(user, _MEMBER_CACHE, frozenset(members))
-    setattr(user, _RIGHTS_CACHE, (may_admin, may_edit_pages))
+    return frozenset(managed), frozenset(members), (may_admin, may_edit_pages)
+
+
+def roles_changed(*args, **kwargs) -> None:
+    """Someone's towns or rights may have changed: read everyone's again (now and after the
+    commit). Connected to the models and relations they are read from
+    (:func:`connect_roles_signals`); call it after changing them with ``QuerySet.update``
+    or ``bulk_create``, which send no signal."""
+    from treffpunkt.core import generations
+
+    if kwargs.get("raw"):  # fixtures being loaded
+        return
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return
+    generations.bump(ROLES_GENERATION)
+
+
+def connect_roles_signals() -> None:
+    """Renew the kept roles on every change they are read from (``AccountsConfig.ready``)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import GroupPagePermission
+
+    from .models import SiteRoles
+
+    User = get_user_model()
+    for model in (Group, Permission, GroupPagePermission, SiteRoles):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                roles_changed, sender=model, weak=False, dispatch_uid=f"roles_{model.__name__}"
+            )
+    # a deleted person's key may come back with a new one (SQLite reuses the highest id)
+    post_delete.connect(roles_changed, sender=User, weak=False, dispatch_uid="roles_user")
+    for through in (
+        User.groups.through,
+        User.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            roles_changed, sender=through, weak=False, dispatch_uid=f"roles_{through.__name__}"
+        )
 
 
 def admin_and_page_rights(user) -> tuple[bool, bool]:
