@@ -3,9 +3,11 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "treffpunkt.settings")
+
+from treffpunkt.core.inflight import get_asgi_application  # noqa: E402
+
+# Django's handler, a few requests at a time in Django's work (see the module)
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

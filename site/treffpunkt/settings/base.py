@@ -252,6 +252,13 @@ else:
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Requests of one web process in Django's work at once (treffpunkt.core.inflight): more
+# threads than cores only queue at the interpreter's lock and at the locks they share, which
+# costs CPU; the others wait their turn in the event loop, at most REQUESTS_IN_FLIGHT_WAIT
+# seconds (then they go in anyway, so that slow requests never hold the process up).
+REQUESTS_IN_FLIGHT: int = env.int("REQUESTS_IN_FLIGHT", default=4)
+REQUESTS_IN_FLIGHT_WAIT: float = env.float("REQUESTS_IN_FLIGHT_WAIT", default=1.0)
+
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "treffpunkt.core.rediscache.RedisCache", "LOCATION": REDIS_URL}
