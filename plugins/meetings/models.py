@@ -93,7 +93,8 @@ class MeetingSeriesPage(Page):
         ),
     )
     #: dates before this day follow the rules kept in ``history`` (edits apply to the future);
-    #: always a date of the current rule, so that its weekday and fortnight stay the same
+    #: always a day of the current rule's pattern, so that its weekday and fortnight stay the
+    #: same (after the rule's UNTIL when the rule has no date left)
     valid_from = models.DateField(null=True, blank=True, editable=False)
     #: dates held under earlier rules: a counted rule ("12 dates") has COUNT minus these left
     count_held = models.PositiveIntegerField(default=0, editable=False)

@@ -10,6 +10,7 @@ edit never rewrites a past date.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -516,17 +517,21 @@ def change_day(old_segment: Segment, chosen: dt.date | None) -> dt.date:
 
 
 def _first_on_pattern(rule: recurrence.Rule, anchor: dt.date, start_time, day: dt.date):
-    """The first date on or after ``day`` of ``rule`` counted from ``anchor`` (its DTSTART).
+    """The first day on or after ``day`` of ``rule``'s pattern counted from ``anchor`` (its
+    DTSTART).
 
     Counting from the old anchor keeps the weekday, the day of the month and the
-    parity of an interval ("every second Thursday") of the series.
+    phase of an interval ("every second Thursday", "every third month") of the series.
+    The rule's end is left out: where the rule has no date left from ``day`` on, the day
+    found lies after its UNTIL and the segment starting there has no date. The change day
+    itself would be no anchor: the interval would be counted from it, and a date before
+    UNTIL that the series never had would appear.
     """
-    probe = Segment("", rule, anchor, None, start_time, start_time, "", True, None)
+    pattern = copy.copy(rule)
+    pattern.until = None
+    probe = Segment("", pattern, anchor, None, start_time, start_time, "", True, None)
     first = probe.dateutil_rule().after(dt.datetime.combine(day, dt.time.min), inc=True)
-    limit = probe.limit()
-    if first is None or (limit is not None and first > limit):
-        return None
-    return first.date()
+    return first.date() if first is not None else None
 
 
 def split_history_if_changed(series) -> None:

@@ -185,3 +185,75 @@ def test_a_date_the_new_rule_no_longer_has_is_shown_to_the_hosts(make_series, pe
         dt.date(2026, 12, 9),
         dt.date(2026, 12, 23),
     ]
+
+
+def every_third_month_on_the_fourth_saturday(until: dt.date) -> recurrence.Recurrence:
+    return recurrence.Recurrence(
+        rrules=[
+            recurrence.Rule(
+                rrule.MONTHLY,
+                interval=3,
+                byday=[rrule.SA(4)],
+                until=dt.datetime.combine(until, dt.time()),
+            )
+        ]
+    )
+
+
+def quarterly_reading_circle(make_series):
+    """From Saturday 22 August 2026 every third month on the 4th Saturday until 5 August 2027:
+    its last date is 22 May 2027."""
+    with freeze_time("2026-08-21 12:00:00+02:00"):
+        return make_series(
+            title="Lesekreis",
+            first_date=dt.date(2026, 8, 22),
+            start_time=dt.time(20, 15),
+            end_time=dt.time(21, 45),
+            recurrence=every_third_month_on_the_fourth_saturday(dt.date(2027, 8, 5)),
+            location="Rathaus",
+        )
+
+
+QUARTERLY = [
+    dt.date(2026, 8, 22),
+    dt.date(2026, 11, 28),
+    dt.date(2027, 2, 27),
+    dt.date(2027, 5, 22),
+]
+WHOLE_SPAN = (dt.date(2026, 8, 1), dt.date(2028, 7, 1))
+
+
+def test_an_edit_from_a_day_after_the_last_date_adds_no_date(make_series):
+    """Found by the property test: the edit restarted "every third month" on the chosen day
+    (9 July, after the last date) and the series had a new date on 24 July 2027."""
+    series = quarterly_reading_circle(make_series)
+    assert [d for d, _t, _s in days(series, *WHOLE_SPAN)] == QUARTERLY
+    with freeze_time("2027-04-26 05:00:00+02:00"):
+        edited = edit(
+            series,
+            start_time=dt.time(7, 15),
+            end_time=dt.time(10, 15),
+            location="Bücherei",
+            changes_from=dt.date(2027, 7, 9),
+        )
+    assert days(edited, *WHOLE_SPAN) == [(d, dt.time(20, 15), "scheduled") for d in QUARTERLY]
+    feed = feed_dates(edited, local(2026, 8, 1), local(2028, 7, 1))
+    assert feed == [local(d.year, d.month, d.day, 20, 15) for d in QUARTERLY]
+
+
+def test_a_rule_extended_after_such_an_edit_keeps_the_series_months(make_series):
+    """The rule's end moved on later: the dates go on in August and November, the months of
+    the series, not in July and October counted from the day of the first edit."""
+    series = quarterly_reading_circle(make_series)
+    with freeze_time("2027-04-26 05:00:00+02:00"):
+        series = edit(series, location="Bücherei", changes_from=dt.date(2027, 7, 9))
+    with freeze_time("2027-06-01 10:00:00+02:00"):
+        edited = edit(
+            series, recurrence=every_third_month_on_the_fourth_saturday(dt.date(2028, 6, 30))
+        )
+    assert [d for d, _t, _s in days(edited, *WHOLE_SPAN)] == QUARTERLY + [
+        dt.date(2027, 8, 28),
+        dt.date(2027, 11, 27),
+        dt.date(2028, 2, 26),
+        dt.date(2028, 5, 27),
+    ]
