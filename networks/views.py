@@ -23,6 +23,8 @@ from treffpunkt.core.ratelimit import allow
 
 from . import queries, services
 from .charts import indicator_chart
+from .directory import PAGE_SIZE
+from .directory import listing as directory_listing
 from .forms import (
     DecisionForm,
     DirectoryFilterForm,
@@ -35,8 +37,6 @@ from .forms import (
 from .membership import is_coordinator, is_member, is_network_member, own_membership
 from .models import GroupPost, Membership, WorkingGroupPage
 from .vcard import vcard_for
-
-PAGE_SIZE = 25
 
 
 def _render(request, page, template: str, context: dict) -> TemplateResponse:
@@ -290,23 +290,13 @@ def _site(request) -> Site:
 
 def directory(request, page) -> TemplateResponse:
     site = _site(request)
-    action_fields = queries.action_fields_for(site)
     form = DirectoryFilterForm(
         request.GET or None,
-        action_fields=action_fields,
+        action_fields=queries.action_fields_for(site),
         languages=queries.directory_languages(site),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    organisations = queries.organisations(site, **filters)
-    page_obj = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = filters.get("language") or ""
-    queries.name_action_fields(
-        [f for organisation in page_obj for f in organisation.action_fields.all()], site
-    )
-    for organisation in page_obj:
-        organisation.matching_contacts = queries.matching_contacts(
-            organisation, language, filters.get("action_field") or ""
-        )
+    found = directory_listing(site, page, page.get_url(request), filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return _render(
@@ -315,7 +305,8 @@ def directory(request, page) -> TemplateResponse:
         "networks/organisation_directory_page.html",
         {
             "form": form,
-            "page_obj": page_obj,
+            "page_obj": found.page_obj,
+            "cards": found.cards,
             "filter_query": query.urlencode(),
             "filtered": bool(filters and any(filters.values())),
         },
