@@ -117,3 +117,29 @@ def test_the_mediator_makes_the_choice_on_their_own_page(directory, make_mediato
     assert anonymous.status_code == 302 and "next=" in anonymous["Location"]
     senait.refresh_from_db()
     assert not senait.in_directory
+
+
+def test_listed_mediators_are_kept_until_they_change(directory, make_mediator, settings):
+    """With the page cache off (as for every signed-in visitor) the listed mediators are
+    kept per town and language filter: no query for them while nothing changes, and a new
+    language, a new name or a mediator leaving the pool shows on the next render."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    senait = make_mediator(language="tir", first_name="Senait", in_directory=True)
+    assert "Senait" in visit(directory.url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Senait" in visit(directory.url)
+    assert not [q for q in ctx.captured_queries if "interpreters_mediator" in q["sql"]]
+    assert "Senait" not in visit(directory.url, language="ar")  # each filter its own
+
+    MediatorLanguage.objects.create(mediator=senait, language="ara", level=2)
+    assert '<span lang="ar">العربية</span>' in visit(directory.url)
+    assert "Senait" in visit(directory.url, language="ar")
+    senait.user.first_name = "Senayt"
+    senait.user.save()
+    assert "Senayt" in visit(directory.url)
+    senait.active = False
+    senait.save()
+    assert "Senayt" not in visit(directory.url)
