@@ -89,11 +89,43 @@ def can_moderate(user, room: Room) -> bool:
     return False
 
 
+#: renewed by every working-group membership and room saved or deleted, and a person deleted
+MODERATORS_GENERATION = "chat:moderators:gen"
+#: what is kept outlives no generation; the timeout only bounds unused keys
+MODERATORS_TIMEOUT = 24 * 3600
+
+
 def moderates_any(user) -> bool:
     """Whether ``user`` moderates some room as a coordinator of its working group (the
-    managers who moderate are asked for the second factor as managers already)."""
+    managers who moderate are asked for the second factor as managers already).
+
+    The second factor's rule asks it on every request of a signed-in person: with a shared
+    cache (Redis) the answer is kept per person under a generation that every membership
+    and room saved or deleted renews (now and after the commit); without one it is read on
+    every request, so that another process's change counts at once."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    from django.conf import settings
+
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        return _moderates_any(user)
+    from django.core.cache import cache
+
+    from treffpunkt.core import generations
+
+    key = f"chat:moderates:{user.pk}"
+    current, found = generations.current([MODERATORS_GENERATION], key)
+    generation = current[MODERATORS_GENERATION]
+    kept = found.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    answer = _moderates_any(user)
+    if generations.settled():  # rows read inside an uncommitted change are not kept
+        cache.set(key, (generation, answer), MODERATORS_TIMEOUT)
+    return answer
+
+
+def _moderates_any(user) -> bool:
     from networks.models import Membership
 
     from .models import Room
@@ -105,6 +137,37 @@ def moderates_any(user) -> bool:
         status=Membership.Status.ACTIVE,
         working_group_id__in=rooms.values("page_id"),
     ).exists()
+
+
+def moderators_changed(*args, **kwargs) -> None:
+    """Who coordinates a working group with a room may have changed: ask everyone again."""
+    from treffpunkt.core import generations
+
+    if not kwargs.get("raw"):
+        generations.bump(MODERATORS_GENERATION)
+
+
+def connect() -> None:
+    """The receivers that renew :func:`moderates_any` (called from ``ChatConfig.ready``)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from networks.models import Membership
+
+    from .models import Room
+
+    for model in (Membership, Room):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                moderators_changed,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"chat_moderators_{model.__name__}_{id(signal)}",
+            )
+    # a deleted person's key may come back with a new one (SQLite reuses the highest id)
+    post_delete.connect(
+        moderators_changed, sender=get_user_model(), weak=False, dispatch_uid="chat_moderators_user"
+    )
 
 
 def accessible_rooms(user, site) -> list[Room]:

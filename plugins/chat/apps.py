@@ -33,6 +33,7 @@ class ChatConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import menu, receivers  # noqa: F401 - connects the membership receivers
+        from . import access, menu, receivers  # noqa: F401 - connects the membership receivers
 
         menu.connect()
+        access.connect()

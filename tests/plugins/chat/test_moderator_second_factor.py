@@ -77,6 +77,52 @@ def test_only_coordinators_of_a_group_with_a_room_need_it(site, make_user, group
     assert _sign_in(person).get(f"/chat/{group_room.pk}/", **HOST).status_code == 200
 
 
+@pytest.mark.django_db
+def test_with_the_answer_kept_each_change_of_the_role_counts_at_once(
+    site, make_user, group_room, settings, django_assert_num_queries
+):
+    """With Redis the answer is kept per person (every signed-in request asks it): a
+    membership or room saved or deleted renews it, and the next page asks for the code."""
+    from django.contrib.auth import get_user_model
+
+    from plugins.chat.access import moderates_any
+    from plugins.chat.models import Room
+
+    settings.CACHE_SHARED_BY_PROCESSES = True
+    person = make_user("sport@example.org")
+
+    def fresh():
+        return get_user_model().objects.get(pk=person.pk)
+
+    assert not moderates_any(fresh())
+    user = fresh()
+    with django_assert_num_queries(0):
+        assert not moderates_any(user)
+    client = _sign_in(person)
+    assert client.get("/konto/", **HOST).status_code == 200
+    membership = join(person, group_room.page, Membership.Role.COORDINATOR)
+    assert moderates_any(fresh())
+    response = client.get("/konto/", **HOST)  # the same session, the next page
+    assert response.status_code == 302
+    assert response["Location"].endswith("/accounts/2fa/totp/activate/")
+    membership.role = Membership.Role.MEMBER
+    membership.save()
+    assert not moderates_any(fresh())
+    membership.role = Membership.Role.COORDINATOR
+    membership.save()
+    assert moderates_any(fresh())
+    membership.delete()
+    assert not moderates_any(fresh())
+    # a room made for a group the person already coordinates
+    other = make_working_group(site, "AG Sport")
+    join(person, other, Membership.Role.COORDINATOR)
+    assert not moderates_any(fresh())
+    room = Room.objects.create(site=site, kind=Room.Kind.WORKING_GROUP, page=other, title="Sport")
+    assert moderates_any(fresh())
+    room.delete()
+    assert not moderates_any(fresh())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_coordinators_socket_needs_the_second_factor(
     asgi_server, group_room, coordinator, group_member
