@@ -125,3 +125,39 @@ def test_jobs_are_enqueued_over_the_caches_pool(redis_url, settings, monkeypatch
     assert _connections_made(redis_url) - before < 10  # was one per job
     assert len(redis.Redis.from_url(redis_url).lrange("rq:queue:rediscache-test", 0, -1)) == 21
     queue.empty()
+
+
+def test_an_attempt_is_counted_in_one_round_trip_and_the_window_holds(redis_url, settings):
+    """The rate limits (sign-ups, joins, chat) count on Redis with one transaction per
+    attempt: the window starts with the first and ends after its seconds."""
+    import time
+
+    import redis
+
+    from treffpunkt.core import ratelimit
+
+    settings.CACHES = {
+        "default": {"BACKEND": "treffpunkt.core.rediscache.RedisCache", "LOCATION": redis_url}
+    }
+    backend = caches["default"]
+    key = f"ratelimit-test-{time.monotonic_ns()}"
+    client = backend._client
+    sent = []
+    real = type(client).execute_command
+
+    def counting(self, *args, **kwargs):
+        sent.append(args[0])
+        return real(self, *args, **kwargs)
+
+    type(client).execute_command = counting
+    try:
+        assert [ratelimit.hit(key, 3, 2) for _ in range(5)] == [True, True, True, False, False]
+    finally:
+        type(client).execute_command = real
+    assert sent == []  # no command of its own: each attempt one pipelined transaction
+    assert backend.get(key) == 5  # the cache reads the same counter
+    ttl = redis.Redis.from_url(redis_url).ttl(backend.make_and_validate_key(key))
+    assert 0 < ttl <= 2
+    time.sleep(2.2)
+    assert ratelimit.hit(key, 3, 2)  # a new window
+    assert backend.get(key) == 1

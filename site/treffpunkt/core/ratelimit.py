@@ -16,13 +16,34 @@ from django.core.cache import cache
 
 def hit(key: str, limit: int, window: int) -> bool:
     """Count one attempt; True while the attempts in the window stay within the limit."""
+    return _count(key, window) <= limit
+
+
+def _count(key: str, window: int) -> int:
+    """The attempts in the window with this one: on Redis one round trip (start the window
+    if there is none, and count, in one transaction), else the cache's add and incr."""
+    from .rediscache import RedisCache
+
+    backend = _backend()
+    if isinstance(backend, RedisCache):
+        redis_key = backend.make_and_validate_key(key)
+        with backend._client.pipeline(transaction=True) as pipe:
+            pipe.set(redis_key, 0, nx=True, ex=window)
+            pipe.incr(redis_key)
+            return int(pipe.execute()[1])
     cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # the key expired between add and incr
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+        return 1
+
+
+def _backend():
+    """The default cache's backend object (``cache`` is a proxy to it)."""
+    from django.core.cache import caches
+
+    return caches["default"]
 
 
 def _digest(value: str) -> str:
