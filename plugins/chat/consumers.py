@@ -300,12 +300,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.user = fresh
 
     def _still_allowed(self) -> bool:
-        from treffpunkt.accounts.roles import forget
+        from treffpunkt.accounts.roles import reread
 
-        forget(self.user)
+        reread(self.user)  # from the database: even a change no signal reported counts
         return can_access(self.user, self.room)
 
     def _fresh_user(self):
         from django.contrib.auth import get_user_model
 
-        return get_user_model().objects.filter(pk=self.user.pk).first()
+        from treffpunkt.accounts.roles import reread
+
+        fresh = get_user_model().objects.filter(pk=self.user.pk).first()
+        if fresh is not None:
+            reread(fresh)
+        return fresh

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Site
 
+from treffpunkt.accounts.roles import reread
 from treffpunkt.core.converters import bounded_int
 
 from . import services
@@ -24,6 +25,7 @@ def _room_for(request, room_id: int) -> Room:
     room exists to people outside it)."""
     site = Site.find_for_request(request)
     room = Room.objects.select_related("site", "page").filter(pk=room_id, site=site).first()
+    reread(request.user)  # who may enter, from the database, as the socket checks it
     if room is None or not can_access(request.user, room):
         raise Http404
     return room
@@ -131,6 +133,7 @@ def report(request, message_id: int):
         room__site=Site.find_for_request(request),
         deleted_at__isnull=True,
     )
+    reread(request.user)
     if not can_access(request.user, message.room):
         raise Http404
     form = ReportForm(request.POST or None)

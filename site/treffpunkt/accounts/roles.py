@@ -125,7 +125,7 @@ ROLES_GENERATION = "treffpunkt:generation:roles"
 ROLES_TIMEOUT = 24 * 3600
 
 
-def _load(user) -> None:
+def _load(user, *, live: bool = False) -> None:
     """What a member's page asks of a person who is no superuser: the sites they manage,
     those whose network they belong to (the second factor's rule, the member menu, the
     working groups' join button), whether they may open the Wagtail admin and whether one of
@@ -137,31 +137,39 @@ def _load(user) -> None:
     Whether the person is active or a superuser is never kept: it is read from their row,
     which every request loads anew. Without a cache that every process shares
     (``CACHE_SHARED_BY_PROCESSES``), a change made by another process (a command, the
-    worker) would not reach this one's generation: then it is read on every request."""
+    worker) would not reach this one's generation: then it is read on every request.
+    ``live``: read from the database whatever is kept (and keep what was read)."""
     from django.conf import settings
     from django.core.cache import cache
 
     from treffpunkt.core import generations
 
-    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
-        managed, members, rights = _read(user)
-        setattr(user, _MANAGED_CACHE, managed)
-        setattr(user, _MEMBER_CACHE, members)
-        setattr(user, _RIGHTS_CACHE, rights)
-        return
-    key = f"treffpunkt:roles:{user.pk}"
-    current, found = generations.current([ROLES_GENERATION], key)
-    generation = current[ROLES_GENERATION]
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        managed, members, rights = entry[1:]
-    else:
-        managed, members, rights = _read(user)
-        if generations.settled():  # rows read inside an uncommitted change are not kept
-            cache.set(key, (generation, managed, members, rights), ROLES_TIMEOUT)
+    shared = getattr(settings, "CACHE_SHARED_BY_PROCESSES", False)
+    found = None
+    if shared:
+        key = f"treffpunkt:roles:{user.pk}"
+        current, kept = generations.current([ROLES_GENERATION], key)
+        generation = current[ROLES_GENERATION]
+        entry = kept.get(key)
+        if entry is not None and entry[0] == generation and not live:
+            found = entry[1:]
+    if found is None:
+        found = _read(user)
+        if shared and generations.settled():  # rows read in an uncommitted change: not kept
+            cache.set(key, (generation, *found), ROLES_TIMEOUT)
+    managed, members, rights = found
     setattr(user, _MANAGED_CACHE, managed)
     setattr(user, _MEMBER_CACHE, members)
     setattr(user, _RIGHTS_CACHE, rights)
+
+
+def reread(user) -> None:
+    """Read ``user``'s towns and rights from the database now, not from what is kept: for
+    checks that must notice even a change no signal reported (a chat socket checks before
+    every action). What is read is kept for their next page too."""
+    forget(user)
+    if _signed_in(user) and not user.is_superuser:
+        _load(user, live=True)
 
 
 def _read(user) -> tuple[frozenset[int], frozenset[int], tuple[bool, bool]]:

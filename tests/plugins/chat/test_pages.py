@@ -377,3 +377,14 @@ def test_typing_and_edit_events_are_limited_like_messages(member):
         services.check_event_rate(member, "typing")
     assert refused.value.code == "rate_limited"
     services.check_event_rate(member, "edit")  # counted apart
+
+
+def test_a_room_page_notices_a_removal_no_signal_reported(client, member, network_room):
+    """A person's towns are kept for their pages; the room's own pages read them from the
+    database, as the socket does, so even a removal made without signals closes the room."""
+    client.force_login(member)
+    url = f"/chat/{network_room.pk}/"
+    assert client.get(url, **HOST).status_code == 200
+    assert client.get(url, **HOST).status_code == 200  # the towns now kept
+    member.groups.through.objects.filter(user_id=member.pk).delete()  # no m2m signal
+    assert client.get(url, **HOST).status_code == 404
