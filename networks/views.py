@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -23,7 +22,6 @@ from treffpunkt.core.ratelimit import allow
 
 from . import queries, services
 from .charts import indicator_chart
-from .directory import PAGE_SIZE
 from .directory import listing as directory_listing
 from .forms import (
     DecisionForm,
@@ -34,6 +32,7 @@ from .forms import (
     PostForm,
     UploadForm,
 )
+from .measure_list import listing as measure_listing
 from .membership import is_coordinator, is_member, is_network_member, own_membership
 from .models import GroupPost, Membership, WorkingGroupPage
 from .vcard import vcard_for
@@ -352,10 +351,8 @@ def _measure_filters(request, site) -> tuple[MeasureFilterForm, dict]:
 def measures(request, page) -> TemplateResponse:
     site = _site(request)
     form, filters = _measure_filters(request, site)
-    page_obj = Paginator(queries.measures(site, **filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    queries.name_action_fields([m.action_field for m in page_obj if m.action_field], site)
+    url = page.get_url(request)
+    found = measure_listing(site, page, url, filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return _render(
@@ -364,10 +361,11 @@ def measures(request, page) -> TemplateResponse:
         "networks/measure_index_page.html",
         {
             "form": form,
-            "page_obj": page_obj,
+            "page_obj": found.page_obj,
+            "rows": found.cards,
             "filter_query": query.urlencode(),
-            "csv_url": page.get_url(request) + page.reverse_subpage("csv"),
-            "xlsx_url": page.get_url(request) + page.reverse_subpage("xlsx"),
+            "csv_url": url + page.reverse_subpage("csv"),
+            "xlsx_url": url + page.reverse_subpage("xlsx"),
         },
     )
 
