@@ -291,6 +291,7 @@ class NetworkPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from . import queries
+        from .network_sections import shared_sections
 
         context = super().get_context(request, *args, **kwargs)
         site = site_of_page(self, request)
@@ -316,6 +317,7 @@ class NetworkPage(RoutablePageMixin, Page):
             len(shown) if len(shown) < self.GROUPS_SHOWN else groups.count()
         )
         context["upcoming_events"] = queries.upcoming_events(site, request.user)
+        context["shared_sections"] = shared_sections(request, site, self, context)
         return context
 
     def _sections(self, site) -> dict[type, Page]:
