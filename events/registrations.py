@@ -447,17 +447,10 @@ def _stored_sign_up(event, email: str, now: datetime, trusted: bool) -> Registra
 def _sign_up_locked(event, req: SignupRequest) -> Registration:
     with transaction.atomic():
         event = _lock(event)
-        if req.submission:
-            # under the event's lock: of two copies of one form, the second finds the first
-            repeated = Registration.objects.filter(
-                event=event, submission=req.submission, parent=None
-            ).first()
-            if repeated is not None:
-                repeated.repeated = True
-                return repeated
         promoted: list[int] = []
         email, kind, party_size, now = req.email, req.kind, req.party_size, req.now
-        # One query for both: is this person signed up already, and how many places are taken.
+        # One query for all: was this form sent before, is this person signed up already, and
+        # how many places are taken.
         same_person = Q(email=email, status__in=ACTIVE)
         if kind == K.HELPER:
             same_person &= Q(kind=K.HELPER, shift=req.shift)
@@ -468,12 +461,19 @@ def _sign_up_locked(event, req: SignupRequest) -> Registration:
         bucket = _bucket_for(event, kind, shift=req.shift)
         place_q = (bucket.q() if bucket else Q(pk__in=[])) & Q(status__in=PLACE_TAKING)
         held_q = place_q & Q(email_confirmed=False)
+        # under the event's lock: of two copies of one form, the second finds the first
+        this_form = Q(submission=req.submission, parent=None) if req.submission else Q(pk__in=[])
         stats = Registration.objects.filter(event=event).aggregate(
+            repeated=Count("id", filter=this_form),
             duplicates=Count("id", filter=same_person),
             taken=Sum("party_size", filter=place_q),
             unconfirmed=Sum("party_size", filter=held_q),
             lapsed=Count("id", filter=_lapsing_q(now)),
         )
+        if stats["repeated"]:
+            repeated = Registration.objects.get(event=event, submission=req.submission, parent=None)
+            repeated.repeated = True
+            return repeated
         full = bucket and bucket.capacity is not None
         full = full and (stats["taken"] or 0) + party_size > bucket.capacity
         # Full, with holds that ran out: only now is it worth freeing their places (the

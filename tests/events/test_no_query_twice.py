@@ -138,3 +138,15 @@ def test_a_members_one_click_sign_up_announces_with_the_requests_site(client, ev
     assert heard == [(site, user.email)]
     sql = [q["sql"] for q in queries.captured_queries]
     assert not [q for q in sql if '"wagtailcore_site"."id" = ' in q]
+
+
+def test_a_sign_up_asks_for_its_form_once_under_the_lock(client, event, commit):
+    """Whether this form was sent before is asked with the counting, in one query under the
+    event's lock (and once before, to answer a double click whatever limit was reached)."""
+    data = {"email": "amal@example.org", "party_size": "1", "submission": "a" * 32}
+    with commit(), CaptureQueriesContext(connection) as queries:
+        response = client.post(event.url + "anmelden/", data, **HOST)
+    assert response.status_code == 302
+    asked = [q["sql"] for q in queries.captured_queries if '"submission" = ' in q["sql"]]
+    assert len(asked) == 2 and "COUNT(" in asked[1] and "SUM(" in asked[1]
+    assert not _repeated(queries.captured_queries)
