@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from treffpunkt.core import pagecache
+from treffpunkt.core import compiled, pagecache
 from treffpunkt.core.dbretry import retry_once
 
 from .models import EventPage, HelperShift, Registration, Workshop
@@ -444,32 +444,68 @@ def _stored_sign_up(event, email: str, now: datetime, trusted: bool) -> Registra
     return found
 
 
+def _counts(event, req: SignupRequest, bucket: Bucket | None, *, lapsed: bool) -> dict:
+    """The counting a sign-up does under its event's lock, in one query compiled once per
+    shape of sign-up (:func:`treffpunkt.core.compiled.aggregate`): ``repeated`` (this form
+    was sent before), ``duplicates`` (this address holds a sign-up of this kind), ``taken``
+    and ``unconfirmed`` places of the sign-up's bucket and, with ``lapsed``, the holds that
+    ran out by ``req.now``."""
+    kind = req.kind
+
+    def make(event_id, email, now=None, submission=None, shift_id=None):
+        same_person = Q(email=email, status__in=ACTIVE)
+        if kind == K.HELPER:
+            same_person &= Q(kind=K.HELPER, shift_id=shift_id)
+        elif kind == K.CONTRIBUTION:
+            same_person = Q(pk__in=[])
+        else:
+            same_person &= Q(kind__in=ATTENDEE_KINDS)
+        place_q = Q(pk__in=[])
+        if bucket is not None:
+            place_q = Q(kind__in=bucket.kinds)
+            if bucket.workshop_id:
+                place_q &= Q(workshop_id=bucket.workshop_id)
+            if bucket.shift_id:
+                place_q &= Q(shift_id=shift_id)
+        place_q &= Q(status__in=PLACE_TAKING)
+        this_form = Q(submission=submission, parent=None) if submission else Q(pk__in=[])
+        counts = {
+            "repeated": Count("id", filter=this_form),
+            "duplicates": Count("id", filter=same_person),
+            "taken": Sum("party_size", filter=place_q),
+            "unconfirmed": Sum("party_size", filter=place_q & Q(email_confirmed=False)),
+        }
+        if now is not None:
+            counts["lapsed"] = Count("id", filter=_lapsing_q(now))
+        return Registration.objects.filter(event_id=event_id), counts
+
+    values = {"event_id": event.pk, "email": req.email}
+    if lapsed:
+        values["now"] = req.now
+    if req.submission:
+        values["submission"] = req.submission
+    if bucket is not None and bucket.shift_id:
+        values["shift_id"] = bucket.shift_id
+    shape = (
+        "sign-up counts",
+        kind,
+        bucket.kinds if bucket else None,
+        bucket.workshop_id if bucket else None,
+        *sorted(values),
+    )
+    return compiled.aggregate(shape, make, **values)
+
+
 def _sign_up_locked(event, req: SignupRequest) -> Registration:
     with transaction.atomic():
         event = _lock(event)
         promoted: list[int] = []
         email, kind, party_size, now = req.email, req.kind, req.party_size, req.now
-        # One query for all: was this form sent before, is this person signed up already, and
-        # how many places are taken.
-        same_person = Q(email=email, status__in=ACTIVE)
-        if kind == K.HELPER:
-            same_person &= Q(kind=K.HELPER, shift=req.shift)
-        elif kind == K.CONTRIBUTION:
-            same_person = Q(pk__in=[])
-        else:
-            same_person &= Q(kind__in=ATTENDEE_KINDS)
         bucket = _bucket_for(event, kind, shift=req.shift)
-        place_q = (bucket.q() if bucket else Q(pk__in=[])) & Q(status__in=PLACE_TAKING)
-        held_q = place_q & Q(email_confirmed=False)
-        # under the event's lock: of two copies of one form, the second finds the first
-        this_form = Q(submission=req.submission, parent=None) if req.submission else Q(pk__in=[])
-        stats = Registration.objects.filter(event=event).aggregate(
-            repeated=Count("id", filter=this_form),
-            duplicates=Count("id", filter=same_person),
-            taken=Sum("party_size", filter=place_q),
-            unconfirmed=Sum("party_size", filter=held_q),
-            lapsed=Count("id", filter=_lapsing_q(now)),
-        )
+        # One query for all: was this form sent before (under the event's lock: of two copies
+        # of one form, the second finds the first), is this person signed up already, how
+        # many places are taken, and have holds run out.
+        stats = _counts(event, req, bucket, lapsed=True)
         if stats["repeated"]:
             repeated = Registration.objects.get(event=event, submission=req.submission, parent=None)
             repeated.repeated = True
@@ -480,11 +516,7 @@ def _sign_up_locked(event, req: SignupRequest) -> Registration:
         # housekeeping task does it for everyone else), and then the waiting list goes first.
         if full and stats["lapsed"] and _expire(event, now):
             promoted = _promote(event, now)
-            stats = Registration.objects.filter(event=event).aggregate(
-                duplicates=Count("id", filter=same_person),
-                taken=Sum("party_size", filter=place_q),
-                unconfirmed=Sum("party_size", filter=held_q),
-            )
+            stats = _counts(event, req, bucket, lapsed=False)
         if stats["duplicates"]:
             raise SignupError(
                 _("This email address is already signed up. Look for our mail in your inbox."),
