@@ -443,9 +443,13 @@ def _attempt(request, page, form, form_key: str, call) -> HttpResponse:
     if token:
         # The same form again (a double click, a repeated request): its result, no new sign-up,
         # whatever limit the first one reached since.
-        done = Registration.objects.filter(
-            event=page.registration_event, submission=token, parent=None
-        ).first()
+        done = (
+            Registration.objects.filter(
+                event=page.registration_event, submission=token, parent=None
+            )
+            .only("id", "public_id", "status", "email_confirmed")  # what its result needs
+            .first()
+        )
         if done is not None:
             return _result_redirect(request, done)
     if not form.is_valid():
