@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from .generations import pending_committed
+from .pagecache import made_on_first_use
 from .requestmemo import forget, memoized
 
 T = TypeVar("T")
@@ -153,10 +154,8 @@ _senders: dict[type, bool] = {}
 
 
 def _on_save_or_delete(sender, **kwargs) -> None:
-    from wagtail.contrib.settings.models import BaseSiteSetting
-
-    if kwargs.get("created") and issubclass(sender, BaseSiteSetting):
-        return  # a site's settings made on first use, with defaults: nothing shown changed
+    if made_on_first_use(sender, kwargs):
+        return
     known = _senders.get(sender)
     if known is None:
         known = _senders[sender] = _is_chrome_model(sender)

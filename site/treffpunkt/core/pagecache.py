@@ -215,7 +215,7 @@ def _declared_by_plugins() -> frozenset[str]:
 def _on_change(sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures being loaded
         return
-    if _ignored(sender) or _made_on_first_use(sender, kwargs):
+    if _ignored(sender) or made_on_first_use(sender, kwargs):
         return
     wait = _settle_seconds(sender)
     if wait:  # a crowd's change
@@ -225,7 +225,7 @@ def _on_change(sender, **kwargs) -> None:
         _changed()
 
 
-def _made_on_first_use(sender, kwargs) -> bool:
+def made_on_first_use(sender, kwargs) -> bool:
     """A site's settings made with their defaults when first asked for: nothing shown
     changed (every page, the first after a deployment among them, would otherwise start a
     new generation while it renders)."""
