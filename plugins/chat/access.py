@@ -109,20 +109,14 @@ def moderates_any(user) -> bool:
 
     if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
         return _moderates_any(user)
-    from django.core.cache import cache
-
     from treffpunkt.core import generations
 
-    key = f"chat:moderates:{user.pk}"
-    current, found = generations.current([MODERATORS_GENERATION], key)
-    generation = current[MODERATORS_GENERATION]
-    kept = found.get(key)
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    answer = _moderates_any(user)
-    if generations.settled():  # rows read inside an uncommitted change are not kept
-        cache.set(key, (generation, answer), MODERATORS_TIMEOUT)
-    return answer
+    return generations.keep(
+        f"chat:moderates:{user.pk}",
+        [MODERATORS_GENERATION],
+        lambda: _moderates_any(user),
+        MODERATORS_TIMEOUT,
+    )
 
 
 def _moderates_any(user) -> bool:

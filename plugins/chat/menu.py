@@ -28,7 +28,6 @@ of one person is shown to another, and nothing of it reaches the anonymous page 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -59,19 +58,16 @@ def unread_in_menu(user, site) -> int | None:
     from .access import accessible_rooms
     from .services import with_unread_counts
 
-    keys = (_EVERYONE, _town(site.pk), _person(user.pk))
-    entry_key = f"chat:menu:entry:{site.pk}:{user.pk}"
-    current, found = generations.current(keys, entry_key)
-    stamp = tuple(current[key] for key in keys)
-    kept = found.get(entry_key)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    rooms = accessible_rooms(user, site)
-    unread = sum(room.unread for room in with_unread_counts(rooms, user)) if rooms else None
-    # rows read in a transaction that bumped may yet be rolled back (and no bump follows)
-    if generations.settled():
-        cache.set(entry_key, (stamp, unread), TIMEOUT)
-    return unread
+    def count() -> int | None:
+        rooms = accessible_rooms(user, site)
+        return sum(room.unread for room in with_unread_counts(rooms, user)) if rooms else None
+
+    return generations.keep(
+        f"chat:menu:entry:{site.pk}:{user.pk}",
+        (_EVERYONE, _town(site.pk), _person(user.pk)),
+        count,
+        TIMEOUT,
+    )
 
 
 def town_changed(site_id) -> None:

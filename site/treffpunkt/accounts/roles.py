@@ -140,23 +140,19 @@ def _load(user, *, live: bool = False) -> None:
     worker) would not reach this one's generation: then it is read on every request.
     ``live``: read from the database whatever is kept (and keep what was read)."""
     from django.conf import settings
-    from django.core.cache import cache
 
     from treffpunkt.core import generations
 
-    shared = getattr(settings, "CACHE_SHARED_BY_PROCESSES", False)
-    found = None
-    if shared:
-        key = f"treffpunkt:roles:{user.pk}"
-        current, kept = generations.current([ROLES_GENERATION], key)
-        generation = current[ROLES_GENERATION]
-        entry = kept.get(key)
-        if entry is not None and entry[0] == generation and not live:
-            found = entry[1:]
-    if found is None:
+    if getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        found = generations.keep(
+            f"treffpunkt:roles:{user.pk}",
+            [ROLES_GENERATION],
+            lambda: _read(user),
+            ROLES_TIMEOUT,
+            renew=live,
+        )
+    else:
         found = _read(user)
-        if shared and generations.settled():  # rows read in an uncommitted change: not kept
-            cache.set(key, (generation, *found), ROLES_TIMEOUT)
     managed, members, rights = found
     setattr(user, _MANAGED_CACHE, managed)
     setattr(user, _MEMBER_CACHE, members)

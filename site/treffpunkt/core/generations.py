@@ -13,6 +13,8 @@ pattern of :mod:`treffpunkt.core.chrome`, for any number of named generations.
 * :func:`settled` says whether this connection has no bump of this module still
   uncommitted; keep what you built only when it is, since the rows you read may yet be
   rolled back (and no bump would follow a rollback).
+* :func:`keep` does all three for one value: what is kept under a key is returned while
+  its generations stand, else it is built again (and kept when :func:`settled`).
 
 The cache is Redis when ``REDIS_URL`` is set, so every process sees the same generations;
 without Redis each process has its own local memory, as everything it keeps does.
@@ -23,9 +25,12 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 
 def current(keys: Iterable[str], *also: str) -> tuple[dict[str, int], dict]:
@@ -41,6 +46,34 @@ def current(keys: Iterable[str], *also: str) -> tuple[dict[str, int], dict]:
             value = cache.get(key, 0)
         generations[key] = value
     return generations, {key: found[key] for key in also if key in found}
+
+
+def keep(
+    key: str,
+    generation_keys: Iterable[str],
+    compute: Callable[[], T],
+    timeout: int | None,
+    *,
+    renew: bool = False,
+) -> T:
+    """What is kept under ``key`` while the generations ``generation_keys`` are those it was
+    built under, else ``compute()``: one round trip to the cache when it is kept.
+
+    The value is stored with the generations read *before* it was computed, so a bump during
+    the computation makes the next reader build it again. It is stored only when
+    :func:`settled`: rows read inside an uncommitted change may yet be rolled back (and no
+    bump would follow). ``renew``: compute it whatever is kept (and keep what was computed).
+    """
+    generation_keys = tuple(generation_keys)
+    generations, found = current(generation_keys, key)
+    stamp = tuple(generations[name] for name in generation_keys)
+    kept = found.get(key)
+    if kept is not None and kept[0] == stamp and not renew:
+        return kept[1]
+    value = compute()
+    if settled():
+        cache.set(key, (stamp, value), timeout)
+    return value
 
 
 def _fresh() -> int:
