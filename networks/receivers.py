@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from wagtail.search import index
 
 from treffpunkt.core.chrome import chrome_changed
+from treffpunkt.core.generations import connect_saved_and_deleted
 from treffpunkt.signals import account_deleted, personal_data_export
 
 from .models import ActionField, ContactPerson, GroupPost, Membership, Organisation
@@ -20,14 +21,9 @@ from .signals import membership_changed
 ANSWERS = {Membership.Status.ACTIVE, Membership.Status.DECLINED}
 
 # what the network's pages keep with the chrome per site and language
-for _model in (ActionField, Organisation, ContactPerson):
-    for _signal in (post_save, post_delete):
-        _signal.connect(
-            chrome_changed,
-            sender=_model,
-            weak=False,
-            dispatch_uid=f"networks_chrome_{_signal is post_save}_{_model.__name__}",
-        )
+connect_saved_and_deleted(
+    chrome_changed, (ActionField, Organisation, ContactPerson), uid="networks_chrome"
+)
 
 
 @receiver(membership_changed, dispatch_uid="networks_mail_the_decision")

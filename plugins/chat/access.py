@@ -144,20 +144,16 @@ def moderators_changed(*args, **kwargs) -> None:
 def connect() -> None:
     """The receivers that renew :func:`moderates_any` (called from ``ChatConfig.ready``)."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete
 
     from networks.models import Membership
+    from treffpunkt.core import generations
 
     from .models import Room
 
-    for model in (Membership, Room):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                moderators_changed,
-                sender=model,
-                weak=False,
-                dispatch_uid=f"chat_moderators_{model.__name__}_{id(signal)}",
-            )
+    generations.connect_saved_and_deleted(
+        moderators_changed, (Membership, Room), uid="chat_moderators"
+    )
     # a deleted person's key may come back with a new one (SQLite reuses the highest id)
     post_delete.connect(
         moderators_changed, sender=get_user_model(), weak=False, dispatch_uid="chat_moderators_user"

@@ -223,17 +223,17 @@ def roles_changed(*args, **kwargs) -> None:
 def connect_roles_signals() -> None:
     """Renew the kept roles on every change they are read from (``AccountsConfig.ready``)."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete
     from wagtail.models import GroupPagePermission
+
+    from treffpunkt.core import generations
 
     from .models import SiteRoles
 
     User = get_user_model()
-    for model in (Group, Permission, GroupPagePermission, SiteRoles):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                roles_changed, sender=model, weak=False, dispatch_uid=f"roles_{model.__name__}"
-            )
+    generations.connect_saved_and_deleted(
+        roles_changed, (Group, Permission, GroupPagePermission, SiteRoles), uid="roles"
+    )
     # a deleted person's key may come back with a new one (SQLite reuses the highest id)
     post_delete.connect(roles_changed, sender=User, weak=False, dispatch_uid="roles_user")
     for through in (

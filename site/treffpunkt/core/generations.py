@@ -76,6 +76,19 @@ def keep(
     return value
 
 
+def connect_saved_and_deleted(receiver: Callable, models: Iterable[type], *, uid: str) -> None:
+    """Connect ``receiver`` (strongly) to ``post_save`` and ``post_delete`` of every model of
+    ``models``, under ``dispatch_uid`` ``f"{uid}_{model.__name__}"``, so connecting again
+    (a second ``ready``) adds nothing: what bumps a generation on every change of those rows."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receiver, sender=model, weak=False, dispatch_uid=f"{uid}_{model.__name__}"
+            )
+
+
 def _fresh() -> int:
     return secrets.randbits(52) + 1
 
