@@ -137,30 +137,3 @@ def test_an_address_of_thousands_of_parts_is_looked_up_a_bounded_number_of_times
     monkeypatch.setattr(routing, "_memory", Counting(routing._memory))
     assert client.get("/" + "a/" * 5000, **HOST).status_code == 404
     assert 0 < len(asked) <= routing.MAX_DEPTH + 1
-
-
-def test_the_remembered_page_is_read_fresh_with_the_orms_own_fields(client, network):
-    """The page is loaded with a SELECT compiled once per model: every field as the ORM
-    reads it, changed rows seen at once, and its locale asked once per generation."""
-    from networks.models import WorkingGroupPage
-
-    group = network.group
-    assert client.get(group.url, **HOST).status_code == 200
-    loaded = routing._load(WorkingGroupPage, group.pk, routing.chrome.generation())
-    fresh = WorkingGroupPage.objects.get(pk=group.pk)
-    for field in WorkingGroupPage._meta.concrete_fields:
-        assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
-    assert loaded.locale == fresh.locale and loaded._state.adding is False
-
-    # a change behind the signals' back (no new generation) shows at the next request
-    WorkingGroupPage.objects.filter(pk=group.pk).update(purpose="Neu: Behördengänge begleiten")
-    with CaptureQueriesContext(connection) as ctx:
-        answer = client.get(group.url, **HOST)
-    assert answer.status_code == 200
-    assert "Neu: Behördengänge begleiten" in answer.content.decode()
-    assert not [
-        q
-        for q in ctx.captured_queries
-        if "wagtailcore_locale" in q["sql"] and '"wagtailcore_locale"."id" = ' in q["sql"]
-    ]
-    assert routing._load(WorkingGroupPage, 10**9, routing.chrome.generation()) is None

@@ -24,21 +24,16 @@ page. Nothing is taken from the memory without checking it against the database 
 
 Whatever the memory answers, Wagtail's serve view goes on as always (view restrictions,
 ``before_serve_page`` hooks, the page's ``serve``).
-
-The remembered page is read with the ORM's own SELECT for its model, compiled once per
-process (see :func:`_load`): for an event page compiling it cost more than running it
-(0.7 of 1.3 ms), on every sign-up and every page a member sees.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 
 from django.http import Http404
 from django.utils import translation
 from wagtail.contrib.routable_page.models import RoutablePageMixin
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 from wagtail.models.pages import AbstractPage
 from wagtail.views import serve as wagtail_serve
 
@@ -55,11 +50,6 @@ _PLAIN_ROUTES = frozenset({AbstractPage.route, RoutablePageMixin.route})
 _lock = threading.Lock()
 _memory: dict[tuple, tuple] = {}
 _memory_generation: list = [None]
-#: per page model, the SELECT of one page by its key (see _load); None: ask the ORM
-_compiled: dict[type, str | None] = {}
-#: the locales the remembered pages are in, by generation and key
-_locales: dict[tuple, Locale] = {}
-_KEY = -918_273_645  # a key no page has, compiled into the SELECT and replaced when it runs
 
 
 def _plain(page) -> bool:
@@ -118,53 +108,23 @@ def _find(site_pk, language, parts: list[str], generation):
     return None
 
 
-def _replay(request, entry, parts: list[str], rest: list[str], generation):
+def _replay(request, entry, parts: list[str], rest: list[str]):
     """Wagtail's answer, routed on from the remembered page; None when the memory does not
     fit (a routable page above would answer, the page moved or is gone), False for 404."""
     model, pk, url_path, above = entry
     if any(_answers(routable_class, parts[level:]) for level, routable_class in above):
         return None
-    page = _load(model, pk, generation)
-    if page is None or page.url_path != url_path:
+    try:
+        # its locale with it: every page asks for its language while it renders
+        page = model._default_manager.select_related("locale").get(pk=pk)
+    except model.DoesNotExist:
+        return None
+    if page.url_path != url_path:
         return None
     try:
         return page.route(request, rest)
     except Http404:
         return False
-
-
-def _select(model) -> str | None:
-    """The SQL of ``model._default_manager.filter(pk=...)``, compiled once, or None when
-    that manager adds parameters of its own (then the ORM is asked each time)."""
-    if model not in _compiled:
-        sql, params = model._default_manager.filter(pk=_KEY).query.sql_with_params()
-        _compiled[model] = sql if params == (_KEY,) else None
-    return _compiled[model]
-
-
-def _load(model, pk: int, generation):
-    """The page of ``model`` with this key, with its locale (every page asks for its
-    language while it renders), or None when it is gone.
-
-    The row is read fresh from the database each time; only the statement is kept. Its
-    locale comes from the process's memory of locales of this generation (a locale saved
-    or deleted renews it, and what was read before is never used after)."""
-    sql = _select(model)
-    if sql is None:
-        page = model._default_manager.filter(pk=pk).first()
-    else:
-        page = next(iter(model._default_manager.raw(sql, [pk])), None)
-    if page is None:
-        return None
-    locale = _locales.get((generation, page.locale_id))
-    if locale is None:
-        locale = Locale.objects.filter(pk=page.locale_id).first()
-        if locale is None:
-            return page
-        if chrome.settled():
-            _locales[generation, locale.pk] = locale
-    page.locale = copy.copy(locale)  # each request its own, as a query would give it
-    return page
 
 
 def _remember(key: tuple, generation, entry: tuple) -> None:
@@ -173,7 +133,6 @@ def _remember(key: tuple, generation, entry: tuple) -> None:
     with _lock:
         if _memory_generation[0] != generation:
             _memory.clear()
-            _locales.clear()
             _memory_generation[0] = generation
         if len(_memory) >= MAX_ENTRIES:
             _memory.clear()
@@ -184,7 +143,6 @@ def forget_all() -> None:
     """Empty the memory of this process (tests)."""
     with _lock:
         _memory.clear()
-        _locales.clear()
         _memory_generation[0] = None
 
 
@@ -210,7 +168,7 @@ class RouteMemoMiddleware:
         found = _find(site.pk, language, parts, generation)
         if found is not None:
             entry, cut = found
-            result = _replay(request, entry, parts, parts[cut:], generation)
+            result = _replay(request, entry, parts, parts[cut:])
             if result is not None:
                 # Wagtail's serve view takes the route from here (Page.route_for_request)
                 request._wagtail_route_for_request = result or None
