@@ -16,7 +16,7 @@ Mails go out after the transaction commits, through the Tasks API (see :mod:`eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -460,13 +460,8 @@ def _counts(event, req: SignupRequest, bucket: Bucket | None, *, lapsed: bool) -
             same_person = Q(pk__in=[])
         else:
             same_person &= Q(kind__in=ATTENDEE_KINDS)
-        place_q = Q(pk__in=[])
-        if bucket is not None:
-            place_q = Q(kind__in=bucket.kinds)
-            if bucket.workshop_id:
-                place_q &= Q(workshop_id=bucket.workshop_id)
-            if bucket.shift_id:
-                place_q &= Q(shift_id=shift_id)
+        # the bucket's own filter, with the shift as a value of the call
+        place_q = replace(bucket, shift_id=shift_id).q() if bucket else Q(pk__in=[])
         place_q &= Q(status__in=PLACE_TAKING)
         this_form = Q(submission=submission, parent=None) if submission else Q(pk__in=[])
         counts = {

@@ -108,3 +108,4 @@ def test_values_it_cannot_stand_in_for_are_asked_of_the_orm(people):
 
     assert compiled.aggregate(("flag",), make, flag=True) == {"n": 4}
     assert compiled.aggregate(("flag",), make, flag=False) == {"n": 0}
+    assert compiled._plans[("default", "flag")] is None

@@ -98,13 +98,14 @@ def aggregate(shape: tuple, make: Callable, *, using: str = "default", **values)
     compiled once per ``shape`` (see the module). ``shape`` must name everything that changes
     the SQL apart from ``values``."""
     key = (using, *shape)
-    if key not in _plans:
+    try:
+        plan = _plans[key]
+    except KeyError:
         plan = _plan(make, values, using)
         with _lock:
             if len(_plans) >= MAX_SHAPES:
                 _plans.clear()
             _plans[key] = plan
-    plan = _plans.get(key)
     if plan is None:
         queryset, aggregates = make(**values)
         return queryset.using(using).aggregate(**aggregates)
