@@ -297,3 +297,18 @@ def test_a_members_result_page_is_their_own(client, event, commit, user, setting
     assert "X-Page-Cache" not in own
     assert f'action="/veranstaltungen/{event.pk}/absagen/"' in own.content.decode()
     assert "/absagen/" not in Client().get(stranger, **HOST).content.decode()
+
+
+def test_the_result_pages_language_links_are_never_kept(client, event, commit, settings):
+    """The chrome's HTML is kept per address, but a result page's address carries a token
+    (one per visitor): its language links and menu are rendered, never kept (issue 15)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    with commit():
+        response = client.post(
+            event.url + "anmelden/", {"email": "nour@example.org", "party_size": "1"}, **HOST
+        )
+    for _ in range(2):
+        result = client.get(response["Location"], **HOST)
+        rendered = {t.name for t in result.templates}
+        assert "includes/language_switcher.html" in rendered
+    assert "includes/footer.html" not in rendered  # the same for every address: kept

@@ -21,7 +21,8 @@ from . import registry
 SLOTS = {
     "account_links": "the 'My account' card of the dashboard (/konto/): <li> items",
     "dashboard": "below the panels of the dashboard (/konto/): <section class='card'> boxes",
-    "footer_links": "the footer's link list on every page: <li> items",
+    "footer_links": "the footer's link list on every page: <li> items (kept with the "
+    "chrome's HTML: nothing that depends on the visitor)",
     "member_menu": "the main menu for signed-in people, after the editors' items: <li> items",
     "group_space": "a working group's private space, after its announcements and minutes "
     "(members only; ``page`` is the group): <section class='space-section'> boxes",

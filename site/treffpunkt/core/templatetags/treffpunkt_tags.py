@@ -524,3 +524,78 @@ def map_links(*parts) -> dict:
         "map_url": "https://www.openstreetmap.org/search?" + urlencode({"query": address}),
         "route_url": "https://www.openstreetmap.org/directions?" + urlencode({"to": address}),
     }
+
+
+#: stands in the kept HTML for the request's CSP nonce (filled in again on every answer)
+NONCE_MARK = "\x00nonce\x00"
+
+
+@register.tag("kept_chrome")
+def do_kept_chrome(parser, token):
+    """``{% kept_chrome "part" [per_path|per_address] %}…{% endkept_chrome %}``: the HTML of a
+    part of the chrome, rendered once per site, language and chrome generation and kept with
+    the chrome (:func:`treffpunkt.core.chrome.cached`).
+
+    What the block shows must be the same for every visitor: no ``user``, no form, no
+    message. ``per_path`` keeps one copy per address path (the menu's mark of the current
+    page); ``per_address`` one per page, path and host, and none for an address with a query
+    string (the language links keep the query); both only on a page's own addresses, and
+    never on one that carries a personal token (a sign-up's result page). The CSP
+    nonce is filled in per answer. A block that renders a CSRF token, and every block of an
+    editor's preview, is rendered every time."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3) or (len(bits) == 3 and bits[2] not in ("per_path", "per_address")):
+        raise template.TemplateSyntaxError(
+            '{% kept_chrome "part" [per_path|per_address] %} takes a part and an optional key'
+        )
+    part = bits[1].strip("\"'")
+    nodelist = parser.parse(("endkept_chrome",))
+    parser.delete_first_token()
+    return KeptChromeNode(part, bits[2] if len(bits) == 3 else "", nodelist)
+
+
+class KeptChromeNode(template.Node):
+    def __init__(self, part: str, per: str, nodelist):
+        self.part, self.per, self.nodelist = part, per, nodelist
+
+    def _key(self, request, page) -> tuple | None:
+        """The key parts beyond site and language, or None when this answer is not kept."""
+        if request is None or getattr(request, "is_preview", False):
+            return None
+        if not self.per:
+            return ()
+        if not isinstance(page, Page) or page.pk is None:
+            return None  # an error page or a view of its own: addresses without bound
+        match = getattr(request, "routable_resolver_match", None)
+        if match is not None and "token" in match.kwargs:
+            return None  # a personal link (a sign-up's result): one address per visitor
+        if self.per == "per_path":
+            return (request.path,)
+        if self.per == "per_address":
+            if request.META.get("QUERY_STRING"):
+                return None
+            return (page.pk, request.path, request.get_host(), request.scheme)
+
+    def render(self, context) -> str:
+        from treffpunkt.core import chrome
+
+        request = context.get("request")
+        key = self._key(request, context.get("page"))
+        site = Site.find_for_request(request) if key is not None else None
+        if site is None:
+            return self.nodelist.render(context)
+        # str(): the nonce is lazy, and its truth value only says whether it was made yet
+        nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
+        made = []
+
+        def compute() -> str | None:
+            html = str(self.nodelist.render(context))
+            made.append(html)
+            if "csrfmiddlewaretoken" in html:
+                return None  # something personal: never kept
+            return html.replace(nonce, NONCE_MARK) if nonce else html
+
+        kept = chrome.cached(f"html:{self.part}", site, get_language(), compute, *key)
+        if kept is None:
+            return made[0] if made else self.nodelist.render(context)
+        return kept.replace(NONCE_MARK, nonce) if nonce else kept
