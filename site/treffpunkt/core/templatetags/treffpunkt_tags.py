@@ -599,3 +599,12 @@ class KeptChromeNode(template.Node):
         if kept is None:
             return made[0] if made else self.nodelist.render(context)
         return kept.replace(NONCE_MARK, nonce) if nonce else kept
+
+
+@register.simple_tag
+def form_fields(form) -> str:
+    """``includes/form.html`` for ``form``, kept per distinct form in this process
+    (:mod:`treffpunkt.core.formhtml`): the same as ``{% include "includes/form.html" %}``."""
+    from treffpunkt.core.formhtml import render_fields
+
+    return render_fields(form)
