@@ -15,4 +15,6 @@ class EventsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from . import calendar, dashboard, receivers, report, workbench  # noqa: F401 - receivers
+        from . import calendar, dashboard, kept, receivers, report, workbench  # noqa: F401
+
+        kept.connect()

@@ -266,13 +266,18 @@ class EventPage(RoutablePageMixin, Page):
     def shift_list(self) -> list:
         return []
 
+    @cached_property
+    def session_list(self) -> list:
+        """The programme with its speakers (and their photos), in order."""
+        return list(self.programme.select_related("speaker", "speaker__photo"))
+
     def kind_context(self, event: EventPage, forms: dict) -> dict:
         """What a page of this kind adds to its public page's context.
 
         ``event`` is the same event in the default language (it holds the registrations);
         ``forms`` holds bound forms to show again (``helper_form``, ``contribution_form``).
         """
-        return {"sessions": list(self.programme.select_related("speaker"))}
+        return {"sessions": self.session_list}
 
     def signup_state(self, now: datetime | None = None) -> str:
         """'off', 'cancelled', 'not_yet', 'closed', 'past' or 'open'."""
@@ -451,7 +456,7 @@ class ConferencePage(EventPage):
         return list(self.workshops.all())
 
     def kind_context(self, event: EventPage, forms: dict) -> dict:
-        sessions = list(self.programme.select_related("speaker", "speaker__photo"))
+        sessions = self.session_list
         return {
             "sessions": sessions,
             "speakers": list({s.speaker.pk: s.speaker for s in sessions if s.speaker}.values()),

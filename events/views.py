@@ -44,7 +44,7 @@ from treffpunkt.core.exports import csv_response, xlsx_response
 from treffpunkt.core.localize import format_time, weekday_names
 from treffpunkt.links import absolute_url
 
-from . import challenge, tickets
+from . import challenge, kept, tickets
 from . import registrations as engine
 from .forms import CalendarFilterForm, ContributionForm, HelperForm, MessageForm, SignupForm
 from .ical import event_ics as build_event_ics
@@ -185,6 +185,7 @@ def _event_context(
 ) -> dict:
     event = page.registration_event
     site = Site.find_for_request(request)
+    kept.prime(request, page, event, site)
     own = engine.registration_for_user(event, request.user)
     page_path = request.path
     for route in ("anmelden/", "mithelfen/", "beitrag/", "ics/"):
@@ -490,6 +491,7 @@ def signup(request, page: EventPage):
     if request.method != "POST":
         return redirect(_page_path(request))
     event = page.registration_event
+    kept.prime(request, page, event, Site.find_for_request(request))
     form = SignupForm(request.POST, event=event, user=request.user)
 
     def call(form, hold):
@@ -515,6 +517,7 @@ def helper_signup(request, page: FestivalPage):
     if request.method != "POST":
         return redirect(_page_path(request))
     festival = page.registration_event
+    kept.prime(request, page, festival, Site.find_for_request(request))
     form = HelperForm(request.POST, festival=festival, prefix="helper")
 
     def call(form, hold):
