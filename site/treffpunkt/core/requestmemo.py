@@ -60,12 +60,38 @@ class RequestMemoMiddleware:
             _memo.reset(token)
 
 
+#: this process's locales per language, for one chrome generation (a Locale saved or deleted
+#: starts a new one): {"generation": …, code: Locale}
+_locales: dict = {}
+
+
+def _kept_locale(original, manager, language_code):
+    """The Locale of ``language_code`` from this process's memory while the chrome's
+    generation lasts; read (and kept when no change is pending) otherwise."""
+    import copy
+
+    from treffpunkt.core import chrome
+
+    generation = chrome.generation()
+    if _locales.get("generation") == generation and language_code in _locales:
+        return copy.copy(_locales[language_code])  # a copy: no request changes another's
+    locale = original(manager, language_code)
+    if chrome.settled():
+        if _locales.get("generation") != generation:
+            _locales.clear()
+            _locales["generation"] = generation
+        _locales[language_code] = copy.copy(locale)
+    return locale
+
+
 def install_locale_memo() -> None:
-    """``Locale.objects.get_for_language`` through the request's memo.
+    """``Locale.objects.get_for_language`` through the request's memo, and through this
+    process's memory while the chrome's generation lasts.
 
     Wagtail's ``Locale.get_active()`` (used by routing, ``Page.localized`` and our menu)
-    asks for the same row each time; a page render asked four times. A Locale saved or
-    deleted during the request drops the memo's locales."""
+    asks for the same row each time; a page render asked four times, and every render of
+    a page that links another one in the visitor's language asked once. A Locale saved or
+    deleted drops the memo's locales and starts a new chrome generation."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import Locale
     from wagtail.models.i18n import LocaleManager
@@ -77,7 +103,9 @@ def install_locale_memo() -> None:
     def get_for_language(self, language_code):
         if self._db not in (None, "default"):
             return original(self, language_code)
-        return memoized(("locale", language_code), lambda: original(self, language_code))
+        return memoized(
+            ("locale", language_code), lambda: _kept_locale(original, self, language_code)
+        )
 
     get_for_language._treffpunkt_memo = True
     LocaleManager.get_for_language = get_for_language
