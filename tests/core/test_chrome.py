@@ -26,18 +26,6 @@ def _render_every_time(settings):
     settings.PAGE_CACHE_SECONDS = 0  # the page cache would hide the renders
 
 
-@pytest.fixture
-def menu(site):
-    home = site.root_page
-    about = ContentPage(title="Über uns", slug="ueber-uns")
-    home.add_child(instance=about)
-    about.save_revision().publish()
-    navigation = NavigationSettings.for_site(site)
-    NavigationItem.objects.create(navigation=navigation, page=home, sort_order=0)
-    NavigationItem.objects.create(navigation=navigation, page=about, sort_order=1)
-    return about
-
-
 def _render(client, path="/"):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, **HOST)
