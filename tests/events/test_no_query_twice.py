@@ -49,13 +49,6 @@ def test_the_event_page_and_the_result_after_a_sign_up_repeat_no_query(
     assert len(locale_lookups) <= 2  # by language once, by id at most once
 
 
-def test_outside_a_request_every_lookup_asks_the_database(event):
-    with CaptureQueriesContext(connection) as queries:
-        Locale.objects.get_for_language("de")
-        Locale.objects.get_for_language("de")
-    assert len(queries) == 2
-
-
 def test_a_locale_saved_during_the_request_is_asked_again(event):
     token = requestmemo._memo.set({})
     try:

@@ -6,7 +6,9 @@ visitor's language (four queries for one row); the view-restriction check runs t
 the page being served. :class:`RequestMemoMiddleware` gives each request a fresh memo
 (a context variable, so concurrent requests never share one) that these places read through
 :func:`memoized`. Outside a request (workers, commands, tests without a client) there is no
-memo and every call asks the database as before, so nothing can go stale there.
+memo and every call asks the database as before, so nothing can go stale there. (The one
+exception is the Locale of a language, which this process also keeps per chrome generation:
+see :func:`install_locale_memo`.)
 """
 
 from __future__ import annotations
