@@ -26,4 +26,14 @@ class MeetingsConfig(PluginConfig):
 
     def ready(self) -> None:
         super().ready()
+        from treffpunkt.core import chrome, generations
+
         from . import receivers  # noqa: F401 - connects the signal receivers
+        from .models import Occurrence, SeriesHistory
+
+        # The dates each process keeps (schedule._kept_dates) last while the chrome's
+        # generation does: a saved or deleted date or earlier rule starts a new one (and so
+        # does a saved series page, a page like any other).
+        generations.connect_saved_and_deleted(
+            chrome.chrome_changed, (Occurrence, SeriesHistory), uid="meetings_kept_dates"
+        )

@@ -43,10 +43,13 @@ class MeetingIndexPage(Page):
         verbose_name = _("meetings overview")
 
     def get_context(self, request, *args, **kwargs):
+        from treffpunkt.core.sites import site_of_page
+
         from . import access, schedule
 
         context = super().get_context(request, *args, **kwargs)
-        series = access.visible_series(self.get_site(), request.user, parent=self)
+        site = site_of_page(self, request)
+        series = list(access.visible_series(site, request.user, parent=self))
         context["rows"] = schedule.next_dates_by_series(series, per_series=3)
         return context
 
@@ -201,7 +204,13 @@ class MeetingSeriesPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         today = dt.datetime.now(schedule.TZ).date()
-        context["upcoming"] = schedule.dates_for(self, today, today + dt.timedelta(days=180))[:12]
+        upcoming = schedule.dates_for(
+            self,
+            today,
+            today + dt.timedelta(days=180),
+            kept=not getattr(request, "is_preview", False),  # a draft's own rule
+        )
+        context["upcoming"] = upcoming[:12]
         context["can_host"] = access.can_host(self, request.user)
         if context["can_host"]:
             # exceptions, agenda or RSVPs of dates an edit of the rule removed
@@ -247,6 +256,32 @@ class MeetingSeriesPage(Page):
             )
         self._schedule_source = source
         return source
+
+    @staticmethod
+    def resolve_sources(series_list) -> None:
+        """Find the :meth:`schedule_source` of every series in ``series_list`` with at most
+        two queries in all (aliases, translations), not one per translated series."""
+        todo = [s for s in series_list if getattr(s, "_schedule_source", None) is None]
+        alias_ids = {s.alias_of_id for s in todo if s.alias_of_id}
+        keys = {
+            s.translation_key
+            for s in todo
+            if not s.alias_of_id and s.locale_id and not _is_default_locale(s.locale_id)
+        }
+        aliased = MeetingSeriesPage.objects.in_bulk(alias_ids) if alias_ids else {}
+        translated = {}
+        if keys:
+            for page in MeetingSeriesPage.objects.filter(
+                translation_key__in=keys, locale__language_code=settings.LANGUAGE_CODE
+            ):
+                translated[page.translation_key] = page
+        for series in todo:
+            if series.alias_of_id:
+                series._schedule_source = aliased.get(series.alias_of_id, series)
+            elif series.translation_key in keys:
+                series._schedule_source = translated.get(series.translation_key, series)
+            else:
+                series._schedule_source = series
 
 
 _DEFAULT_LOCALE: dict[int, bool] = {}

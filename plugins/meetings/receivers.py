@@ -60,7 +60,7 @@ def meeting_entries(sender, start, end, user, filters=None, **kwargs) -> list[Ca
     # A year of 200 weekly series is some 10,000 dates: the URL and UID are made once per
     # series and the date's key (an ISO date, nothing to quote) put in.
     per_series: dict[int, tuple[str, str]] = {}
-    for info in schedule.expand_many(list(series), start, end):
+    for info in schedule.expand_many(list(series), start, end, kept=True):
         s = info.series
         if s.pk not in per_series:
             per_series[s.pk] = (
@@ -137,7 +137,7 @@ def meetings_panel(sender, request, **kwargs) -> DashboardPanel | None:
     if not series and not tasks:
         return None
     now = timezone.now()
-    upcoming = list(schedule.expand_many(series, now, now + dt.timedelta(days=60)))[:5]
+    upcoming = schedule.expand_many(series, now, now + dt.timedelta(days=60), kept=True)[:5]
     return DashboardPanel(
         title=_("My meetings and tasks"),
         template="meetings/dashboard_panel.html",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -399,24 +400,37 @@ def expand(
     return sorted(dates, key=lambda d: (d.start, d.original_start))
 
 
-def dates_for(series, from_day: dt.date, to_day: dt.date) -> list[DateInfo]:
+def dates_for(series, from_day: dt.date, to_day: dt.date, *, kept: bool = False) -> list[DateInfo]:
+    """The dates of ``series`` from ``from_day`` to before ``to_day``. ``kept``: from the
+    expansion kept for the published series (:func:`expand_many`); never for a draft."""
     start = dt.datetime.combine(from_day, dt.time.min, tzinfo=TZ)
     end = dt.datetime.combine(to_day, dt.time.min, tzinfo=TZ)
+    if kept:
+        return expand_many([series], start, end, kept=True)
     return expand(series, start, end)
 
 
-def expand_many(series_list: Sequence, start: dt.datetime, end: dt.datetime) -> list[DateInfo]:
-    """Dates of many series in [start, end) with two queries in all, sorted by start."""
-    from .models import Occurrence, SeriesHistory
+def expand_many(
+    series_list: Sequence, start: dt.datetime, end: dt.datetime, *, kept: bool = False
+) -> list[DateInfo]:
+    """Dates of many series in [start, end) with two queries in all, sorted by start.
 
+    ``kept``: the series are published pages read from the database (not a draft in an
+    editor's preview), and the dates may come from the expansion this process keeps
+    (:func:`_kept_dates`) when the range lies in the days it covers."""
+    if kept and _fits_kept(start, end):
+        dated = _kept_dates(series_list, start, end)
+        found = [info for series in series_list for info in dated[series.pk]]
+        return sorted(found, key=lambda d: (d.start, d.series.pk))
+    return _expand_all(series_list, start, end)
+
+
+def _expand_all(series_list: Sequence, start: dt.datetime, end: dt.datetime) -> list[DateInfo]:
+    from .models import MeetingSeriesPage
+
+    MeetingSeriesPage.resolve_sources(series_list)
     sources = {s.pk: s.schedule_source().pk for s in series_list}
-    ids = set(sources.values())
-    rows: dict[int, list] = defaultdict(list)
-    for row in Occurrence.objects.filter(series_id__in=ids):
-        rows[row.series_id].append(row)
-    history: dict[int, list] = defaultdict(list)
-    for h in SeriesHistory.objects.filter(series_id__in=ids):
-        history[h.series_id].append(h)
+    rows, history = _rows_and_history(set(sources.values()))
     found: list[DateInfo] = []
     for series in series_list:
         source = sources[series.pk]
@@ -424,17 +438,151 @@ def expand_many(series_list: Sequence, start: dt.datetime, end: dt.datetime) -> 
     return sorted(found, key=lambda d: (d.start, d.series.pk))
 
 
+def _rows_and_history(ids: set) -> tuple[dict[int, list], dict[int, list]]:
+    """The :class:`Occurrence` rows and the earlier rules of the series ``ids``, by series:
+    two queries."""
+    from .models import Occurrence, SeriesHistory
+
+    rows: dict[int, list] = defaultdict(list)
+    history: dict[int, list] = defaultdict(list)
+    if not ids:
+        return rows, history
+    for row in Occurrence.objects.filter(series_id__in=ids):
+        rows[row.series_id].append(row)
+    for h in SeriesHistory.objects.filter(series_id__in=ids):
+        history[h.series_id].append(h)
+    return rows, history
+
+
 def next_dates_by_series(series_list: Sequence, per_series: int = 3) -> list[tuple]:
-    """(series, its next dates) pairs for overview pages, ordered by the next date."""
+    """(series, its next dates) pairs for overview pages, ordered by the next date.
+
+    The series are published pages read from the database: their dates come from the kept
+    expansion (:func:`_kept_dates`)."""
     now = timezone.now()
-    dates = expand_many(series_list, now, now + dt.timedelta(days=400))
-    grouped: dict[int, list[DateInfo]] = defaultdict(list)
-    for info in dates:
-        if len(grouped[info.series.pk]) < per_series:
-            grouped[info.series.pk].append(info)
+    # the kept days reach from yesterday to more than 400 days from now
+    grouped = _kept_dates(series_list, now, now + dt.timedelta(days=400), limit=per_series)
     pairs = [(s, grouped.get(s.pk, [])) for s in series_list]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(pairs, key=lambda p: (p[1][0].start if p[1] else far, p[0].title))
+
+
+# --- the kept expansion ----------------------------------------------------------------------
+#
+# Pages that list dates (the meetings overview, a series page, the calendar, the home page's
+# agenda, a working group's space, the dashboard) would otherwise read every series' rows
+# and history and expand its rule on each render. The expansion of a published series
+# depends only on its page (rule, times, place, earlier rules) and its Occurrence rows, and
+# on the day: so each process keeps it per series for the days from yesterday to
+# ``KEPT_DAYS`` ahead, under the chrome's generation (treffpunkt.core.chrome). Publishing or
+# saving a series page starts a new generation (a page is a chrome model), and so does
+# every saved or deleted Occurrence or SeriesHistory row (receivers.py connects them);
+# a new day starts a new window. What is kept holds no person and no series object: plain
+# values, and the rows pickled (each call unpacks its own copies).
+
+#: how many days from the start of yesterday (local) the kept expansion covers
+KEPT_DAYS = 403
+#: at most this many series are kept per process (then it starts again)
+KEPT_SERIES = 2000
+
+
+@dataclass(frozen=True)
+class _Frozen:
+    #: (original_start, start, end, location, status, is_extra, index into rows or -1)
+    dates: tuple
+    rows: bytes  # the pickled list of the Occurrence rows the dates refer to
+
+
+_kept: dict = {"stamp": None, "source_of": {}, "dates": {}}
+
+
+def _window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    yesterday = now.astimezone(TZ).date() - dt.timedelta(days=1)
+    start = dt.datetime.combine(yesterday, dt.time.min, tzinfo=TZ)
+    return start, dt.datetime.combine(
+        yesterday + dt.timedelta(days=KEPT_DAYS), dt.time.min, tzinfo=TZ
+    )
+
+
+def _fits_kept(start: dt.datetime, end: dt.datetime) -> bool:
+    low, high = _window(timezone.now())
+    return low <= start and end <= high
+
+
+def _freeze(dates: list[DateInfo]) -> _Frozen:
+    rows: list = []
+    values = []
+    for info in dates:
+        index = -1
+        if info.row is not None:
+            index = len(rows)
+            rows.append(info.row)
+        values.append(
+            (
+                info.original_start,
+                info.start,
+                info.end,
+                info.location,
+                info.status,
+                info.is_extra,
+                index,
+            )
+        )
+    return _Frozen(tuple(values), pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _thaw(series, frozen: _Frozen, start: dt.datetime, end: dt.datetime, limit) -> list:
+    chosen = [v for v in frozen.dates if v[1] < end and v[2] > start]
+    if limit is not None:
+        chosen = chosen[:limit]
+    rows = pickle.loads(frozen.rows) if any(v[6] >= 0 for v in chosen) else []  # noqa: S301 - written by _freeze
+    return [
+        DateInfo(series, o, s, e, loc, status, extra, rows[i] if i >= 0 else None)
+        for o, s, e, loc, status, extra, i in chosen
+    ]
+
+
+def _kept_dates(
+    series_list: Sequence, start: dt.datetime, end: dt.datetime, limit: int | None = None
+) -> dict[int, list[DateInfo]]:
+    """Each series' dates in [start, end) (at most ``limit``), by the series' id, from what
+    this process keeps; what it lacks is read (two queries) and expanded once."""
+    from treffpunkt.core import chrome
+
+    from .models import MeetingSeriesPage
+
+    low, high = _window(timezone.now())
+    stamp = (chrome.generation(), low)
+    state = _kept if _kept["stamp"] == stamp else {"stamp": stamp, "source_of": {}, "dates": {}}
+    source_of, dates = state["source_of"], state["dates"]
+    unknown = [s for s in series_list if source_of.get(s.pk) not in dates]
+    if unknown:
+        source_of, dates = dict(source_of), dict(dates)
+        MeetingSeriesPage.resolve_sources(unknown)
+        for series in unknown:
+            source_of[series.pk] = series.schedule_source().pk
+        # Read the sources again: a caller's objects may be older than the generation read
+        # above, and what is kept under it must not be.
+        wanted = {source_of[series.pk] for series in unknown}
+        sources = MeetingSeriesPage.objects.in_bulk(wanted)
+        rows, history = _rows_and_history(wanted)
+        for pk in wanted:
+            source = sources.get(pk)
+            if source is None:  # deleted meanwhile
+                dates[pk] = _freeze([])
+                continue
+            source._schedule_source = source  # noqa: SLF001 - its own source
+            dates[pk] = _freeze(expand(source, low, high, rows[pk], history[pk]))
+    found = {
+        series.pk: _thaw(series, dates[source_of[series.pk]], start, end, limit)
+        for series in series_list
+    }
+    if unknown and chrome.settled():
+        if len(dates) > KEPT_SERIES:  # a process that has seen very many series: start again
+            source_of = {s.pk: source_of[s.pk] for s in series_list}
+            dates = {pk: dates[pk] for pk in source_of.values()}
+        _kept.update(stamp=stamp, source_of=source_of, dates=dates)
+    return found
 
 
 def find_date(series, key: str) -> DateInfo | None:

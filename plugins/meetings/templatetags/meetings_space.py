@@ -30,5 +30,5 @@ def group_next_meetings(context, group) -> list[tuple]:
         working_group__translation_key=group.translation_key
     )
     now = timezone.now()
-    dates = schedule.expand_many(list(series), now, now + dt.timedelta(days=DAYS_AHEAD))
+    dates = schedule.expand_many(list(series), now, now + dt.timedelta(days=DAYS_AHEAD), kept=True)
     return [(info, date_calendar_links(request, info.series, info)) for info in dates[:SHOWN]]
