@@ -122,6 +122,20 @@ def test_an_untranslated_page_shows_german_with_a_note(client, pages):
     assert "untranslated-note" not in _html(client, "/impressum/")
 
 
+def test_the_source_language_of_an_untranslated_page_is_kept(client, pages, settings):
+    """Which language an alias shows is kept with the chrome: a warm process marks the
+    text ``lang="de"`` without asking for the source page's locale (issue 15)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    _html(client, "/de-x-ls/impressum/")
+    with CaptureQueriesContext(connection) as queries:
+        html = _html(client, "/de-x-ls/impressum/")
+    assert '<h1 lang="de" dir="ltr">' in html or ' lang="de" dir="ltr">Impressum' in html
+    assert not [q["sql"] for q in queries if 'AS "locale__language_code"' in q["sql"]]
+
+
 def test_hreflang_alternates_name_the_easy_read_page(client, pages):
     for path in ("/kontakt/", "/de-x-ls/kontakt/"):
         html = _html(client, path)

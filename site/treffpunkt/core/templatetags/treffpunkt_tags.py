@@ -284,11 +284,18 @@ def content_source_language(context) -> str | None:
     if memo is not None and page.pk in memo:
         source_language = memo[page.pk]
     else:
-        source_language = (
-            Page.objects.filter(pk=page.alias_of_id)
-            .values_list("locale__language_code", flat=True)
-            .first()
-        )
+        from treffpunkt.core import chrome
+
+        def read() -> str | None:
+            return (
+                Page.objects.filter(pk=page.alias_of_id)
+                .values_list("locale__language_code", flat=True)
+                .first()
+            )
+
+        # kept with the chrome: a page's locale changes only with a page saved or moved
+        site = Site.find_for_request(request) if request is not None else None
+        source_language = chrome.cached("source-language", site, "", read, page.alias_of_id)
         if request is not None:
             request._treffpunkt_source_language = {**(memo or {}), page.pk: source_language}
     if not source_language or source_language == get_language():
