@@ -312,3 +312,16 @@ def test_the_result_pages_language_links_are_never_kept(client, event, commit, s
         rendered = {t.name for t in result.templates}
         assert "includes/language_switcher.html" in rendered
     assert "includes/footer.html" not in rendered  # the same for every address: kept
+
+
+def test_a_views_own_address_below_an_event_keeps_nothing(client, event, make_user):
+    """A view of its own that shows the event page (a ticket's check-in address, any code
+    in it) renders the per-address chrome every time: nothing is kept per code (issue 15)."""
+    from treffpunkt.core import chrome
+
+    client.force_login(make_user("orga@example.org", is_staff=True, is_superuser=True))
+    for code in ("AAAA-BBBB-CCCC", "XXXX-YYYY-ZZZZ"):
+        answer = client.get(f"/veranstaltungen/{event.pk}/anmeldungen/ticket/{code}/", **HOST)
+        assert answer.status_code == 404
+        assert "includes/language_switcher.html" in {t.name for t in answer.templates}
+        assert not [key for key in chrome._local if code in key]  # noqa: SLF001

@@ -573,6 +573,11 @@ class KeptChromeNode(template.Node):
             return ()
         if not isinstance(page, Page) or page.pk is None:
             return None  # an error page or a view of its own: addresses without bound
+        resolved = getattr(request, "resolver_match", None)
+        if resolved is None or resolved.url_name != "wagtail_serve":
+            # a view of its own that shows a page (a ticket's check-in, a registration
+            # list): its address may carry any value, and each would be kept
+            return None
         match = getattr(request, "routable_resolver_match", None)
         if match is not None and "token" in match.kwargs:
             return None  # a personal link (a sign-up's result): one address per visitor
