@@ -9,14 +9,18 @@ sign-up costs five queries before any work is done, and so does every page a mem
 :class:`RouteMemoMiddleware` remembers where a walk ended: which page (its model, key and
 ``url_path``) answered the address and which parts of it that page was given (a routable
 page's own sub-address, such as ``anmelden/``). The next request for that address loads
-that page alone, one query, and asks the page itself to route the rest, as Wagtail would:
-an unpublished page still answers 404 and a routable page's sub-address is resolved by the
-page. Nothing is taken from the memory without checking it against the database row:
+that page alone and asks the page itself to route the rest, as Wagtail would: an
+unpublished page still answers 404 and a routable page's sub-address is resolved by the
+page. The page itself is kept too (pickled, so each request unpacks its own copy), so a
+warm process reads only the page's address and state, one plain query instead of the
+page's full row (whose query costs more to build than to run). Nothing is taken from the
+memory without checking it against the database row:
 
-* the page must still exist and still sit at the same ``url_path`` (moved, renamed or
-  deleted, it is walked to again);
 * the memory belongs to the chrome's generation (:mod:`treffpunkt.core.chrome`), which every
-  page, site or locale saved, moved, published or deleted renews, in every process;
+  page, site or locale saved, moved, published or deleted renews, in every process; a page
+  is kept only when read with no change of the chrome pending on the connection;
+* the page must still exist and still sit at the same ``url_path`` (moved, renamed or
+  deleted, it is walked to again), and a kept copy must be as live as its row;
 * only walks through pages whose routing is Wagtail's own (plain or routable pages) are
   remembered; a page type with its own ``route()`` is always walked;
 * an address that found no page (404) is never remembered, so made-up addresses cannot fill
@@ -28,8 +32,10 @@ Whatever the memory answers, Wagtail's serve view goes on as always (view restri
 
 from __future__ import annotations
 
+import pickle
 import threading
 
+from django.db import connection
 from django.http import Http404
 from django.utils import translation
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -49,6 +55,8 @@ _PLAIN_ROUTES = frozenset({AbstractPage.route, RoutablePageMixin.route})
 
 _lock = threading.Lock()
 _memory: dict[tuple, tuple] = {}
+#: the remembered pages, pickled, by (model, key)
+_pages: dict[tuple, bytes] = {}
 _memory_generation: list = [None]
 
 
@@ -114,10 +122,8 @@ def _replay(request, entry, parts: list[str], rest: list[str]):
     model, pk, url_path, above = entry
     if any(_answers(routable_class, parts[level:]) for level, routable_class in above):
         return None
-    try:
-        # its locale with it: every page asks for its language while it renders
-        page = model._default_manager.select_related("locale").get(pk=pk)
-    except model.DoesNotExist:
+    page = _page(model, pk, chrome.generation())
+    if page is None:
         return None
     if page.url_path != url_path:
         return None
@@ -127,12 +133,46 @@ def _replay(request, entry, parts: list[str], rest: list[str]):
         return False
 
 
+def _row(pk) -> tuple | None:
+    """The page's ``(url_path, live)`` as the database has them: one plain query, which
+    catches a page renamed, moved or unpublished behind the signals' back (a queryset
+    update, a script) whatever this process keeps."""
+    table = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT url_path, live FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()
+
+
+def _page(model, pk, generation):
+    """The page ``pk``, from this process's copy while the generation lasts and its row
+    agrees, else read (with its locale: every page asks for its language while it renders);
+    None when gone."""
+    if _memory_generation[0] == generation:
+        kept = _pages.get((model, pk))
+        if kept is not None:
+            page = pickle.loads(kept)  # noqa: S301 - written by this process, below
+            row = _row(pk)
+            if row is None:
+                return None
+            if (page.url_path, bool(page.live)) == (row[0], bool(row[1])):
+                return page
+    page = model._default_manager.select_related("locale").filter(pk=pk).first()
+    if page is not None and chrome.settled():
+        with _lock:
+            if _memory_generation[0] == generation:
+                if len(_pages) >= MAX_ENTRIES:
+                    _pages.clear()
+                _pages[(model, pk)] = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+    return page
+
+
 def _remember(key: tuple, generation, entry: tuple) -> None:
     if not chrome.settled():  # a page changed in this transaction may yet be rolled back
         return
     with _lock:
         if _memory_generation[0] != generation:
             _memory.clear()
+            _pages.clear()
             _memory_generation[0] = generation
         if len(_memory) >= MAX_ENTRIES:
             _memory.clear()
@@ -143,6 +183,7 @@ def forget_all() -> None:
     """Empty the memory of this process (tests)."""
     with _lock:
         _memory.clear()
+        _pages.clear()
         _memory_generation[0] = None
 
 
