@@ -1,9 +1,9 @@
 """The parts of an event page that only its editors change, kept with the chrome.
 
 An event page shows its programme (with speakers), its sign-up questions, a festival's
-helper shifts, a conference's workshops, its organisers and action fields: six queries per
-render, and the sign-up form asks for the questions again on every POST. (Its working group
-is a page, read when there is one: pages do not travel through the cache.)
+helper shifts, a conference's workshops, its organisers and action fields, and the title of
+its host working group: seven queries per render, and the sign-up form asks for the
+questions again on every POST.
 All of them are the page's own rows (saved when the page is published, which starts a new
 chrome generation) or rows whose saves start one (:func:`connect`). They are read once per
 page and generation and kept with the chrome (:func:`treffpunkt.core.chrome.cached`);
@@ -34,6 +34,9 @@ def _read(page, event) -> dict:
         "workshops": list(event.workshop_list),
         "organisers": list(event.organisers.all()),
         "action_fields": list(event.action_fields.all()),
+        # the host working group's page (its title is shown): a page saved starts a new
+        # generation like any other
+        "working_group": event.working_group if event.working_group_id else None,
     }
     # The rows know their page (Django sets it on rows read through it); a page does not
     # travel through the cache, so the link is dropped here and set again by prime().
@@ -72,6 +75,9 @@ def prime(request, page, event, site) -> None:
     _prefetched(event, "questions", parts["questions"])
     _prefetched(event, "organisers", parts["organisers"])
     _prefetched(event, "action_fields", parts["action_fields"])
+    group = parts.get("working_group")  # absent from what an earlier release kept
+    if group is not None and group.pk == event.working_group_id:
+        event._state.fields_cache["working_group"] = group
 
 
 def connect() -> None:

@@ -85,6 +85,25 @@ def test_each_change_of_a_kept_row_shows_at_once(client, dressed, site):
     assert "Abbau" not in _page(client, dressed.url)[0]
 
 
+def test_the_host_working_groups_title_is_kept_and_follows_a_rename(client, dressed, site):
+    from networks.models import WorkingGroupIndexPage, WorkingGroupPage
+
+    index = WorkingGroupIndexPage(title="Arbeitsgruppen", slug="arbeitsgruppen")
+    site.root_page.add_child(instance=index)
+    group = WorkingGroupPage(title="AG Begegnung", slug="ag-begegnung", purpose="Feste")
+    index.add_child(instance=group)
+    group.save_revision().publish()
+    dressed.working_group = group
+    dressed.save_revision().publish()
+    _page(client, dressed.url)
+    html, warm = _page(client, dressed.url)
+    assert "AG Begegnung" in html
+    assert not [sql for sql in warm if '"networks_workinggrouppage"' in sql], warm
+    group.title = "AG Feste und Begegnung"
+    group.save_revision().publish()
+    assert "AG Feste und Begegnung" in _page(client, dressed.url)[0]
+
+
 def test_a_new_workshop_shows_at_once(client, conference):
     _page(client, conference.url)
     Workshop.objects.create(conference=conference, title="Arbeit", capacity=5)
