@@ -418,7 +418,7 @@ def expand_many(
     ``kept``: the series are published pages read from the database (not a draft in an
     editor's preview), and the dates may come from the expansion this process keeps
     (:func:`_kept_dates`) when the range lies in the days it covers."""
-    if kept and _fits_kept(start, end):
+    if kept and _keeps() and _fits_kept(start, end):
         dated = _kept_dates(series_list, start, end)
         found = [info for series in series_list for info in dated[series.pk]]
         return sorted(found, key=lambda d: (d.start, d.series.pk))
@@ -460,8 +460,14 @@ def next_dates_by_series(series_list: Sequence, per_series: int = 3) -> list[tup
     The series are published pages read from the database: their dates come from the kept
     expansion (:func:`_kept_dates`)."""
     now = timezone.now()
-    # the kept days reach from yesterday to more than 400 days from now
-    grouped = _kept_dates(series_list, now, now + dt.timedelta(days=400), limit=per_series)
+    end = now + dt.timedelta(days=400)
+    if _keeps():  # the kept days reach from yesterday to more than 400 days from now
+        grouped = _kept_dates(series_list, now, end, limit=per_series)
+    else:
+        grouped = defaultdict(list)
+        for info in _expand_all(series_list, now, end):
+            if len(grouped[info.series.pk]) < per_series:
+                grouped[info.series.pk].append(info)
     pairs = [(s, grouped.get(s.pk, [])) for s in series_list]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(pairs, key=lambda p: (p[1][0].start if p[1] else far, p[0].title))
@@ -474,7 +480,9 @@ def next_dates_by_series(series_list: Sequence, per_series: int = 3) -> list[tup
 # and history and expand its rule on each render. The expansion of a published series
 # depends only on its page (rule, times, place, earlier rules) and its Occurrence rows, and
 # on the day: so each process keeps it per series for the days from yesterday to
-# ``KEPT_DAYS`` ahead, under the chrome's generation (treffpunkt.core.chrome). Publishing or
+# ``KEPT_DAYS`` ahead, under the chrome's generation (treffpunkt.core.chrome), when the
+# processes share a cache (else every render expands, as each process would see only its
+# own changes start a new generation). Publishing or
 # saving a series page starts a new generation (a page is a chrome model), and so does
 # every saved or deleted Occurrence or SeriesHistory row (receivers.py connects them);
 # a new day starts a new window. What is kept holds no person and no series object: plain
@@ -494,6 +502,16 @@ class _Frozen:
 
 
 _kept: dict = {"stamp": None, "source_of": {}, "dates": {}}
+
+
+def _keeps() -> bool:
+    """Whether dates may be kept across requests: only when every process sees the same
+    chrome generation (a shared cache). Without one, a date saved in another process (a
+    second web worker, the task worker, a command) would start a new generation there only,
+    and this process would show the old dates until the day changes."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "CACHE_SHARED_BY_PROCESSES", False))
 
 
 def _window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:

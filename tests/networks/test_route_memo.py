@@ -57,6 +57,19 @@ def test_a_second_visit_reads_only_the_pages_address_and_state(client, network):
     assert [q["sql"] for q in ctx.captured_queries if "SELECT url_path, live" in q["sql"]]
 
 
+def test_without_a_shared_cache_the_page_is_read_every_time(client, network, settings):
+    """Each process has its own generation then: a page published by another process (the
+    task worker, a command) would not renew this one's, so no page is kept."""
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    page = publish(network.page, ContentPage(title="Kontakt", slug="kontakt"))
+    for _visit in range(2):
+        assert client.get(page.url, **HOST).status_code == 200
+    ContentPage.objects.filter(pk=page.pk).update(title="Kontakt und Beratung")  # elsewhere
+    response = client.get(page.url, **HOST)
+    assert response.status_code == 200 and response.context["page"].title == "Kontakt und Beratung"
+    assert not routing._pages
+
+
 def test_a_routable_page_below_a_remembered_one_is_found_from_it(client, network):
     """An organisation's address (a sub-address of the directory) after the directory's."""
     assert client.get(network.directory.url, **HOST).status_code == 200

@@ -18,7 +18,9 @@ memory without checking it against the database row:
 
 * the memory belongs to the chrome's generation (:mod:`treffpunkt.core.chrome`), which every
   page, site or locale saved, moved, published or deleted renews, in every process; a page
-  is kept only when read with no change of the chrome pending on the connection;
+  is kept only when read with no change of the chrome pending on the connection, and only
+  when the processes share a cache (``CACHE_SHARED_BY_PROCESSES``: else another process's
+  change would renew that process's generation alone);
 * the page must still exist and still sit at the same ``url_path`` (moved, renamed or
   deleted, it is walked to again), and a kept copy must be as live as its row;
 * only walks through pages whose routing is Wagtail's own (plain or routable pages) are
@@ -35,6 +37,7 @@ from __future__ import annotations
 import pickle
 import threading
 
+from django.conf import settings
 from django.db import connection
 from django.http import Http404
 from django.utils import translation
@@ -147,7 +150,10 @@ def _page(model, pk, generation):
     """The page ``pk``, from this process's copy while the generation lasts and its row
     agrees, else read (with its locale: every page asks for its language while it renders);
     None when gone."""
-    if _memory_generation[0] == generation:
+    # Without a shared cache another process's change (a page published by the task worker
+    # or a command) starts a new generation there only: the page is read every time.
+    shared = getattr(settings, "CACHE_SHARED_BY_PROCESSES", False)
+    if shared and _memory_generation[0] == generation:
         kept = _pages.get((model, pk))
         if kept is not None:
             page = pickle.loads(kept)  # noqa: S301 - written by this process, below
@@ -157,7 +163,7 @@ def _page(model, pk, generation):
             if (page.url_path, bool(page.live)) == (row[0], bool(row[1])):
                 return page
     page = model._default_manager.select_related("locale").filter(pk=pk).first()
-    if page is not None and chrome.settled():
+    if page is not None and shared and chrome.settled():
         with _lock:
             if _memory_generation[0] == generation:
                 if len(_pages) >= MAX_ENTRIES:

@@ -9,13 +9,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 from wagtail.models import Locale
 
 from plugins.meetings import schedule, services
-from plugins.meetings.models import MeetingSeriesPage, Visibility
+from plugins.meetings.models import MeetingSeriesPage, Occurrence, OccurrenceStatus, Visibility
 
 from .conftest import weekly
 
@@ -193,3 +194,27 @@ def _anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+@freeze_time(NOW)
+def test_without_a_shared_cache_a_change_made_elsewhere_shows(cafe, settings):
+    """Without a shared cache each process has its own generation: a date saved in another
+    process (a second worker, the task worker, a command) would not renew this one's, so
+    nothing is kept across requests (found by the adversarial review)."""
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    start, end = local(2026, 12, 1, 10), local(2027, 1, 1)
+    first = schedule.expand_many([cafe], start, end, kept=True)
+    assert first[0].start == local(2026, 12, 3, 18) and first[0].status == "scheduled"
+    assert schedule.next_dates_by_series([cafe])[0][1][0].status == "scheduled"
+    receivers = post_save.receivers  # another process's save: no receiver runs here
+    post_save.receivers = []
+    post_save.sender_receivers_cache.clear()
+    try:
+        Occurrence.objects.create(
+            series=cafe, original_start=local(2026, 12, 3, 18), status=OccurrenceStatus.CANCELLED
+        )
+    finally:
+        post_save.receivers = receivers
+        post_save.sender_receivers_cache.clear()
+    assert schedule.expand_many([cafe], start, end, kept=True)[0].status == "cancelled"
+    assert schedule.next_dates_by_series([cafe])[0][1][0].status == "cancelled"
