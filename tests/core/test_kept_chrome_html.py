@@ -133,3 +133,21 @@ def test_a_per_page_block_off_a_page_is_rendered_every_time(site):
     request = RequestFactory().get("/irgendwo/", **HOST)
     for word in ("eins", "zwei"):
         assert template.render(Context({"request": request, "word": word})) == word
+
+
+@pytest.mark.parametrize("host", ["beckum.test:8123", "x1.beckum.test", "BECKUM.test:1"])
+def test_other_ports_and_names_keep_nothing(client, about, host):
+    """The allowed hosts let any port and, with ``.test``, any sub-domain through: each would
+    keep its own copy of every page's language links and event parts, and a stream of them
+    would fill the cache. Only the site's own name (on its port or the server's) is kept."""
+    for _ in range(2):
+        response = client.get("/", HTTP_HOST=host)
+        assert response.status_code == 200
+        assert "includes/language_switcher.html" in _rendered(response)
+    assert not [key for key in chrome._local if host.lower() in key.lower()]
+
+
+@pytest.mark.parametrize("host", ["beckum.test", "beckum.test:80"])
+def test_the_sites_own_name_is_kept(client, about, host):
+    client.get("/", HTTP_HOST=host)
+    assert "includes/language_switcher.html" not in _rendered(client.get("/", HTTP_HOST=host))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django import template
 from django.conf import settings
@@ -561,56 +562,81 @@ def do_kept_chrome(parser, token):
     return KeptChromeNode(part, bits[2] if len(bits) == 3 else "", nodelist)
 
 
+def _site_host(request, site) -> str | None:
+    """The host the visitor asked for when it is the site's own name (and the port the
+    site or this server has), else None: other names and ports that the allowed hosts let
+    through (``.localhost``, any port) would each keep a copy of every page."""
+    from django.http.request import split_domain_port
+
+    host = request.get_host()
+    domain, port = split_domain_port(host)
+    if site is None or domain != site.hostname.lower():
+        return None
+    if port and port not in (str(site.port), str(request.META.get("SERVER_PORT", ""))):
+        return None
+    return host
+
+
+def _kept_key(request, page, per: str) -> tuple | None:
+    """The key parts beyond site and language, or None when this answer is not kept."""
+    if request is None or getattr(request, "is_preview", False):
+        return None
+    if not per:
+        return ()
+    if not isinstance(page, Page) or page.pk is None:
+        return None  # an error page or a view of its own: addresses without bound
+    resolved = getattr(request, "resolver_match", None)
+    if resolved is None or resolved.url_name != "wagtail_serve":
+        # a view of its own that shows a page (a ticket's check-in, a registration
+        # list): its address may carry any value, and each would be kept
+        return None
+    match = getattr(request, "routable_resolver_match", None)
+    if match is not None and "token" in match.kwargs:
+        return None  # a personal link (a sign-up's result): one address per visitor
+    if per == "per_path":
+        return (request.path,)
+    if per == "per_address":
+        if request.META.get("QUERY_STRING"):
+            return None
+        host = _site_host(request, Site.find_for_request(request))
+        return None if host is None else (page.pk, request.path, host, request.scheme)
+    raise ValueError(per)
+
+
+def kept_html(context, part: str, per: str, render: Callable[[], str], *extra) -> str:
+    """``render()``, the HTML of a part that is the same for every visitor, kept with the
+    chrome per site, language and generation (and per path or address, see
+    :func:`do_kept_chrome`; ``extra`` tells apart several parts of one page)."""
+    from treffpunkt.core import chrome
+
+    request = context.get("request")
+    key = _kept_key(request, context.get("page"), per)
+    site = Site.find_for_request(request) if key is not None else None
+    if site is None:
+        return render()
+    # str(): the nonce is lazy, and its truth value only says whether it was made yet
+    nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
+    made = []
+
+    def compute() -> str | None:
+        html = str(render())
+        made.append(html)
+        if "csrfmiddlewaretoken" in html:
+            return None  # something personal: never kept
+        return html.replace(nonce, NONCE_MARK) if nonce else html
+
+    kept = chrome.cached(f"html:{part}", site, get_language(), compute, *key, *extra)
+    if kept is None:
+        return made[0] if made else render()
+    return kept.replace(NONCE_MARK, nonce) if nonce else kept
+
+
 class KeptChromeNode(template.Node):
     def __init__(self, part: str, per: str, nodelist):
         self.part, self.per, self.nodelist = part, per, nodelist
 
-    def _key(self, request, page) -> tuple | None:
-        """The key parts beyond site and language, or None when this answer is not kept."""
-        if request is None or getattr(request, "is_preview", False):
-            return None
-        if not self.per:
-            return ()
-        if not isinstance(page, Page) or page.pk is None:
-            return None  # an error page or a view of its own: addresses without bound
-        resolved = getattr(request, "resolver_match", None)
-        if resolved is None or resolved.url_name != "wagtail_serve":
-            # a view of its own that shows a page (a ticket's check-in, a registration
-            # list): its address may carry any value, and each would be kept
-            return None
-        match = getattr(request, "routable_resolver_match", None)
-        if match is not None and "token" in match.kwargs:
-            return None  # a personal link (a sign-up's result): one address per visitor
-        if self.per == "per_path":
-            return (request.path,)
-        if self.per == "per_address":
-            if request.META.get("QUERY_STRING"):
-                return None
-            return (page.pk, request.path, request.get_host(), request.scheme)
-
     def render(self, context) -> str:
-        from treffpunkt.core import chrome
-
-        request = context.get("request")
-        key = self._key(request, context.get("page"))
-        site = Site.find_for_request(request) if key is not None else None
-        if site is None:
-            return self.nodelist.render(context)
-        # str(): the nonce is lazy, and its truth value only says whether it was made yet
-        nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
-        made = []
-
-        def compute() -> str | None:
-            html = str(self.nodelist.render(context))
-            made.append(html)
-            if "csrfmiddlewaretoken" in html:
-                return None  # something personal: never kept
-            return html.replace(nonce, NONCE_MARK) if nonce else html
-
-        kept = chrome.cached(f"html:{self.part}", site, get_language(), compute, *key)
-        if kept is None:
-            return made[0] if made else self.nodelist.render(context)
-        return kept.replace(NONCE_MARK, nonce) if nonce else kept
+        return kept_html(context, self.part, self.per, lambda: self.nodelist.render(context))
 
 
 @register.simple_tag
