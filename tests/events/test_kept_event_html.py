@@ -107,3 +107,24 @@ def test_the_speakers_follow_a_change(client, conference):
     speaker.save()
     html = _html(client, conference.url)
     assert "Prof. Leyla Demir" in html and "Dr. Leyla Demir" not in html
+
+
+def test_an_image_replaced_shows_at_once(client, festival, settings, tmp_path):
+    """The kept header shows the page's image by its rendition's address; an editor who
+    replaces the file (Wagtail deletes the old renditions) must not leave a broken image."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = Image.objects.create(title="Fest", file=get_test_image_file("fest.png"))
+    festival.image = image
+    festival.save_revision().publish()
+    before = _html(client, festival.url)
+    old = image.get_rendition("fill-960x480").url
+    assert old in before
+    image.file = get_test_image_file("fest-neu.png", colour="red")
+    image.save()
+    image.renditions.all().delete()
+    after = _html(client, festival.url)
+    assert old not in after
+    assert image.get_rendition("fill-960x480").url in after

@@ -6,11 +6,11 @@ and footer; built from the database they cost about ten queries per render. What
 depends only on the site, the visitor's language and the published pages and settings, so
 it is built once per site and language and kept in the Django cache (Redis when
 ``REDIS_URL`` is set) under a *generation*. Publishing, unpublishing, moving or deleting a
-page, saving a site setting, the menu, a site's texts, a locale, a view restriction or a
-plugin's state starts a new generation (at once, and again when the change is committed, so
-that no request stores rows read before the commit under the new generation); an app that
-keeps its snippets here connects :func:`chrome_changed` to their saves and deletions. The page
-routes (:mod:`treffpunkt.core.routing`) and the view restrictions
+page, saving a site setting, the menu, a site's texts, a locale, a view restriction, an
+image, a document or a plugin's state starts a new generation (at once, and again when the
+change is committed, so that no request stores rows read before the commit under the new
+generation); an app that keeps its snippets here connects :func:`chrome_changed` to their
+saves and deletions. The page routes (:mod:`treffpunkt.core.routing`) and the view restrictions
 (:mod:`treffpunkt.core.restrictions`) that each process keeps follow the same generation.
 
 Each process also keeps its own copy of the parts it used for the current generation
@@ -129,6 +129,8 @@ def _from_cache(key: str, compute: Callable[[], T]) -> T:
 
 def _is_chrome_model(sender) -> bool:
     from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.images.models import AbstractImage
     from wagtail.models import Locale, Page, PageViewRestriction, Site
 
     from treffpunkt.plugins.models import PluginSettings
@@ -146,6 +148,9 @@ def _is_chrome_model(sender) -> bool:
             NavigationItem,
             SiteTextTranslation,
             PluginSettings,
+            # kept page parts show an image's renditions and alt text, a document's link
+            AbstractImage,
+            AbstractDocument,
         ),
     )
 
