@@ -46,3 +46,33 @@ def test_dates_on_different_weekdays_are_counted():
     (line,) = fold_recurring(entries)
     with translation.override("en"):
         assert line.rhythm == "2 dates, next December 7"
+
+
+def test_a_fortnightly_date_is_not_called_weekly():
+    """A meeting every other Thursday said "jeden Donnerstag" on the home page: newcomers
+    came in the weeks between."""
+    entries = [
+        Entry("Elterncafé", dt.datetime(2026, 12, 3 + 14 * i, 16, tzinfo=BERLIN)) for i in range(2)
+    ] + [Entry("Elterncafé", dt.datetime(2027, 1, 14, 16, tzinfo=BERLIN))]
+    (line,) = fold_recurring(entries)
+    assert line.count == 3
+    with translation.override("de"):
+        assert line.rhythm == "jeden zweiten Donnerstag, nächster Termin 3. Dezember"
+    with translation.override("en"):
+        assert line.rhythm == "every other Thursday, next December 3"
+
+
+def test_a_weekly_date_with_a_week_left_out_is_still_weekly():
+    days = [1, 8, 22, 29]  # the 15th falls out
+    entries = [Entry("Sprachcafé", dt.datetime(2026, 12, d, 17, tzinfo=BERLIN)) for d in days]
+    (line,) = fold_recurring(entries)
+    with translation.override("en"):
+        assert line.rhythm == "every Tuesday, next December 1"
+
+
+def test_a_monthly_date_on_one_weekday_is_counted():
+    firsts = [(2026, 12, 3), (2027, 1, 7), (2027, 2, 4)]  # each month's first Thursday
+    entries = [Entry("Netzwerktreffen", dt.datetime(*d, 18, tzinfo=BERLIN)) for d in firsts]
+    (line,) = fold_recurring(entries)
+    with translation.override("en"):
+        assert line.rhythm == "3 dates, next December 3"

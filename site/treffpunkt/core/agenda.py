@@ -15,7 +15,8 @@ from .localize import format_date
 class AgendaLine:
     entry: object  # the next date (a calendar entry)
     count: int = 1
-    weekday: int | None = None  # when every date falls on the same weekday
+    weekday: int | None = None  # when the dates come back on the same weekday
+    weeks: int = 1  # every week (1) or every other week (2)
 
     @property
     def recurring(self) -> bool:
@@ -27,26 +28,44 @@ class AgendaLine:
         start = self.entry.start
         next_date = format_date(start, "daymonth")
         if self.weekday is not None:
-            weekday = format_date(start, "weekday")
-            return _("every %(weekday)s, next %(date)s") % {"weekday": weekday, "date": next_date}
+            values = {"weekday": format_date(start, "weekday"), "date": next_date}
+            if self.weeks == 2:
+                return _("every other %(weekday)s, next %(date)s") % values
+            return _("every %(weekday)s, next %(date)s") % values
         return _("%(count)s dates, next %(date)s") % {"count": self.count, "date": next_date}
 
 
 def fold_recurring(entries) -> list[AgendaLine]:
     """One line per title and kind, at the place of its next date; dates of the same thing
-    that come again are counted into it instead of filling the list."""
+    that come again are counted into it instead of filling the list.
+
+    A line says "every Tuesday" only when the dates come weekly (a week left out, such as a
+    holiday, still counts as weekly) and "every other Tuesday" when they come fortnightly;
+    dates on the same weekday in any other rhythm (monthly, say) are counted."""
     lines: dict[tuple[str, str], AgendaLine] = {}
-    weekdays: dict[tuple[str, str], set[int]] = {}
+    days: dict[tuple[str, str], list] = {}
     for entry in entries:
         key = (entry.title, getattr(entry, "kind", ""))
-        weekday = timezone.localtime(entry.start).weekday()
+        day = timezone.localtime(entry.start).date()
         if key in lines:
             lines[key].count += 1
-            weekdays[key].add(weekday)
+            days[key].append(day)
         else:
             lines[key] = AgendaLine(entry)
-            weekdays[key] = {weekday}
+            days[key] = [day]
     for key, line in lines.items():
-        if line.count > 1 and len(weekdays[key]) == 1:
-            line.weekday = next(iter(weekdays[key]))
+        if line.count > 1:
+            line.weekday, line.weeks = _rhythm(sorted(set(days[key])))
     return list(lines.values())
+
+
+def _rhythm(days: list) -> tuple[int | None, int]:
+    """(weekday, 1 or 2 weeks) when ``days`` come weekly or fortnightly, else (None, 1)."""
+    gaps = {(later - earlier).days for earlier, later in zip(days, days[1:], strict=False)}
+    if not gaps:
+        return None, 1  # two dates on one day
+    if 7 in gaps and gaps <= {7, 14}:
+        return days[0].weekday(), 1
+    if 14 in gaps and gaps <= {14, 28}:
+        return days[0].weekday(), 2
+    return None, 1
