@@ -240,22 +240,8 @@ class MeetingSeriesPage(Page):
         pages; the dates belong to the series, so they are kept on its page in the site's
         default language (or, for an alias, the page it mirrors).
         """
-        cached = getattr(self, "_schedule_source", None)
-        if cached is not None:
-            return cached
-        source = self
-        if self.alias_of_id:
-            source = MeetingSeriesPage.objects.filter(pk=self.alias_of_id).first() or self
-        elif self.locale_id and not _is_default_locale(self.locale_id):
-            source = (
-                MeetingSeriesPage.objects.filter(
-                    translation_key=self.translation_key,
-                    locale__language_code=settings.LANGUAGE_CODE,
-                ).first()
-                or self
-            )
-        self._schedule_source = source
-        return source
+        MeetingSeriesPage.resolve_sources([self])
+        return self._schedule_source
 
     @staticmethod
     def resolve_sources(series_list) -> None:
