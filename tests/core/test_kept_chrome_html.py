@@ -151,3 +151,15 @@ def test_other_ports_and_names_keep_nothing(client, about, host):
 def test_the_sites_own_name_is_kept(client, about, host):
     client.get("/", HTTP_HOST=host)
     assert "includes/language_switcher.html" not in _rendered(client.get("/", HTTP_HOST=host))
+
+
+def test_each_spelling_of_the_sites_name_shares_one_copy(client, about):
+    """Upper case letters and a trailing dot name the same host (found by the adversarial
+    review: each spelling kept its own copy, 2^letters of them per page)."""
+    client.get("/", **HOST)
+    before = set(chrome._local)
+    for host in ("BECKUM.test", "Beckum.Test.", "beckum.test.:80", "bEcKuM.tEsT:80"):
+        response = client.get("/", HTTP_HOST=host)
+        assert response.status_code == 200
+    made = {key for key in set(chrome._local) - before if "language-switcher" in key}
+    assert len(made) <= 1, made

@@ -563,18 +563,18 @@ def do_kept_chrome(parser, token):
 
 
 def _site_host(request, site) -> str | None:
-    """The host the visitor asked for when it is the site's own name (and the port the
-    site or this server has), else None: other names and ports that the allowed hosts let
-    through (``.localhost``, any port) would each keep a copy of every page."""
+    """The host the visitor asked for, written one way (lower case, no trailing dot), when
+    it is the site's own name (and the port the site or this server has), else None: other
+    names, ports and spellings that the allowed hosts let through (``.localhost``, any port,
+    ``LocalHost.``) would each keep a copy of every page."""
     from django.http.request import split_domain_port
 
-    host = request.get_host()
-    domain, port = split_domain_port(host)
+    domain, port = split_domain_port(request.get_host())
     if site is None or domain != site.hostname.lower():
         return None
     if port and port not in (str(site.port), str(request.META.get("SERVER_PORT", ""))):
         return None
-    return host
+    return f"{domain}:{port}"
 
 
 def _kept_key(request, page, per: str) -> tuple | None:
