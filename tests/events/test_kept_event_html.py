@@ -128,3 +128,21 @@ def test_an_image_replaced_shows_at_once(client, festival, settings, tmp_path):
     after = _html(client, festival.url)
     assert old not in after
     assert image.get_rendition("fill-960x480").url in after
+
+
+def test_renditions_purged_leave_no_broken_image(client, festival, settings, tmp_path):
+    """``wagtail_update_image_renditions --purge-only`` deletes every rendition (and, by a
+    task, its file): the kept header must not go on pointing at the old file."""
+    from django.core.management import call_command
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    festival.image = Image.objects.create(title="Fest", file=get_test_image_file("fest.png"))
+    festival.save_revision().publish()
+    old = festival.image.get_rendition("fill-960x480").url
+    assert old in _html(client, festival.url)
+    call_command("wagtail_update_image_renditions", "--purge-only", verbosity=0)
+    after = _html(client, festival.url)
+    assert old not in after
+    assert festival.image.get_rendition("fill-960x480").url in after

@@ -176,6 +176,7 @@ def connect_signals() -> None:
     post_delete.connect(_on_save_or_delete, weak=False, dispatch_uid="chrome_deleted")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(chrome_changed, weak=False, dispatch_uid=f"chrome_{id(signal)}")
+    post_delete.connect(_on_rendition_deleted, weak=False, dispatch_uid="chrome_rendition")
     # the groups of a view restriction (treffpunkt.core.restrictions keeps them per generation)
     from django.db.models.signals import m2m_changed
     from wagtail.models import PageViewRestriction
@@ -186,6 +187,16 @@ def connect_signals() -> None:
         weak=False,
         dispatch_uid="chrome_restriction_groups",
     )
+
+
+def _on_rendition_deleted(sender, **kwargs) -> None:
+    """Kept page parts show an image by its renditions' addresses: a rendition deleted (its
+    image replaced, ``wagtail_update_image_renditions --purge-only``) leaves them pointing
+    at a file that is gone. Renditions made on first use change nothing shown."""
+    from wagtail.images.models import AbstractRendition
+
+    if issubclass(sender, AbstractRendition):
+        chrome_changed()
 
 
 def _on_groups_changed(sender, action, **kwargs) -> None:
