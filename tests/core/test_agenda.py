@@ -18,6 +18,7 @@ class Entry:
     title: str
     start: dt.datetime
     kind: str = "event"
+    cancelled: bool = False
 
 
 def test_weekly_entries_fold_into_one_line_and_one_off_events_stay():
@@ -76,3 +77,39 @@ def test_a_monthly_date_on_one_weekday_is_counted():
     (line,) = fold_recurring(entries)
     with translation.override("en"):
         assert line.rhythm == "3 dates, next December 3"
+
+
+def test_a_fortnightly_date_with_one_extra_date_is_not_called_weekly():
+    """Gaps of 14, 7, 14, 14 days (found by the adversarial review): most weeks have no
+    meeting, so the line counts the dates."""
+    start = dt.datetime(2026, 12, 3, 16, tzinfo=BERLIN)
+    entries = [Entry("Elterncafé", start + dt.timedelta(days=d)) for d in (0, 14, 21, 35, 49)]
+    (line,) = fold_recurring(entries)
+    with translation.override("en"):
+        assert line.rhythm == "5 dates, next December 3"
+
+
+def test_the_next_date_of_a_line_is_one_that_takes_place():
+    """A weekly café whose next date is cancelled read "every Thursday, next 10 December ·
+    Cancelled" (found by the adversarial review): newcomers could not tell whether the
+    series or the date was off. The line now names the next date that takes place."""
+    start = dt.datetime(2026, 12, 10, 16, tzinfo=BERLIN)
+    entries = [
+        Entry("Sprachcafé", start + dt.timedelta(days=7 * i), cancelled=(i == 0)) for i in range(4)
+    ]
+    entries.insert(1, Entry("Begegnungsfest", start + dt.timedelta(days=2)))
+    lines = fold_recurring(entries)
+    assert [line.entry.title for line in lines] == ["Begegnungsfest", "Sprachcafé"]
+    cafe = lines[1]
+    assert not cafe.entry.cancelled and cafe.count == 4
+    with translation.override("de"):
+        assert cafe.rhythm == "jeden Donnerstag, nächster Termin 17. Dezember"
+
+
+def test_a_line_of_cancelled_dates_only_stays_cancelled():
+    start = dt.datetime(2026, 12, 10, 16, tzinfo=BERLIN)
+    entries = [
+        Entry("Sprachcafé", start + dt.timedelta(days=7 * i), cancelled=True) for i in range(2)
+    ]
+    (line,) = fold_recurring(entries)
+    assert line.entry.cancelled and line.entry.start == start

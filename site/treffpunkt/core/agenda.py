@@ -19,6 +19,10 @@ class AgendaLine:
     weeks: int = 1  # every week (1) or every other week (2)
 
     @property
+    def entry_cancelled(self) -> bool:
+        return bool(getattr(self.entry, "cancelled", False))
+
+    @property
     def recurring(self) -> bool:
         return self.count > 1
 
@@ -48,24 +52,26 @@ def fold_recurring(entries) -> list[AgendaLine]:
         key = (entry.title, getattr(entry, "kind", ""))
         day = timezone.localtime(entry.start).date()
         if key in lines:
-            lines[key].count += 1
+            line = lines[key]
+            line.count += 1
             days[key].append(day)
+            if line.entry_cancelled and not getattr(entry, "cancelled", False):
+                line.entry = entry  # the next date is the next one that takes place
         else:
             lines[key] = AgendaLine(entry)
             days[key] = [day]
     for key, line in lines.items():
         if line.count > 1:
             line.weekday, line.weeks = _rhythm(sorted(set(days[key])))
-    return list(lines.values())
+    return sorted(lines.values(), key=lambda line: (line.entry.start, line.entry.title))
 
 
 def _rhythm(days: list) -> tuple[int | None, int]:
     """(weekday, 1 or 2 weeks) when ``days`` come weekly or fortnightly, else (None, 1)."""
-    gaps = {(later - earlier).days for earlier, later in zip(days, days[1:], strict=False)}
-    if not gaps:
-        return None, 1  # two dates on one day
-    if 7 in gaps and gaps <= {7, 14}:
-        return days[0].weekday(), 1
-    if 14 in gaps and gaps <= {14, 28}:
-        return days[0].weekday(), 2
+    gaps = [(later - earlier).days for earlier, later in zip(days, days[1:], strict=False)]
+    for weeks in (1, 2):
+        step = 7 * weeks
+        # mostly every (other) week; a date left out (a holiday) makes one gap twice as long
+        if set(gaps) <= {step, 2 * step} and gaps.count(step) >= gaps.count(2 * step):
+            return days[0].weekday(), weeks
     return None, 1

@@ -134,3 +134,19 @@ def test_each_language_has_its_own_copy(client, sent_issue, on_the_calendar):
     # the dates are written in the visitor's language
     assert german != arabic
     assert _get(client, "/ar" + sent_issue.url)[1].count("Begegnungsfest im Park") == 1
+
+
+def test_a_cancelled_date_says_so_on_the_page_and_in_the_mail(
+    client, site, sent_issue, on_the_calendar
+):
+    import dataclasses
+
+    from plugins.newsletter.rendering import render_edition
+
+    on_the_calendar[1] = dataclasses.replace(on_the_calendar[1], cancelled=True)
+    sent_issue.save_revision().publish()  # content changed: the block is made again
+    html = _get(client, sent_issue.url)[1]
+    assert "Begegnungsfest im Park" in html
+    assert 'badge--cancelled">Abgesagt' in html
+    edition = render_edition(sent_issue, site)
+    assert "Abgesagt" in edition.html
