@@ -73,3 +73,22 @@ def test_template_filters_use_the_active_language():
     with translation.override("ar"):
         assert template.render(Context({"when": SATURDAY})).startswith("السبت، 12 ديسمبر 2026")
     assert Template("{{ none|cldr_date }}").render(Context({"none": None})) == ""
+
+
+def test_kept_texts_follow_the_language_and_the_time_zone(settings):
+    """Formatted dates are kept per process (Babel is dear in long lists of dates): the
+    same moment must still come out in each reader's language and the site's time zone."""
+    from django.utils import timezone
+
+    for _ in range(2):
+        for language, text in (("de", "Samstag"), ("ar", "السبت"), ("en", "Saturday")):
+            assert format_datetime(SATURDAY, "full", language).startswith(text)
+            with translation.override(language):
+                assert format_date(SATURDAY).startswith(text)
+    late = dt.datetime(2026, 12, 12, 23, 30, tzinfo=dt.UTC)  # Sunday 00:30 in Berlin
+    assert format_date(late, "full", "de") == "Sonntag, 13. Dezember 2026"
+    assert format_time(late, "de") == "00:30"
+    with timezone.override(ZoneInfo("America/New_York")):
+        assert format_date(late, "full", "de") == "Samstag, 12. Dezember 2026"
+        assert format_time(late, "de") == "18:30"
+    assert format_date(dt.date(2026, 12, 12), "EEEE d. MMMM", "de") == "Samstag 12. Dezember"

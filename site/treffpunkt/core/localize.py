@@ -59,7 +59,17 @@ def format_date(value, fmt: str = "full", language: str | None = None) -> str:
     value = _local(value)
     if isinstance(value, dt.datetime):
         value = value.date()
-    locale = _locale(language)
+    return _date_text(value, fmt, _code(language))
+
+
+#: formatted dates and times kept per process: Babel takes 30–80 µs for each, and a list of
+#: meeting dates or calendar entries writes the same few dozen over and over
+_TEXTS = 4096
+
+
+@lru_cache(maxsize=_TEXTS)
+def _date_text(value: dt.date, fmt: str, code: str) -> str:
+    locale = babel_locale(code)
     if fmt == "weekday":  # the weekday's full name ("Dienstag", "вівторок")
         return babel_dates.format_date(value, "EEEE", locale=locale)
     if fmt in SKELETONS:
@@ -74,7 +84,12 @@ def format_time(value, language: str | None = None) -> str:
     value = _local(value)
     if isinstance(value, dt.datetime):
         value = value.time()
-    return babel_dates.format_time(value, format="short", locale=_locale(language))
+    return _time_text(value, _code(language))
+
+
+@lru_cache(maxsize=_TEXTS)
+def _time_text(value: dt.time, code: str) -> str:
+    return babel_dates.format_time(value, format="short", locale=babel_locale(code))
 
 
 def format_datetime(value, fmt: str = "full", language: str | None = None) -> str:
@@ -82,12 +97,17 @@ def format_datetime(value, fmt: str = "full", language: str | None = None) -> st
     if value in (None, ""):
         return ""
     value = _local(value)
-    locale = _locale(language)
     date_text = format_date(value, fmt, language)
     time_text = format_time(value, language)
-    pattern = locale.datetime_formats.get(fmt if fmt in DATE_FORMATS else "medium")
-    pattern = str(pattern or "{1} {0}")
+    pattern = _joining(_code(language), fmt)
     return pattern.replace("{1}", date_text).replace("{0}", time_text).replace("'", "")
+
+
+@lru_cache(maxsize=256)
+def _joining(code: str, fmt: str) -> str:
+    """How the language joins a date ({1}) and a time ({0})."""
+    pattern = babel_locale(code).datetime_formats.get(fmt if fmt in DATE_FORMATS else "medium")
+    return str(pattern or "{1} {0}")
 
 
 def format_number(value, language: str | None = None) -> str:
