@@ -146,3 +146,30 @@ def test_renditions_purged_leave_no_broken_image(client, festival, settings, tmp
     after = _html(client, festival.url)
     assert old not in after
     assert festival.image.get_rendition("fill-960x480").url in after
+
+
+def test_without_a_shared_cache_the_pages_content_is_rendered_every_time(
+    client, festival, settings
+):
+    """Without Redis each process has its own chrome generation: a page published by the
+    worker (scheduled publishing) or another process would renew that process's only, and
+    this one would go on showing the old programme. Its content is then never kept."""
+    from django.template import base
+
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    ProgrammeItem.objects.create(event=festival, title="Eröffnung", starts="14:00")
+    _html(client, festival.url)
+    rendered = []
+    original = base.Template.render
+
+    def spy(self, context):
+        rendered.append(self.origin.template_name)
+        return original(self, context)
+
+    base.Template.render = spy
+    try:
+        html = _html(client, festival.url)
+    finally:
+        base.Template.render = original
+    assert "events/includes/programme.html" in rendered
+    assert "Eröffnung" in html

@@ -46,7 +46,7 @@ def issue_block(context, block, index: int) -> str:
     if block.block_type == "upcoming_events":
         html = _upcoming_html(context, block, render)
     else:
-        html = kept_html(context, "issue-block", "per_address", render, index, block.id)
+        html = kept_html(context, "issue-block", "page", render, index, block.id)
     return mark_safe(html)  # noqa: S308 - the blocks' own templates escaped what they show
 
 

@@ -540,7 +540,7 @@ NONCE_MARK = "\x00nonce\x00"
 
 @register.tag("kept_chrome")
 def do_kept_chrome(parser, token):
-    """``{% kept_chrome "part" [per_path|per_address] %}…{% endkept_chrome %}``: the HTML of a
+    """``{% kept_chrome "part" [per_path|per_address|page] %}…{% endkept_chrome %}``: the HTML of a
     part of the chrome, rendered once per site, language and chrome generation and kept with
     the chrome (:func:`treffpunkt.core.chrome.cached`).
 
@@ -548,13 +548,16 @@ def do_kept_chrome(parser, token):
     message. ``per_path`` keeps one copy per address path (the menu's mark of the current
     page); ``per_address`` one per page, path and host, and none for an address with a query
     string (the language links keep the query); both only on a page's own addresses, and
-    never on one that carries a personal token (a sign-up's result page). The CSP
+    never on one that carries a personal token (a sign-up's result page). ``page`` is a part
+    of the page's own content, kept as ``per_address`` when the processes share the cache
+    (:func:`kept_html`). The CSP
     nonce is filled in per answer. A block that renders a CSRF token, and every block of an
     editor's preview, is rendered every time."""
     bits = token.split_contents()
-    if len(bits) not in (2, 3) or (len(bits) == 3 and bits[2] not in ("per_path", "per_address")):
+    keys = ("per_path", "per_address", "page")
+    if len(bits) not in (2, 3) or (len(bits) == 3 and bits[2] not in keys):
         raise template.TemplateSyntaxError(
-            '{% kept_chrome "part" [per_path|per_address] %} takes a part and an optional key'
+            '{% kept_chrome "part" [per_path|per_address|page] %} takes a part and an optional key'
         )
     part = bits[1].strip("\"'")
     nodelist = parser.parse(("endkept_chrome",))
@@ -606,10 +609,20 @@ def _kept_key(request, page, per: str) -> tuple | None:
 def kept_html(context, part: str, per: str, render: Callable[[], str], *extra) -> str:
     """``render()``, the HTML of a part that is the same for every visitor, kept with the
     chrome per site, language and generation (and per path or address, see
-    :func:`do_kept_chrome`; ``extra`` tells apart several parts of one page)."""
+    :func:`do_kept_chrome`; ``extra`` tells apart several parts of one page).
+
+    ``per="page"`` is a part of a page's own content (an event's programme, a newsletter's
+    text), kept per address like ``per_address``, and only when the processes share the
+    cache: else a page published by another process (the worker's scheduled publishing, a
+    command, a second web process) would start a new generation there alone, and this
+    process would go on showing the old content."""
     from treffpunkt.core import chrome
 
     request = context.get("request")
+    if per == "page":
+        if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+            return render()
+        per = "per_address"
     key = _kept_key(request, context.get("page"), per)
     site = Site.find_for_request(request) if key is not None else None
     if site is None:
