@@ -19,3 +19,7 @@ class CoreConfig(AppConfig):
         from .requestmemo import install_locale_memo
 
         install_locale_memo()
+
+        from .sites import install_site_root_paths_memo
+
+        install_site_root_paths_memo()

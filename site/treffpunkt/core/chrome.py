@@ -35,7 +35,7 @@ from django.db.models.signals import post_delete, post_save
 
 from .generations import pending_committed
 from .pagecache import made_on_first_use
-from .requestmemo import forget, memoized
+from .requestmemo import forget, memoized, seed
 
 T = TypeVar("T")
 
@@ -51,6 +51,13 @@ def generation() -> int:
     at one used before: processes keep things in their own memory under the generation
     (routes, view restrictions), which must not come back to life after a restart of Redis."""
     return memoized(("chrome-generation",), _current)
+
+
+def seed_generation(value) -> None:
+    """The generation as read together with the request's site (:func:`find_site`): this
+    request then asks for it no more. A missing one is left to :func:`generation`."""
+    if value is not None:
+        seed(("chrome-generation",), value)
 
 
 def _current() -> int:

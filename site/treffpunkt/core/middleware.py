@@ -41,7 +41,11 @@ def find_site(request) -> Site | None:
     second one); both are kept per host and port until a site or configuration changes."""
     hostname = split_domain_port(request.get_host())[0]
     key = f"treffpunkt:site:{hostname}:{request.get_port()}"
-    found = cache.get_many([SITES_VERSION_KEY, key])
+    from . import chrome
+
+    # the chrome's generation, which nearly every answer asks for, in the same round trip
+    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY])
+    chrome.seed_generation(found.get(chrome.GENERATION_KEY))
     version = found.get(SITES_VERSION_KEY, 0)
     entry = found.get(key)
     if entry is not None and entry[0] == version:

@@ -34,6 +34,14 @@ def memoized(key: tuple, compute: Callable[[], T]) -> T:
         return value
 
 
+def seed(key: tuple, value: Any) -> None:
+    """Give this request's memo the answer for ``key`` read with something else (one round
+    trip instead of two); outside a request, nothing."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.setdefault(key, value)
+
+
 def current() -> dict | None:
     """This request's memo (None outside a request), to tell whether a value is still of it."""
     return _memo.get()
