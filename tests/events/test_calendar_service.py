@@ -125,6 +125,49 @@ def test_the_next_dates_are_kept_no_longer_than_the_first_one_lasts(
     assert kept == [service.UPCOMING_SECONDS]  # nothing to end: the longest time
 
 
+def test_the_next_dates_are_read_without_the_year_behind_them(site, calendar_page, monkeypatch):
+    """A page showing the next five dates unpacked the whole year ahead (a weekly meeting
+    alone is 52 entries) on every render; it reads its five, and they go when the first
+    of them is over, as the year does."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    now = timezone.now()
+    add_event(
+        calendar_page,
+        title="Läuft",
+        start=now - timedelta(hours=1),
+        end=now + timedelta(seconds=90),
+    )
+    for day in range(1, 8):
+        add_event(calendar_page, title=f"Tag {day}", start=in_days(day))
+    assert _upcoming(site) == ["Läuft", "Tag 1", "Tag 2", "Tag 3", "Tag 4"]
+
+    asked, kept = [], {}
+    real_get_many, real_set = cache.get_many, cache.set
+
+    def spy_get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return real_get_many(keys, *args, **kwargs)
+
+    def spy_set(key, value, timeout=None, **kwargs):
+        kept[key.split(":")[2]] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    monkeypatch.setattr(cache, "set", spy_set)
+    assert _upcoming(site) == ["Läuft", "Tag 1", "Tag 2", "Tag 3", "Tag 4"]
+    assert any(key.startswith("treffpunkt:calendar:next5:") for key in asked)
+    assert not any(key.startswith("treffpunkt:calendar:ahead:") for key in asked)
+
+    add_event(calendar_page, title="Heute Abend", start=now + timedelta(hours=5))
+    assert _upcoming(site) == ["Läuft", "Heute Abend", "Tag 1", "Tag 2", "Tag 3"]
+    assert 80 <= kept["next5"] <= 90  # "Läuft" is over in 90 s: the five are built again then
+    assert 80 <= kept["ahead"] <= 90
+
+
 def test_each_member_keeps_their_own_next_dates(site, calendar_page, make_user):
     from wagtail.models import PageViewRestriction
 

@@ -32,6 +32,20 @@ def entries_between(
 UPCOMING_SECONDS = 300
 
 
+def _key(site: Site, user, filters: dict, part: str) -> str:
+    """The cache key of ``part`` for this site, language, visitor and filters."""
+    viewer = user.pk if getattr(user, "is_authenticated", False) else "-"
+    raw = repr((site.pk, get_language(), viewer, sorted(filters.items())))
+    return f"treffpunkt:calendar:{part}:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _seconds_for(entries: list[CalendarEntry]) -> float:
+    """How long a list of entries stands: until the first of them is over (at most
+    :data:`UPCOMING_SECONDS`); content changes renew it before."""
+    now = timezone.now()
+    return min([UPCOMING_SECONDS, *((entry.end - now).total_seconds() for entry in entries)])
+
+
 def ahead(site: Site, user, filters=None) -> list[CalendarEntry]:
     """Every entry from now to a year ahead that is not over yet, sorted by start: the
     calendar's list, and the next dates of blocks, dashboards and home pages.
@@ -44,24 +58,30 @@ def ahead(site: Site, user, filters=None) -> list[CalendarEntry]:
     from treffpunkt.core import pagecache
 
     filters = clean_filters(filters)
-    viewer = user.pk if getattr(user, "is_authenticated", False) else "-"
-    raw = repr((site.pk, get_language(), viewer, sorted(filters.items())))
-    key = "treffpunkt:calendar:ahead:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def compute() -> list[CalendarEntry]:
         now = timezone.now()
         return entries_between(site, user, now, now + timedelta(days=366), filters)
 
-    def seconds_for(entries: list[CalendarEntry]) -> float:
-        now = timezone.now()
-        return min([UPCOMING_SECONDS, *((entry.end - now).total_seconds() for entry in entries)])
-
-    return pagecache.keep(key, compute, seconds_for)
+    return pagecache.keep(_key(site, user, filters, "ahead"), compute, _seconds_for)
 
 
 def upcoming(site: Site, user, *, limit: int = 5, filters=None) -> list[CalendarEntry]:
-    """The next ``limit`` entries (those not over yet), from the kept year :func:`ahead`."""
-    return ahead(site, user, filters)[:limit]
+    """The next ``limit`` entries (those not over yet) of the year :func:`ahead`.
+
+    Kept on their own, as the year is, until content changes or the first of them is over:
+    a page showing the next five dates then reads five entries from the cache, not the
+    year's hundreds (with a weekly meeting or two, unpacking them cost a millisecond). An
+    entry further down that ends sooner starts later too, so it lies within the span of
+    those shown and never changes which come first."""
+    from treffpunkt.core import pagecache
+
+    filters = clean_filters(filters)
+    return pagecache.keep(
+        _key(site, user, filters, f"next{limit}"),
+        lambda: ahead(site, user, filters)[:limit],
+        _seconds_for,
+    )
 
 
 def calendar_page(site: Site | None):
