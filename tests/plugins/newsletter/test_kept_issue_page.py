@@ -99,6 +99,26 @@ def test_a_warm_process_renders_no_block_again_and_escapes_nothing_twice(
         assert 'href="/netzwerk/arbeitsgruppen/ag-wohnen/"' in html or "AG Wohnen" in html
 
 
+def test_a_warm_process_converts_no_block(client, sent_issue, on_the_calendar):
+    """Going over the stream converted every block before its kept HTML was looked up: the
+    working group a block chooses was read from the database on every render."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _get(client, sent_issue.url)
+    with CaptureQueriesContext(connection) as ctx:
+        _response, html = _get(Client(), sent_issue.url)
+    assert "Aus der AG" in html and "<h2>Sprachcafé</h2>" in html
+    assert not [q for q in ctx.captured_queries if "networks_workinggrouppage" in q["sql"]]
+
+
+def test_a_heading_is_escaped(client, sent_issue, on_the_calendar):
+    sent_issue.body[0] = ("heading", "Wohnen & <Arbeit>")
+    sent_issue.save_revision().publish()
+    _response, html = _get(client, sent_issue.url)
+    assert "<h2>Wohnen &amp; &lt;Arbeit&gt;</h2>" in html
+
+
 def test_a_date_that_is_over_leaves_the_block_when_it_ends(client, sent_issue, on_the_calendar):
     assert "Sprachcafé im Familienzentrum" in _get(client, sent_issue.url)[1]
     with freeze_time(timezone.now() + timedelta(minutes=9)):
