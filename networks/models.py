@@ -306,16 +306,9 @@ class NetworkPage(RoutablePageMixin, Page):
         directory = context["directory_page"]
         context["directory_url"] = directory.get_url(request) if directory else ""
         context["working_group_index"] = index
-        groups = (
-            queries.working_groups_queryset(index, user=request.user)
-            if index
-            else WorkingGroupPage.objects.none()
-        )
-        shown = queries.with_field_names(list(groups[: self.GROUPS_SHOWN]), site)
-        context["working_groups"] = shown
-        context["working_group_count"] = (
-            len(shown) if len(shown) < self.GROUPS_SHOWN else groups.count()
-        )
+        groups = queries.kept_working_groups(index, site, request.user) if index else []
+        context["working_groups"] = groups[: self.GROUPS_SHOWN]
+        context["working_group_count"] = len(groups)
         context["upcoming_events"] = queries.upcoming_events(site, request.user)
         context["shared_sections"] = shared_sections(request, site, self, context)
         return context
@@ -451,10 +444,10 @@ class WorkingGroupIndexPage(Page):
         )
         filters = form.cleaned_data if form.is_valid() else {}
         context["form"] = form
-        groups = queries.working_groups_queryset(self, **filters, user=request.user)
+        groups = queries.kept_working_groups(self, site, request.user, **filters)
         page_obj = Paginator(groups, 24).get_page(request.GET.get("page"))
         context["page_obj"] = page_obj
-        context["working_groups"] = queries.with_field_names(list(page_obj.object_list), site)
+        context["working_groups"] = list(page_obj.object_list)
         context["filter_query"] = urlencode(
             {k: v for k, v in request.GET.items() if k in ("action_field", "status") and v}
         )
