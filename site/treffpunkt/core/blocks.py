@@ -16,6 +16,7 @@ class CallToActionBlock(blocks.StructBlock):
         icon = "pick"
         label = _("Call to action")
         template = "core/blocks/call_to_action.html"
+        kept = True  # shows only its value: kept as HTML ({% kept_stream %})
 
 
 class ContactBlock(blocks.StructBlock):
@@ -30,6 +31,7 @@ class ContactBlock(blocks.StructBlock):
         icon = "user"
         label = _("Contact")
         template = "core/blocks/contact.html"
+        kept = True  # shows only its value: kept as HTML ({% kept_stream %})
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -40,6 +42,7 @@ class CaptionedImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "core/blocks/image.html"
+        kept = True  # shows only its value: kept as HTML ({% kept_stream %})
 
 
 def body_blocks() -> list[tuple[str, blocks.Block]]:

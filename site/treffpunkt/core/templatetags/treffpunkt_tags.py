@@ -644,6 +644,60 @@ def kept_html(context, part: str, per: str, render: Callable[[], str], *extra) -
     return kept.replace(NONCE_MARK, nonce) if nonce else kept
 
 
+class StoredBlock:
+    """A block of a stream field as stored (its type, id and raw value), converted on first
+    use of anything else: looking up a block's kept HTML needs no conversion (a query for
+    each image, page or snippet a block chooses)."""
+
+    def __init__(self, stream, index: int, item: dict):
+        self._stream, self.index = stream, index
+        self.block_type, self.id, self.raw_value = item["type"], item.get("id"), item["value"]
+
+    def __getattr__(self, name):  # value, render_as_block, ...: the converted block's
+        return getattr(self._stream[self.index], name)
+
+
+def stored_blocks(stream) -> list[StoredBlock]:
+    """The blocks of ``stream`` (a StreamValue) as stored, in order."""
+    return [StoredBlock(stream, index, item) for index, item in enumerate(stream.raw_data)]
+
+
+def _shows_only_its_value(block) -> bool:
+    """Whether a block's HTML depends on nothing but its value, the language and the
+    published content: text, headings and the blocks that say so (``Meta.kept = True``).
+    A block that shows dates as of now or anything of the visitor is not."""
+    from wagtail import blocks
+
+    simple = (blocks.CharBlock, blocks.TextBlock, blocks.RichTextBlock)
+    return isinstance(block, simple) or bool(getattr(block.meta, "kept", False))
+
+
+@register.simple_tag(takes_context=True)
+def kept_stream(context, stream) -> str:
+    """The blocks of a page's stream field, as ``{% for block in stream %}{% include_block
+    block %}{% endfor %}`` renders them, each block that shows only its value kept as HTML
+    with the page's content (``kept_html(..., "page")``: per page, address and language,
+    renewed when anything is published). The others (the next dates, a plugin's block) are
+    rendered every time, with the page's context as ``include_block`` passes it."""
+    from django.utils.safestring import mark_safe
+
+    if not stream:
+        return ""
+    child_blocks = stream.stream_block.child_blocks
+    parts = []
+    for stored in stored_blocks(stream):
+
+        def render(stored=stored) -> str:
+            return stored.render_as_block(context=context.flatten())
+
+        definition = child_blocks.get(stored.block_type)
+        if definition is not None and _shows_only_its_value(definition):
+            parts.append(kept_html(context, "stream", "page", render, stored.index, stored.id))
+        else:
+            parts.append(str(render()))
+    return mark_safe("".join(parts))  # noqa: S308 - the blocks' own templates escaped it
+
+
 class KeptChromeNode(template.Node):
     def __init__(self, part: str, per: str, nodelist):
         self.part, self.per, self.nodelist = part, per, nodelist
