@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +44,30 @@ def themes_dir() -> Path:
     return Path(settings.THEMES_DIR)
 
 
+#: how often a process looks at a theme's ``theme.toml`` again (seconds)
+THEME_CHECK_SECONDS = 2.0
+#: (themes directory, slug) -> (when last looked at, the file's modification time or None)
+_checked: dict[tuple[str, str], tuple[float, int | None]] = {}
+
+
 def load_theme(slug: str) -> Theme | None:
+    """The theme ``slug`` (None when it has no ``theme.toml``), read again when the file
+    changes: a process looks at the file at most every :data:`THEME_CHECK_SECONDS` (every
+    page asks for its theme, and a look at the disk in the middle of a render handed the
+    interpreter to another thread and waited for it back)."""
     path = themes_dir() / slug
-    meta_file = path / "theme.toml"
-    try:
-        changed = meta_file.stat().st_mtime_ns
-    except OSError:
+    now = time.monotonic()
+    key = (str(path.parent), slug)
+    seen = _checked.get(key)
+    if seen is not None and now - seen[0] < THEME_CHECK_SECONDS:
+        changed = seen[1]
+    else:
+        try:
+            changed = (path / "theme.toml").stat().st_mtime_ns
+        except OSError:
+            changed = None
+        _checked[key] = (now, changed)
+    if changed is None:
         return None
     return _read_theme(slug, path, changed)
 
