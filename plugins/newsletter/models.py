@@ -143,13 +143,48 @@ class NewsletterIndexPage(RoutablePageMixin, Page):
         context["feed_url"] = (self.get_url(request) or "/") + self.reverse_subpage("feed")
         return context
 
+    #: issues on one page of the archive; pages past this number are not kept
+    ISSUES_SHOWN = 20
+    PAGES_KEPT = 200
+
     @path("")
     def archive(self, request):
-        from django.core.paginator import Paginator
+        from django.utils.safestring import mark_safe
 
-        paginator = Paginator(self.sent_issues(), 20)
-        issues = paginator.get_page(request.GET.get("page"))
-        return self.render(request, context_overrides={"issues": issues})
+        html = mark_safe(self.archive_html(request))  # noqa: S308 - the template escaped it
+        return self.render(request, context_overrides={"archive": html})
+
+    def archive_html(self, request) -> str:
+        """The list of sent issues on one page of the archive, as HTML.
+
+        The same for every visitor (an issue under a view restriction is listed for
+        nobody), so it is kept per site, language and page number until content changes
+        (an issue published or a mailing started, :func:`treffpunkt.core.pagecache.keep`);
+        it cost two queries and a list's rendering on every visit. Kept only when the
+        processes share the cache: the worker starts the mailings."""
+        import hashlib
+
+        from django.core.paginator import Paginator
+        from django.template.loader import render_to_string
+        from django.utils.translation import get_language
+        from wagtail.models import Site
+
+        from treffpunkt.core import pagecache
+
+        asked = request.GET.get("page") or "1"
+
+        def render() -> str:
+            issues = Paginator(self.sent_issues(), self.ISSUES_SHOWN).get_page(asked)
+            context = {"issues": issues, "request": request}  # for the issues' addresses
+            return str(render_to_string("newsletter/includes/archive_list.html", context))
+
+        site = Site.find_for_request(request)
+        keepable = asked.isdigit() and 0 < int(asked) <= self.PAGES_KEPT
+        if site is None or not keepable or not settings.CACHE_SHARED_BY_PROCESSES:
+            return render()
+        raw = repr((site.pk, self.pk, get_language(), int(asked)))
+        key = "treffpunkt:newsletter:archive:" + hashlib.sha256(raw.encode()).hexdigest()
+        return pagecache.keep(key, render, lambda html: 3600)
 
     @path("feed/", name="feed")
     def feed(self, request):

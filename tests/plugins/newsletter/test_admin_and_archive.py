@@ -196,3 +196,32 @@ def test_archive_query_count_does_not_grow_with_issues(client, site, archive):
         response = client.get("/newsletter-archiv/", **HOST)
     assert "Ausgabe 26" in response.content.decode()
     assert len(many) <= len(few) + 1
+
+
+def test_the_archive_list_is_kept_until_an_issue_goes_out(
+    client, site, archive, settings, django_capture_on_commit_callbacks
+):
+    """The list of sent issues is the same for everyone: a warm process reads no issue for
+    it; an issue sent shows at once, and each page of the archive has its own list."""
+    from plugins.newsletter import delivery
+
+    settings.PAGE_CACHE_SECONDS = 0  # as for members and addresses with a query
+    add_subscribers(site, 1)
+    first = make_issue(archive, title="Ausgabe Mai")
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.start_mailing(first, None)
+    assert "Ausgabe Mai" in client.get("/newsletter-archiv/", **HOST).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        html = client.get("/newsletter-archiv/", **HOST).content.decode()
+    assert "Ausgabe Mai" in html and 'href="/newsletter-archiv/ausgabe-mai/"' in html
+    assert not [q for q in warm if "newsletter_mailing" in q["sql"]]
+
+    second = make_issue(archive, title="Ausgabe Juni")
+    assert "Ausgabe Juni" not in client.get("/newsletter-archiv/", **HOST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.start_mailing(second, None)
+    html = client.get("/newsletter-archiv/", **HOST).content.decode()
+    assert "Ausgabe Juni" in html and "Ausgabe Mai" in html
+    # a page past the last shows the last; a made-up page number is not kept
+    assert "Ausgabe Juni" in client.get("/newsletter-archiv/?page=7", **HOST).content.decode()
+    assert "Ausgabe Juni" in client.get("/newsletter-archiv/?page=x", **HOST).content.decode()
