@@ -45,13 +45,37 @@ class MeetingIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         from treffpunkt.core.sites import site_of_page
 
-        from . import access, schedule
+        from . import schedule
 
         context = super().get_context(request, *args, **kwargs)
         site = site_of_page(self, request)
-        series = list(access.visible_series(site, request.user, parent=self))
-        context["rows"] = schedule.next_dates_by_series(series, per_series=3)
+        context["rows"] = schedule.next_dates_by_series(
+            self._visible_series(site, request.user), per_series=3
+        )
         return context
+
+    def _visible_series(self, site, user) -> list:
+        """The series below this page that ``user`` may see. For visitors who are not signed
+        in, the list is the same for all (the open series, without those under a view
+        restriction): it is kept with the chrome, which every page published renews, when
+        the processes share the cache. A member's list depends on their groups: read."""
+        import hashlib
+
+        from django.conf import settings
+
+        from treffpunkt.core import chrome
+        from treffpunkt.core.restrictions import closed_paths
+
+        from . import access
+
+        def compute() -> list:
+            return list(access.visible_series(site, user, parent=self))
+
+        signed_in = getattr(user, "is_authenticated", False)
+        if signed_in or site is None or not settings.CACHE_SHARED_BY_PROCESSES:
+            return compute()
+        closed = hashlib.sha256("|".join(sorted(closed_paths(user))).encode()).hexdigest()
+        return chrome.cached("open-meeting-series", site, "", compute, self.pk, closed[:24])
 
 
 class MeetingSeriesPage(Page):

@@ -1,0 +1,106 @@
+"""The meetings overview keeps what is the same for everyone who sees it (issue 15): the open
+series for visitors who are not signed in, and each series' card per language and the dates
+it shows. A member still gets their own series, and every change shows at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from freezegun import freeze_time
+from wagtail.models import PageViewRestriction
+
+from plugins.meetings import services
+from plugins.meetings.models import Visibility
+
+from .conftest import weekly
+
+pytestmark = pytest.mark.django_db
+HOST = {"HTTP_HOST": "beckum.test"}
+NOW = "2026-12-01 10:00:00+01:00"
+CARD = "meetings/includes/series_card.html"
+
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def series(make_series, meeting_index, people):
+    meeting_index.save_revision().publish()
+    with freeze_time(NOW):
+        cafe = make_series(
+            title="Sprachcafé",
+            first_date=dt.date(2026, 12, 3),
+            start_time=dt.time(18),
+            end_time=dt.time(19, 30),
+            recurrence=weekly(),
+            visibility=Visibility.PUBLIC,
+        )
+        internal = make_series(title="Netzwerktreffen", visibility=Visibility.NETWORK)
+    return cafe, internal
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **HOST)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+@freeze_time(NOW)
+def test_a_warm_overview_reads_no_series_and_renders_no_card(client, series, meeting_index):
+    cold, _ = _get(client, meeting_index.url)
+    assert CARD in {t.name for t in cold.templates}
+    warm, queries = _get(Client(), meeting_index.url)
+    assert CARD not in {t.name for t in warm.templates}
+    assert not [q for q in queries if '"meetings_meetingseriespage"' in q]
+    html = warm.content.decode()
+    assert "Sprachcafé" in html and "Netzwerktreffen" not in html
+    assert cold.content.decode().count('class="card"') == html.count('class="card"') == 1
+
+
+@freeze_time(NOW)
+def test_a_member_gets_their_own_series(client, series, meeting_index, people):
+    _get(Client(), meeting_index.url)  # the open list, kept
+    client.force_login(people["network_member"])
+    html = _get(client, meeting_index.url)[0].content.decode()
+    assert "Sprachcafé" in html and "Netzwerktreffen" in html
+    assert "Netzwerktreffen" not in _get(Client(), meeting_index.url)[0].content.decode()
+
+
+@freeze_time(NOW)
+def test_a_cancelled_date_and_a_new_series_show_at_once(
+    client, series, meeting_index, make_series, people
+):
+    cafe, _internal = series
+    _get(client, meeting_index.url)
+    services.cancel_date(cafe, "2026-12-03", people["manager"], "Krank")
+    html = _get(client, meeting_index.url)[0].content.decode()
+    assert "<del>" in html
+    make_series(title="Nähcafé", visibility=Visibility.PUBLIC, recurrence=weekly())
+    assert "Nähcafé" in _get(client, meeting_index.url)[0].content.decode()
+
+
+@freeze_time(NOW)
+def test_a_restricted_series_stays_out_of_the_open_list(client, series, meeting_index):
+    cafe, _internal = series
+    _get(client, meeting_index.url)
+    with transaction.atomic():  # committed, as an editor's change is
+        PageViewRestriction.objects.create(page=cafe, restriction_type="login")
+    assert "Sprachcafé" not in _get(client, meeting_index.url)[0].content.decode()
+
+
+@freeze_time(NOW)
+def test_without_a_shared_cache_the_list_is_read_every_time(
+    client, series, meeting_index, settings
+):
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    _get(client, meeting_index.url)
+    warm, queries = _get(client, meeting_index.url)
+    assert [q for q in queries if '"meetings_meetingseriespage"' in q]
+    assert CARD in {t.name for t in warm.templates}
