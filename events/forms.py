@@ -158,7 +158,7 @@ class CalendarFilterForm(forms.Form):
         # the kinds the apps on this site declare (treffpunkt.calendar.kinds)
         self.fields["kind"].choices = [("", _("All")), *kind_choices(site)]
         self.fields["action_field"].choices = [("", _("All"))] + [
-            (f.pk, f.name) for f in action_fields
+            (f.pk, getattr(f, "display_name", f.name)) for f in action_fields
         ]
         self.fields["language"].choices = [("", _("All"))] + list(settings.INTERFACE_LANGUAGES)
 

@@ -92,13 +92,11 @@ def calendar_context(request, index_page) -> dict:
 
 def _calendar_filters(request, site) -> tuple:
     """The filter form of the calendar, its cleaned data and the filters it sets."""
-    from networks.models import ActionField
+    from networks.queries import action_fields_for
 
-    action_fields = list(
-        ActionField.objects.filter(locale__language_code=settings.LANGUAGE_CODE).filter(
-            Q(site=site) | Q(site__isnull=True)
-        )
-    )
+    # the site's action fields, named in the visitor's language: kept with the chrome
+    # (a query on every visit of the calendar before)
+    action_fields = action_fields_for(site) if site is not None else []
     form = CalendarFilterForm(request.GET or None, action_fields=action_fields, site=site)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = {key: data[key] for key in ("kind", "action_field", "language") if data.get(key)}

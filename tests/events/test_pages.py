@@ -332,3 +332,28 @@ def test_ics_of_an_event(client, event):
     response = client.get(event.url + "ics/", **HOST)
     assert response["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in response.content
+
+
+def test_calendar_filters_by_action_field_without_asking_for_the_fields_each_visit(
+    client, calendar_page, make_event, settings
+):
+    """The action fields of the filter were read on every visit; they are kept with the
+    chrome, the filter still works and a new field shows at once."""
+    from networks.models import ActionField
+
+    settings.PAGE_CACHE_SECONDS = 0
+    language = ActionField.objects.create(name="Sprache", slug="sprache")
+    tagged = make_event(title="Sprachcafé")
+    tagged.action_fields.add(language)
+    tagged.save_revision().publish()
+    make_event(title="Sportfest")
+    client.get(calendar_page.url, **HOST)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(calendar_page.url, **HOST).content.decode()
+    assert f'<option value="{language.pk}">Sprache</option>' in html
+    assert not [q for q in ctx.captured_queries if '"networks_actionfield"' in q["sql"]]
+    html = client.get(f"{calendar_page.url}?action_field={language.pk}", **HOST).content.decode()
+    assert "Sprachcafé" in html and "Sportfest" not in html
+    housing = ActionField.objects.create(name="Wohnen", slug="wohnen")
+    html = client.get(calendar_page.url, **HOST).content.decode()
+    assert f'<option value="{housing.pk}">Wohnen</option>' in html
