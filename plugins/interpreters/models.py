@@ -323,7 +323,7 @@ class Request(models.Model):
     def event_id(self) -> int | None:
         """The event page whose sign-ups asked for it (``source == "event:<id>"``)."""
         kind, _sep, key = self.source.partition(":")
-        return int(key) if kind == "event" and key.isdigit() else None
+        return int(key) if kind == "event" and key.isascii() and key.isdigit() else None
 
     @cached_property
     def source_event(self):

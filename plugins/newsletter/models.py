@@ -179,7 +179,9 @@ class NewsletterIndexPage(RoutablePageMixin, Page):
             return str(render_to_string("newsletter/includes/archive_list.html", context))
 
         site = Site.find_for_request(request)
-        keepable = asked.isdigit() and 0 < int(asked) <= self.PAGES_KEPT
+        # isascii: "²".isdigit() is true but int("²") fails; len: no int() of a huge string.
+        plain_number = asked.isascii() and asked.isdigit() and len(asked) <= 4
+        keepable = plain_number and 0 < int(asked) <= self.PAGES_KEPT
         if site is None or not keepable or not settings.CACHE_SHARED_BY_PROCESSES:
             return render()
         raw = repr((site.pk, self.pk, get_language(), int(asked)))

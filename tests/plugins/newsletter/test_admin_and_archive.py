@@ -225,3 +225,12 @@ def test_the_archive_list_is_kept_until_an_issue_goes_out(
     # a page past the last shows the last; a made-up page number is not kept
     assert "Ausgabe Juni" in client.get("/newsletter-archiv/?page=7", **HOST).content.decode()
     assert "Ausgabe Juni" in client.get("/newsletter-archiv/?page=x", **HOST).content.decode()
+
+
+@pytest.mark.parametrize("asked", ["²", "١", "9" * 5000, "-1", "0", " 1"])
+def test_any_page_number_in_the_address_shows_the_archive(client, site, archive, settings, asked):
+    """Digits that are not ASCII ("²", Arabic-Indic "١") and numbers too long for int() made
+    the archive fail with a server error; each shows a page of the archive."""
+    settings.PAGE_CACHE_SECONDS = 0
+    response = client.get("/newsletter-archiv/", {"page": asked}, **HOST)
+    assert response.status_code == 200
