@@ -87,3 +87,26 @@ def test_without_a_shared_cache_every_block_is_rendered(client, page, settings):
     _get(client, "/ankommen/")
     warm = _get(client, "/ankommen/")
     assert {t.name for t in warm.templates} >= KEPT_BLOCK_TEMPLATES
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_block_without_a_template_is_escaped_as_include_block_does(settings, rf, page, shared):
+    """A CharBlock or TextBlock without a template of its own renders its plain text; the
+    tag escapes it as ``{% include_block %}`` in a template would, kept or not."""
+    from django.template import Context, Template
+    from wagtail import blocks
+
+    settings.CACHE_SHARED_BY_PROCESSES = shared
+    stream_block = blocks.StreamBlock([("plain", blocks.CharBlock()), ("long", blocks.TextBlock())])
+    stream = stream_block.to_python(
+        [
+            {"type": "plain", "value": "<script>alert(1)</script>", "id": "a"},
+            {"type": "long", "value": "Tom & <Jerry>", "id": "b"},
+        ]
+    )
+    request = rf.get("/ankommen/", HTTP_HOST="beckum.test")
+    context = Context({"request": request, "page": page, "stream": stream})
+    template = Template("{% load treffpunkt_tags %}{% kept_stream stream %}")
+    for _visit in range(2):  # made, then (shared) as kept
+        html = template.render(context)
+        assert html == "&lt;script&gt;alert(1)&lt;/script&gt;Tom &amp; &lt;Jerry&gt;"

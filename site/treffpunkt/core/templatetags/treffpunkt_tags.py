@@ -679,6 +679,7 @@ def kept_stream(context, stream) -> str:
     with the page's content (``kept_html(..., "page")``: per page, address and language,
     renewed when anything is published). The others (the next dates, a plugin's block) are
     rendered every time, with the page's context as ``include_block`` passes it."""
+    from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
     if not stream:
@@ -688,14 +689,16 @@ def kept_stream(context, stream) -> str:
     for stored in stored_blocks(stream):
 
         def render(stored=stored) -> str:
-            return stored.render_as_block(context=context.flatten())
+            # as include_block's output in a template: a block without a template of its
+            # own (a CharBlock, a TextBlock) gives its plain text, which is escaped here
+            return conditional_escape(stored.render_as_block(context=context.flatten()))
 
         definition = child_blocks.get(stored.block_type)
         if definition is not None and _shows_only_its_value(definition):
             parts.append(kept_html(context, "stream", "page", render, stored.index, stored.id))
         else:
-            parts.append(str(render()))
-    return mark_safe("".join(parts))  # noqa: S308 - the blocks' own templates escaped it
+            parts.append(render())
+    return mark_safe("".join(parts))  # noqa: S308 - each part is escaped in render()
 
 
 class KeptChromeNode(template.Node):
