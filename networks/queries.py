@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import and_
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
@@ -64,6 +65,9 @@ def action_fields_for(site: Site) -> list[ActionField]:
             field.display_name = names.get(str(field.translation_key), field.name)
         return originals
 
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        # each process would keep its own list: one saved in another would not show here
+        return memoized(("action-fields", site.pk, get_language() or ""), compute)
     return chrome.cached("action-fields", site, get_language() or "", compute)
 
 
@@ -82,6 +86,8 @@ def _site_field_names(site: Site) -> dict[str, str]:
         rows = ActionField.objects.filter(_site_q(site), locale=locale)
         return {str(key): name for key, name in rows.values_list("translation_key", "name")}
 
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        return memoized(("action-field-names", site.pk, get_language() or ""), compute)
     return chrome.cached("action-field-names", site, get_language() or "", compute)
 
 
@@ -401,8 +407,6 @@ def kept_working_groups(
     Kept only when the processes share the cache (a group published by the worker's
     scheduled publishing must show in every process at once); else read every time."""
     import hashlib
-
-    from django.conf import settings
 
     from treffpunkt.core import chrome
     from treffpunkt.core.restrictions import closed_paths

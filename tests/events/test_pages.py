@@ -357,3 +357,20 @@ def test_calendar_filters_by_action_field_without_asking_for_the_fields_each_vis
     housing = ActionField.objects.create(name="Wohnen", slug="wohnen")
     html = client.get(calendar_page.url, **HOST).content.decode()
     assert f'<option value="{housing.pk}">Wohnen</option>' in html
+
+
+def test_without_a_shared_cache_the_filter_shows_a_field_another_process_saved(
+    client, calendar_page, settings
+):
+    """Each process keeps its own cache when there is no Redis: an action field saved by
+    another process (no signal reaches this one, as with bulk_create here) shows at once."""
+    from networks.models import ActionField
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    language = ActionField.objects.create(name="Sprache", slug="sprache")
+    assert ">Sprache</option>" in client.get(calendar_page.url, **HOST).content.decode()
+    housing = ActionField(name="Wohnen", slug="wohnen", locale_id=language.locale_id)
+    ActionField.objects.bulk_create([housing])
+    html = client.get(calendar_page.url, **HOST).content.decode()
+    assert ">Sprache</option>" in html and ">Wohnen</option>" in html
