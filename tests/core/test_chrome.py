@@ -148,3 +148,16 @@ def test_the_cache_emptied_never_brings_back_an_old_generation(site):
     after = chrome.generation()
     assert after not in (before, 0, None)
     assert chrome.cached("test-part", site, "de", lambda: "neu") == "neu"
+
+
+def test_a_full_process_copy_lets_go_of_the_oldest_part_only(site, monkeypatch):
+    """The process keeps a bounded number of parts; when full, the oldest goes and the
+    others stay (it emptied itself entirely before, and every page built its parts again)."""
+    from treffpunkt.core import chrome
+
+    monkeypatch.setattr(chrome, "_LOCAL_ENTRIES", 3)
+    chrome.chrome_changed()
+    for number in range(5):
+        chrome.cached(f"test-part-{number}", site, "de", lambda number=number: number)
+    kept = [key for key in chrome._local if ":test-part-" in key]  # noqa: SLF001
+    assert [key.rsplit(":", 2)[-2] for key in kept] == ["test-part-2", "test-part-3", "test-part-4"]

@@ -111,7 +111,9 @@ def cached(part: str, site, language: str, compute: Callable[[], T], *extra) -> 
 _MISSING = object()
 #: this process's copies of the parts it used (pickled: every request unpacks its own, so
 #: nothing one request changes reaches another), for the current generation only
-_LOCAL_ENTRIES = 500
+#: (the chrome of each site and language, and the kept parts of pages: a stream's blocks,
+#: the meetings' cards; when full the oldest goes, not all of them)
+_LOCAL_ENTRIES = 2000
 _local: dict[str, bytes] = {}
 _local_generation: list = [None]
 
@@ -127,9 +129,11 @@ def _from_cache(key: str, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, TIMEOUT)
     if settled():
-        if _local_generation[0] != current or len(_local) >= _LOCAL_ENTRIES:
+        if _local_generation[0] != current:
             _local.clear()
             _local_generation[0] = current
+        elif len(_local) >= _LOCAL_ENTRIES:
+            del _local[next(iter(_local))]  # the oldest kept
         _local[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return value
 
