@@ -207,6 +207,18 @@ def _event_context(
     # each kind of event page adds its own (programme, speakers, workshops, shifts...)
     forms_ = {"helper_form": helper_form, "contribution_form": contribution_form}
     context.update(page.specific.kind_context(event.specific, forms_))
+    # each shift and workshop with its places, for the lists (a loop over the places of
+    # every row inside the loop over the rows cost a millisecond and more per render)
+    places = context["availability"]
+    context["shift_places"] = [
+        (shift, places["shifts"][shift.pk])
+        for shift in context.get("shifts") or ()
+        if shift.pk in places["shifts"]
+    ]
+    context["workshop_places"] = [
+        (workshop, places["workshops"].get(workshop.pk))
+        for workshop in context.get("workshops") or ()
+    ]
     return context
 
 

@@ -173,3 +173,21 @@ def test_without_a_shared_cache_the_pages_content_is_rendered_every_time(
         base.Template.render = original
     assert "events/includes/programme.html" in rendered
     assert "Eröffnung" in html
+
+
+def test_each_shift_shows_the_helpers_it_still_needs(client, festival, commit):
+    """Each helper shift is listed once with its own count, and a helper signed up counts
+    at once (the counts are never kept)."""
+    html = _html(client, "/en" + festival.url)
+    assert html.count("helpers still needed") + html.count("helper still needed") == 2
+    assert "2 helpers still needed" in html and "1 helper still needed" in html
+    shift = festival.shifts.get(title="Kuchenstand")
+    with commit():
+        response = client.post(
+            festival.url + "mithelfen/",
+            {"helper-email": "h@example.org", "helper-shift": str(shift.pk)},
+            **HOST,
+        )
+    assert response.status_code == 302
+    html = _html(Client(), "/en" + festival.url)
+    assert "2 helpers still needed" in html and "0 helpers still needed" in html
