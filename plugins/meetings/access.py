@@ -83,6 +83,18 @@ def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     return pages.filter(allowed).order_by("title")
 
 
+def audience(site, user) -> str:
+    """All that :func:`visible_series` asks of ``user`` besides the view restrictions they do
+    not pass: people with the same audience see the same series. Their working groups are
+    named in it, so a membership begun or ended makes another audience at once."""
+    if not _signed_in(user):
+        return "public"
+    if roles.is_manager(user, site):
+        return "manager"
+    network = "network" if membership.is_network_member(user, site) else "guest"
+    return network + ":" + ",".join(str(pk) for pk in membership.group_ids_of(user))
+
+
 def participating_series(site, user) -> QuerySet[MeetingSeriesPage]:
     """Series where ``user`` takes part (for the dashboard and the personal feed)."""
     pages = visible_series(site, user)

@@ -55,10 +55,11 @@ class MeetingIndexPage(Page):
         return context
 
     def _visible_series(self, site, user) -> list:
-        """The series below this page that ``user`` may see. For visitors who are not signed
-        in, the list is the same for all (the open series, without those under a view
-        restriction): it is kept with the chrome, which every page published renews, when
-        the processes share the cache. A member's list depends on their groups: read."""
+        """The series below this page that ``user`` may see: the same for everyone with the
+        same audience (:func:`access.audience`: not signed in; a manager; a member of the
+        network or not, with their working groups) and the same view restrictions not
+        passed. It is kept with the chrome per audience, which every page published renews,
+        when the processes share the cache."""
         import hashlib
 
         from django.conf import settings
@@ -71,11 +72,11 @@ class MeetingIndexPage(Page):
         def compute() -> list:
             return list(access.visible_series(site, user, parent=self))
 
-        signed_in = getattr(user, "is_authenticated", False)
-        if signed_in or site is None or not settings.CACHE_SHARED_BY_PROCESSES:
+        if site is None or not settings.CACHE_SHARED_BY_PROCESSES:
             return compute()
-        closed = hashlib.sha256("|".join(sorted(closed_paths(user))).encode()).hexdigest()
-        return chrome.cached("open-meeting-series", site, "", compute, self.pk, closed[:24])
+        closed = "|".join(sorted(closed_paths(user)))
+        who = hashlib.sha256(f"{access.audience(site, user)}|{closed}".encode()).hexdigest()
+        return chrome.cached("meeting-series", site, "", compute, self.pk, who[:32])
 
 
 class MeetingSeriesPage(Page):

@@ -104,3 +104,41 @@ def test_without_a_shared_cache_the_list_is_read_every_time(
     warm, queries = _get(client, meeting_index.url)
     assert [q for q in queries if '"meetings_meetingseriespage"' in q]
     assert CARD in {t.name for t in warm.templates}
+
+
+@freeze_time(NOW)
+def test_members_with_the_same_groups_share_a_list_and_a_new_membership_shows_at_once(
+    series, meeting_index, make_series, people, group, make_user, roles
+):
+    """A member's series depend on their roles and working groups: the list is kept per
+    such audience (a warm process reads no series for the next member of it), and joining
+    or leaving a group shows its series at once."""
+    from networks.models import Membership
+
+    make_series(title="AG-Treffen", visibility=Visibility.GROUP, working_group=group)
+    visitors = {}
+    for who in ("network_member", "member", "outsider"):
+        visitors[who] = Client()
+        visitors[who].force_login(people[who])
+    html = _get(visitors["network_member"], meeting_index.url)[0].content.decode()
+    assert "Netzwerktreffen" in html and "AG-Treffen" not in html
+    html = _get(visitors["member"], meeting_index.url)[0].content.decode()
+    assert "Netzwerktreffen" in html and "AG-Treffen" in html
+    # no member of the network: the open series only
+    html = _get(visitors["outsider"], meeting_index.url)[0].content.decode()
+    assert "Sprachcafé" in html and "Netzwerktreffen" not in html
+
+    # another member of the network without a group: the kept list, no series read
+    newcomer = make_user("neu@example.org", first_name="Nils", last_name="Neu")
+    newcomer.groups.add(roles[0])
+    client = Client()
+    client.force_login(newcomer)
+    response, queries = _get(client, meeting_index.url)
+    html = response.content.decode()
+    assert "Netzwerktreffen" in html and "AG-Treffen" not in html
+    assert not [q for q in queries if '"meetings_meetingseriespage"' in q]
+    # joining the group shows its series at once, leaving it takes them away
+    Membership.objects.create(working_group=group, user=newcomer, status="active")
+    assert "AG-Treffen" in _get(client, meeting_index.url)[0].content.decode()
+    Membership.objects.filter(user=newcomer).update(status=Membership.Status.LEFT)
+    assert "AG-Treffen" not in _get(client, meeting_index.url)[0].content.decode()
