@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -721,16 +721,35 @@ def expire_holds(now: datetime | None = None) -> int:
 def availability(event: EventPage) -> dict:
     """Places taken and free per bucket (for pages and JSON): one query, and the workshops or
     shifts of the event's kind, which the page lists too (read once for both)."""
+    return _availability(event, None)[0]
+
+
+def availability_and_own(event: EventPage, user) -> tuple[dict, Registration | None]:
+    """:func:`availability` and :func:`registration_for_user` in the same query (and one
+    more when ``user`` has a registration): what an event page shows a signed-in person."""
+    return _availability(event, user)
+
+
+def _own_filter(user) -> Q:
+    # registration_for_user's rows
+    return Q(user=user, status__in=ACTIVE, parent=None) & ~Q(kind__in=(K.CONTRIBUTION, K.HELPER))
+
+
+def _availability(event: EventPage, user) -> tuple[dict, Registration | None]:
     event = event.registration_event.specific
-    rows = (
+    aggregates = {
+        "people": Sum("party_size"),
+        "count": Count("id"),
+        "attended": Sum("party_size", filter=Q(attended_at__isnull=False)),
+    }
+    if user is not None and user.is_authenticated:
+        aggregates["own"] = Min("id", filter=_own_filter(user))
+    rows = list(
         Registration.objects.filter(event=event)
         .values("kind", "status", "workshop_id", "shift_id")
-        .annotate(
-            people=Sum("party_size"),
-            count=Count("id"),
-            attended=Sum("party_size", filter=Q(attended_at__isnull=False)),
-        )
+        .annotate(**aggregates)
     )
+    own_ids = [row["own"] for row in rows if row.get("own") is not None]
     taken = {"event": 0}
     waiting = {"event": 0}
     counts = dict.fromkeys(S.values, 0)
@@ -782,7 +801,10 @@ def availability(event: EventPage) -> dict:
             "taken": taken.get(key, 0),
             "free": free(key, shift.slots),
         }
-    return result
+    own = None
+    if own_ids:  # the first, as registration_for_user() takes it
+        own = Registration.objects.filter(pk=min(own_ids)).filter(_own_filter(user)).first()
+    return result, own
 
 
 def registered_users(event_page: EventPage, kind: str | None = None) -> QuerySet:
@@ -798,10 +820,8 @@ def registration_for_user(event: EventPage, user) -> Registration | None:
     if not user.is_authenticated:
         return None
     return (
-        Registration.objects.filter(
-            event=event.registration_event, user=user, status__in=ACTIVE, parent=None
-        )
-        .exclude(kind__in=(K.CONTRIBUTION, K.HELPER))
+        Registration.objects.filter(event=event.registration_event)
+        .filter(_own_filter(user))
         .first()
     )
 

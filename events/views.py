@@ -184,7 +184,7 @@ def _event_context(
     event = page.registration_event
     site = Site.find_for_request(request)
     kept.prime(request, page, event, site)
-    own = engine.registration_for_user(event, request.user)
+    places, own = engine.availability_and_own(event, request.user)
     page_path = request.path
     for route in ("anmelden/", "mithelfen/", "beitrag/", "ics/"):
         if page_path.endswith("/" + route):
@@ -196,7 +196,7 @@ def _event_context(
         "page_path": page_path,
         "event": event,
         "signup_state": event.signup_state(),
-        "availability": engine.availability(event),
+        "availability": places,
         "form": form or SignupForm(event=event, user=request.user),
         "own_registration": own,
         "ics_url": page_path + "ics/",
