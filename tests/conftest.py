@@ -87,9 +87,13 @@ def _fresh_cache():
     """Rate limits and per-request caches live in the cache: start every test without them."""
     from django.core.cache import cache
 
+    from treffpunkt.accounts import keptuser
+
     cache.clear()
+    keptuser.forget_all()
     yield
     cache.clear()
+    keptuser.forget_all()
     # The VTIMEZONE cache of the process: a test under freezegun would leave components
     # computed in frozen time (FakeDatetime values) for the tests after it.
     from treffpunkt.calendar.timezones import vtimezone

@@ -29,7 +29,8 @@ def test_a_page_reads_the_session_from_the_cache(client, site, make_user, cached
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/", **HOST).status_code == 200
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
-    assert [q for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
+    # nor their row: the process keeps it between requests (treffpunkt.accounts.keptuser)
+    assert not [q for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
 
 
 def test_a_session_ended_from_another_device_ends_at_once(client, site, make_user, cached_sessions):
@@ -77,3 +78,57 @@ def test_a_cache_emptied_by_a_restart_signs_nobody_out(client, site, make_user, 
     assert _signed_in(client)
     cache.clear()  # what a Redis restart leaves
     assert _signed_in(client)
+
+
+def test_a_name_changed_shows_on_the_next_page(client, site, make_user, cached_sessions):
+    person = make_user("person@example.org", first_name="Amal")
+    client.force_login(person)
+    assert "Amal" in client.get("/konto/", **HOST).content.decode()
+    person.first_name = "Amira"
+    person.save(update_fields=["first_name"])
+    html = client.get("/konto/", **HOST).content.decode()
+    assert "Amira" in html and "Amal" not in html
+
+
+def test_a_row_changed_behind_the_signals_back_counts_within_a_minute(
+    client, site, make_user, cached_sessions, monkeypatch
+):
+    """A script's queryset update sends no signal: the kept row serves at most MAX_AGE
+    seconds, then the row is read again."""
+    import time
+
+    from django.contrib.auth import get_user_model
+
+    from treffpunkt.accounts import keptuser
+
+    person = make_user("person@example.org")
+    client.force_login(person)
+    assert _signed_in(client)
+    get_user_model().objects.filter(pk=person.pk).update(is_active=False)
+    later = time.monotonic() + keptuser.MAX_AGE + 1
+    monkeypatch.setattr(keptuser.time, "monotonic", lambda: later)
+    assert not _signed_in(client)
+
+
+def test_without_a_shared_cache_the_row_is_read_every_time(
+    client, site, make_user, cached_sessions, settings
+):
+    settings.CACHE_SHARED_BY_PROCESSES = False
+    client.force_login(make_user("person@example.org"))
+    client.get("/", **HOST)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/", **HOST).status_code == 200
+    assert [q for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
+
+
+def test_each_person_gets_their_own_row(site, make_user, cached_sessions):
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(make_user("nour@example.org", first_name="Nour"))
+    second.force_login(make_user("jan@example.org", first_name="Jan"))
+    for _round in range(2):
+        one = first.get("/konto/", **HOST).content.decode()
+        two = second.get("/konto/", **HOST).content.decode()
+        assert "Nour" in one and "Jan" not in one
+        assert "Jan" in two and "Nour" not in two

@@ -15,11 +15,13 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import pre_delete
         from wagtail.models import Site
 
+        from . import keptuser
         from .mfa import record_totp_activation
         from .personal_data import forget_on_any_deletion
         from .roles import connect_roles_signals, ensure_roles, home_page_saved, site_saved
         from .scope import scope_log_entries, scope_page_forms
 
+        keptuser.connect()
         # every page form and site setting of the admin offers only the editor's towns
         scope_page_forms()
         scope_log_entries()

@@ -41,11 +41,17 @@ def find_site(request) -> Site | None:
     second one); both are kept per host and port until a site or configuration changes."""
     hostname = split_domain_port(request.get_host())[0]
     key = f"treffpunkt:site:{hostname}:{request.get_port()}"
-    from . import chrome
+    from treffpunkt.accounts.keptuser import USERS_GENERATION
 
-    # the chrome's generation, which nearly every answer asks for, in the same round trip
-    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY])
+    from . import chrome
+    from .requestmemo import seed
+
+    # the chrome's generation, which nearly every answer asks for, and the users' (a
+    # signed-in person's row: treffpunkt.accounts.keptuser) in the same round trip
+    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY, USERS_GENERATION])
     chrome.seed_generation(found.get(chrome.GENERATION_KEY))
+    if found.get(USERS_GENERATION) is not None:
+        seed(("generation", USERS_GENERATION), found[USERS_GENERATION])
     version = found.get(SITES_VERSION_KEY, 0)
     entry = found.get(key)
     if entry is not None and entry[0] == version:

@@ -126,7 +126,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "treffpunkt.core.pagecache.PageCacheMiddleware",
     "treffpunkt.core.middleware.SiteMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the person's row kept per process between requests (see the module)
+    "treffpunkt.accounts.keptuser.KeptUserAuthenticationMiddleware",
     # a town's site settings only for that town's managers (towns are tenants)
     "treffpunkt.accounts.scope.SiteSettingsScopeMiddleware",
     "treffpunkt.core.middleware.PrivateCacheControlMiddleware",
