@@ -17,6 +17,16 @@ class NetworksConfig(AppConfig):
 
         search.connect()
 
+        from treffpunkt.core import generations
+
+        from .models import Membership, Organisation
+        from .queries import memberships_changed
+
+        # an organisation's name is a member's name
+        generations.connect_saved_and_deleted(
+            memberships_changed, [Membership, Organisation], uid="networks_memberships_generation"
+        )
+
         from django.db.models.signals import post_migrate
 
         # after the core's roles (treffpunkt.accounts comes first in INSTALLED_APPS)

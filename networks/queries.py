@@ -350,6 +350,37 @@ def coordinators(group: WorkingGroupPage) -> list[Membership]:
     )
 
 
+#: renewed by every membership or organisation saved or deleted (networks.apps connects it)
+MEMBERSHIPS_GENERATION = "treffpunkt:generation:memberships"
+
+
+def memberships_changed(sender=None, **kwargs) -> None:
+    from treffpunkt.core import generations
+
+    generations.bump(MEMBERSHIPS_GENERATION)
+
+
+def coordinator_names(group: WorkingGroupPage) -> list[str]:
+    """The names of the group's coordinators (people and organisations) as its page shows
+    them to everyone: kept in the cache while no membership, person or organisation changed
+    (a round trip to the cache instead of a query over three tables on every visit). Read
+    every time without a cache that every process shares."""
+    from treffpunkt.accounts.keptuser import USERS_GENERATION
+    from treffpunkt.core import generations
+
+    def compute() -> list[str]:
+        return [membership.member_name for membership in coordinators(group)]
+
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        return compute()
+    return generations.keep(
+        f"treffpunkt:coordinators:{group.translation_key}",
+        [MEMBERSHIPS_GENERATION, USERS_GENERATION],
+        compute,
+        24 * 3600,
+    )
+
+
 def active_memberships(group: WorkingGroupPage) -> list[Membership]:
     return list(
         Membership.objects.filter(working_group=group, status=Membership.Status.ACTIVE)

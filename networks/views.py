@@ -78,7 +78,7 @@ def working_group_public(request, group: WorkingGroupPage) -> TemplateResponse:
         and not member
         and (membership is None or membership.status in ("left", "declined")),
         "join_form": JoinForm(),
-        "coordinators": queries.coordinators(group),
+        "coordinators": queries.coordinator_names(group),
         "urls": group_urls(request, group),
     }
     return _render(request, group, "networks/working_group_page.html", context)
