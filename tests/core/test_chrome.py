@@ -161,3 +161,49 @@ def test_a_full_process_copy_lets_go_of_the_oldest_part_only(site, monkeypatch):
         chrome.cached(f"test-part-{number}", site, "de", lambda number=number: number)
     kept = [key for key in chrome._local if ":test-part-" in key]  # noqa: SLF001
     assert [key.rsplit(":", 2)[-2] for key in kept] == ["test-part-2", "test-part-3", "test-part-4"]
+
+
+def test_threads_storing_parts_in_a_full_process_copy_never_fail(monkeypatch):
+    """Requests run in threads (ASGI): several store parts in a full copy at once. Letting
+    go of the oldest part raised KeyError or "dictionary changed size during iteration"
+    there, a server error on any page."""
+    import sys
+    import threading
+
+    from treffpunkt.core import chrome
+
+    class NoCache:
+        def get(self, key, default=None):
+            return default
+
+        def set(self, *args, **kwargs):
+            pass
+
+    monkeypatch.setattr(chrome, "_LOCAL_ENTRIES", 50)
+    monkeypatch.setattr(chrome, "generation", lambda: 7)
+    monkeypatch.setattr(chrome, "settled", lambda: True)
+    monkeypatch.setattr(chrome, "cache", NoCache())
+    chrome._local.clear()  # noqa: SLF001
+    chrome._local_generation[0] = 7  # noqa: SLF001
+    errors = []
+
+    def work(number):
+        for each in range(20000):
+            try:
+                chrome._from_cache(f"part-{number}-{each}", lambda each=each: each)  # noqa: SLF001
+            except Exception as error:  # noqa: BLE001 - any error is the finding
+                errors.append(repr(error))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(number,)) for number in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+        chrome._local.clear()  # noqa: SLF001
+        chrome._local_generation[0] = None  # noqa: SLF001
+    assert not errors, errors[:3]

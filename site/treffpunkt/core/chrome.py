@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import pickle
 import secrets
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -116,6 +117,7 @@ _MISSING = object()
 _LOCAL_ENTRIES = 2000
 _local: dict[str, bytes] = {}
 _local_generation: list = [None]
+_local_lock = threading.Lock()
 
 
 def _from_cache(key: str, compute: Callable[[], T]) -> T:
@@ -129,12 +131,15 @@ def _from_cache(key: str, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, TIMEOUT)
     if settled():
-        if _local_generation[0] != current:
-            _local.clear()
-            _local_generation[0] = current
-        elif len(_local) >= _LOCAL_ENTRIES:
-            del _local[next(iter(_local))]  # the oldest kept
-        _local[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        copy = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        # requests run in threads of their own (ASGI): one changes the copy at a time
+        with _local_lock:
+            if _local_generation[0] != current:
+                _local.clear()
+                _local_generation[0] = current
+            elif len(_local) >= _LOCAL_ENTRIES:
+                del _local[next(iter(_local))]  # the oldest kept
+            _local[key] = copy
     return value
 
 
