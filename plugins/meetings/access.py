@@ -6,6 +6,7 @@ who manages a town, and who belongs to its network, to :mod:`treffpunkt.accounts
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from networks import membership
@@ -65,22 +66,39 @@ def can_host(series: MeetingSeriesPage, user) -> bool:
     return group is not None and membership.is_coordinator(user, group)
 
 
+def _by_their_series(pages: QuerySet, allowed: Q) -> QuerySet:
+    """``pages`` whose series matches ``allowed``: a translation is decided by the series'
+    page in the default language (its :meth:`~MeetingSeriesPage.schedule_source`, which
+    :func:`can_view` asks), not by its own copy of the visibility and host group, which may
+    be of before the series was changed; a page without one decides by itself."""
+    sources = MeetingSeriesPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return pages.filter(
+        Q(translation_key__in=sources.filter(allowed).values("translation_key"))
+        | (~Q(translation_key__in=sources.values("translation_key")) & allowed)
+    )
+
+
+def _hosted_by_groups_of(user) -> Q:
+    """Series hosted by one of the user's working groups, in whichever language the series
+    names the group (memberships belong to the group's page in its first language)."""
+    keys = membership.groups_of(user).values("translation_key")
+    return Q(working_group__translation_key__in=keys)
+
+
 def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     """Live series of ``site`` that ``user`` may see (below ``parent`` when given)."""
     pages = MeetingSeriesPage.objects.live().select_related("working_group")
     pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
     pages = visible_to(pages, user)  # Wagtail view restrictions (login, groups, password)
     if not _signed_in(user):
-        return pages.filter(visibility=Visibility.PUBLIC).order_by("title")
+        return _by_their_series(pages, Q(visibility=Visibility.PUBLIC)).order_by("title")
     if roles.is_manager(user, site):
         return pages.order_by("title")
     allowed = Q(visibility=Visibility.PUBLIC)
-    group_ids = membership.groups_of(user).values("pk")
     if membership.is_network_member(user, site):
         allowed |= Q(visibility=Visibility.NETWORK)
-    allowed |= Q(visibility=Visibility.NETWORK, working_group__in=group_ids)
-    allowed |= Q(visibility=Visibility.GROUP, working_group__in=group_ids)
-    return pages.filter(allowed).order_by("title")
+    allowed |= Q(visibility__in=(Visibility.NETWORK, Visibility.GROUP)) & _hosted_by_groups_of(user)
+    return _by_their_series(pages, allowed).order_by("title")
 
 
 def audience(site, user) -> str:
@@ -102,8 +120,7 @@ def participating_series(site, user) -> QuerySet[MeetingSeriesPage]:
         return pages.none()
     if membership.is_network_member(user, site):
         return pages
-    group_ids = membership.groups_of(user).values("pk")
-    return pages.filter(working_group__in=group_ids)
+    return _by_their_series(pages, _hosted_by_groups_of(user))
 
 
 def people_of(series: MeetingSeriesPage):

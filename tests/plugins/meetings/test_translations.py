@@ -157,3 +157,86 @@ def test_a_feed_in_another_language_shows_the_series_title_in_it(client, series_
     english_page.save_revision().publish()
     with freeze_time("2026-12-01 10:05:00+01:00"):
         assert {str(e["SUMMARY"]) for e in entries("en").values()} == {"Language café"}
+
+
+@pytest.fixture
+def en_locale():
+    locale, _created = Locale.objects.get_or_create(language_code="en")
+    return locale
+
+
+@freeze_time("2026-12-01 10:00:00+01:00")
+def test_a_translated_overview_lists_a_group_series_for_its_members(
+    settings, make_series, meeting_index, people, group, en_locale
+):
+    """Memberships belong to the group's page in its first language; the English series
+    names the English group page. Its members see it in the English overview as on its
+    page (found by the adversarial review)."""
+    from django.test import Client
+
+    from networks.models import WorkingGroupPage
+    from plugins.meetings.models import MeetingIndexPage
+
+    settings.PAGE_CACHE_SECONDS = 0
+    meeting_index.save_revision().publish()
+    series = make_series(
+        title="AG-Treffen",
+        visibility=Visibility.GROUP,
+        working_group=group,
+        recurrence=weekly(),
+        first_date=dt.date(2026, 12, 3),
+    )
+    group_en = group.copy_for_translation(en_locale, copy_parents=True)
+    group_en.save_revision().publish()
+    series_en = series.copy_for_translation(en_locale, copy_parents=True)
+    series_en.title = "WG meeting"
+    series_en.working_group = WorkingGroupPage.objects.get(pk=group_en.pk)
+    series_en.save_revision().publish()
+    index_en = MeetingIndexPage.objects.get(locale=en_locale)
+    member = Client()
+    member.force_login(people["member"])
+    assert "AG-Treffen" in member.get(meeting_index.url, **HOST).content.decode()
+    page_en = MeetingSeriesPage.objects.get(pk=series_en.pk)
+    assert member.get(page_en.url, **HOST).status_code == 200
+    assert "WG meeting" in member.get(index_en.url, **HOST).content.decode()
+    outsider = Client()
+    outsider.force_login(people["network_member"])
+    assert "WG meeting" not in outsider.get(index_en.url, **HOST).content.decode()
+
+
+@freeze_time("2026-12-01 10:00:00+01:00")
+def test_a_series_made_a_group_s_leaves_the_open_list_in_every_language(
+    settings, make_series, meeting_index, people, group, en_locale
+):
+    """The series decides, not a translation's copy of its visibility from before: a public
+    series made one for a working group must not show its title, dates and place to
+    visitors of the English overview while the translation waits for its update (found by
+    the adversarial review)."""
+    from django.test import Client
+
+    from plugins.meetings.models import MeetingIndexPage
+
+    settings.PAGE_CACHE_SECONDS = 0
+    meeting_index.save_revision().publish()
+    series = make_series(
+        title="Offen",
+        visibility=Visibility.PUBLIC,
+        recurrence=weekly(),
+        first_date=dt.date(2026, 12, 3),
+        location="Hinterhaus 7",
+    )
+    series_en = series.copy_for_translation(en_locale, copy_parents=True)
+    series_en.title = "Open EN"
+    series_en.save_revision().publish()
+    index_en = MeetingIndexPage.objects.get(locale=en_locale)
+    assert "Hinterhaus 7" in Client().get(index_en.url, **HOST).content.decode()
+    series.visibility = Visibility.GROUP
+    series.working_group = group
+    series.save_revision().publish()
+    page_en = MeetingSeriesPage.objects.get(pk=series_en.pk)
+    assert Client().get(page_en.url, **HOST).status_code == 302
+    html = Client().get(index_en.url, **HOST).content.decode()
+    assert "Hinterhaus 7" not in html and "Open EN" not in html
+    member = Client()
+    member.force_login(people["member"])
+    assert "Open EN" in member.get(index_en.url, **HOST).content.decode()
