@@ -87,13 +87,15 @@ def _fresh_cache():
     """Rate limits and per-request caches live in the cache: start every test without them."""
     from django.core.cache import cache
 
-    from treffpunkt.accounts import keptuser
+    from treffpunkt.accounts import keptuser, roles
 
     cache.clear()
     keptuser.forget_all()
+    roles.forget_all()
     yield
     cache.clear()
     keptuser.forget_all()
+    roles.forget_all()
     # The VTIMEZONE cache of the process: a test under freezegun would leave components
     # computed in frozen time (FakeDatetime values) for the tests after it.
     from treffpunkt.calendar.timezones import vtimezone

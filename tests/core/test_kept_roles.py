@@ -149,3 +149,27 @@ def test_a_member_made_manager_is_asked_for_the_second_factor_at_the_next_page(
     response = client.get("/konto/", **HOST)
     assert response.status_code == 302
     assert response["Location"].endswith("/accounts/2fa/totp/activate/")
+
+
+def test_a_warm_process_asks_the_cache_nothing_for_a_members_roles(
+    client, person, site, monkeypatch
+):
+    """The roles generation is read with the site; the process keeps the roles under it,
+    so a member's page does not ask the cache for them."""
+    from treffpunkt.core import generations
+
+    roles.make_network_member(person, site)
+    client.force_login(person)
+    client.get("/", **HOST)
+    asked = []
+    original = generations.current
+
+    def spy(keys, *also):
+        keys = list(keys)
+        asked.append((keys, also))
+        return original(keys, *also)
+
+    monkeypatch.setattr(generations, "current", spy)
+    assert client.get("/", **HOST).status_code == 200
+    assert not [call for call in asked if roles.ROLES_GENERATION in call[0]]
+    # a change shows at the next page: test_a_member_made_manager_is_asked_for_the_second_...

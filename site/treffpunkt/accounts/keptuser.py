@@ -32,7 +32,6 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from treffpunkt.core import generations
-from treffpunkt.core.requestmemo import memoized
 
 #: renewed by every save or deletion of a user row
 USERS_GENERATION = "treffpunkt:generation:users"
@@ -59,10 +58,7 @@ def connect() -> None:
 
 def users_generation() -> int:
     """The users generation, once a request (seeded by the site's lookup)."""
-    return memoized(
-        ("generation", USERS_GENERATION),
-        lambda: generations.current([USERS_GENERATION])[0][USERS_GENERATION],
-    )
+    return generations.read_once(USERS_GENERATION)
 
 
 def _session_user(request) -> tuple | None:

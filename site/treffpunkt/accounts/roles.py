@@ -18,6 +18,7 @@ below, and scope every admin list through :func:`pages_in_sites_q` / ``site__in`
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -131,32 +132,62 @@ def _load(user, *, live: bool = False) -> None:
     working groups' join button), whether they may open the Wagtail admin and whether one of
     their groups holds a page permission. Kept on the user object.
 
-    Read in one query (:func:`_read`) and kept in the shared cache per person under the
-    roles generation (:data:`ROLES_GENERATION`, :func:`roles_changed`): every signed-in page
-    asked it, and the answer changes only when someone's groups or a group's rights do.
-    Whether the person is active or a superuser is never kept: it is read from their row,
-    which every request loads anew. Without a cache that every process shares
+    Read in one query (:func:`_read`) and kept in the shared cache and in each process's
+    memory per person under the roles generation (:data:`ROLES_GENERATION`,
+    :func:`roles_changed`): every signed-in page asked it, and the answer changes only when
+    someone's groups or a group's rights do. Whether the person is active or a superuser is
+    never kept here: it is read from their row (:mod:`.keptuser`). Without a cache that every process shares
     (``CACHE_SHARED_BY_PROCESSES``), a change made by another process (a command, the
     worker) would not reach this one's generation: then it is read on every request.
     ``live``: read from the database whatever is kept (and keep what was read)."""
     from django.conf import settings
 
-    from treffpunkt.core import generations
-
     if getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
-        found = generations.keep(
-            f"treffpunkt:roles:{user.pk}",
-            [ROLES_GENERATION],
-            lambda: _read(user),
-            ROLES_TIMEOUT,
-            renew=live,
-        )
+        found = _kept_roles(user, live)
     else:
         found = _read(user)
     managed, members, rights = found
     setattr(user, _MANAGED_CACHE, managed)
     setattr(user, _MEMBER_CACHE, members)
     setattr(user, _RIGHTS_CACHE, rights)
+
+
+#: this process's copies of the people's roles: user pk -> (roles generation, roles); the
+#: roles are frozensets and booleans, which no request can change
+_local: dict = {}
+_LOCAL_ENTRIES = 5000
+_local_lock = threading.Lock()
+
+
+def _kept_roles(user, live: bool):
+    """A person's roles from this process's copy while the roles generation lasts (read in
+    the round trip that finds the site: treffpunkt.core.middleware.find_site), else from the
+    shared cache or the database (:func:`_load`)."""
+    from treffpunkt.core import generations
+
+    generation = generations.read_once(ROLES_GENERATION)
+    kept = _local.get(user.pk)
+    if kept is not None and kept[0] == generation and not live:
+        return kept[1]
+    found = generations.keep(
+        f"treffpunkt:roles:{user.pk}",
+        [ROLES_GENERATION],
+        lambda: _read(user),
+        ROLES_TIMEOUT,
+        renew=live,
+    )
+    if generations.settled():
+        with _local_lock:
+            if len(_local) >= _LOCAL_ENTRIES:
+                del _local[next(iter(_local))]
+            _local[user.pk] = (generation, found)
+    return found
+
+
+def forget_all() -> None:
+    """Empty this process's copies (tests)."""
+    with _local_lock:
+        _local.clear()
 
 
 def reread(user) -> None:

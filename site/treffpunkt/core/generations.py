@@ -30,6 +30,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from .requestmemo import forget, memoized
+
 T = TypeVar("T")
 
 
@@ -107,6 +109,16 @@ def bump(*keys: str) -> None:
         return
     _incr(keys)
     transaction.on_commit(functools.partial(_incr, keys), robust=True)
+    # a generation this request read once (see :func:`read_once`) is read again
+    for key in keys:
+        forget("generation", key)
+
+
+def read_once(key: str) -> int:
+    """The generation ``key``, read once a request (or seeded by the round trip that finds
+    the request's site: treffpunkt.core.middleware.find_site); a bump in this request reads
+    it again."""
+    return memoized(("generation", key), lambda: current([key])[0][key])
 
 
 def _is_ours(func: Callable) -> bool:

@@ -42,16 +42,19 @@ def find_site(request) -> Site | None:
     hostname = split_domain_port(request.get_host())[0]
     key = f"treffpunkt:site:{hostname}:{request.get_port()}"
     from treffpunkt.accounts.keptuser import USERS_GENERATION
+    from treffpunkt.accounts.roles import ROLES_GENERATION
 
     from . import chrome
     from .requestmemo import seed
 
-    # the chrome's generation, which nearly every answer asks for, and the users' (a
-    # signed-in person's row: treffpunkt.accounts.keptuser) in the same round trip
-    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY, USERS_GENERATION])
+    # the chrome's generation, which nearly every answer asks for, and those of a signed-in
+    # person's row and roles (treffpunkt.accounts.keptuser, .roles) in the same round trip
+    people = (USERS_GENERATION, ROLES_GENERATION)
+    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY, *people])
     chrome.seed_generation(found.get(chrome.GENERATION_KEY))
-    if found.get(USERS_GENERATION) is not None:
-        seed(("generation", USERS_GENERATION), found[USERS_GENERATION])
+    for name in people:
+        if found.get(name) is not None:
+            seed(("generation", name), found[name])
     version = found.get(SITES_VERSION_KEY, 0)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
