@@ -513,7 +513,9 @@ def form_error_title(context) -> str:
 
     for layer in context.dicts:
         for value in layer.values() if isinstance(layer, dict) else ():
-            if isinstance(value, BaseForm) and value.is_bound and value.errors:
+            # type(), not isinstance(): that would make every lazy value of the context (the
+            # user, the CSRF token, the messages) be worked out just to be told apart
+            if issubclass(type(value), BaseForm) and value.is_bound and value.errors:
                 return gettext("Error: ")
     return ""
 
