@@ -4,8 +4,11 @@ every way a session ends still ends it at once."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +135,49 @@ def test_each_person_gets_their_own_row(site, make_user, cached_sessions):
         two = second.get("/konto/", **HOST).content.decode()
         assert "Nour" in one and "Jan" not in one
         assert "Jan" in two and "Nour" not in two
+
+
+def test_accounts_switched_off_in_bulk_in_the_admin_are_signed_out_at_once(
+    site, make_user, staff, cached_sessions
+):
+    """Wagtail's bulk action changes the rows with QuerySet.update, which sends no signal
+    (found by the adversarial review)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    person = make_user("troll@example.org", first_name="Troll")
+    admin, them = Client(), Client()
+    admin.force_login(staff)
+    them.force_login(person)
+    assert admin.get("/admin/users/", **HOST).status_code == 200
+    assert _signed_in(them)  # the process now keeps their row
+    url = f"/admin/bulk/accounts/user/set_active_state/?id={person.pk}&next=/admin/users/"
+    assert admin.post(url, {"mark_as_active": "False"}, **HOST).status_code == 302
+    assert get_user_model().objects.get(pk=person.pk).is_active is False
+    assert not _signed_in(them)
+
+
+def test_renew_kept_makes_a_change_by_hand_count_at_once(site, make_user, cached_sessions):
+    """After rows were changed behind the signals' back, ``manage.py renew_kept`` renews
+    what every process keeps of people (their rows and roles) and leaves the rest alone."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from treffpunkt.accounts import roles
+
+    person = make_user("person@example.org")
+    client = Client()
+    client.force_login(person)
+    assert _signed_in(client)
+    assert not roles.is_network_member(get_user_model().objects.get(pk=person.pk), site)
+    through = get_user_model().groups.through
+    members = roles.ensure_site_roles(site).members
+    through.objects.bulk_create([through(user_id=person.pk, group_id=members.pk)])
+    cache.set("treffpunkt:test:other", "bleibt", None)
+    call_command("renew_kept", stdout=io.StringIO())
+    assert roles.is_network_member(get_user_model().objects.get(pk=person.pk), site)
+    get_user_model().objects.filter(pk=person.pk).update(is_active=False)
+    call_command("renew_kept", stdout=io.StringIO())
+    assert not _signed_in(client)
+    assert cache.get("treffpunkt:test:other") == "bleibt"

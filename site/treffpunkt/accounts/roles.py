@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -152,11 +153,22 @@ def _load(user, *, live: bool = False) -> None:
     setattr(user, _RIGHTS_CACHE, rights)
 
 
-#: this process's copies of the people's roles: user pk -> (roles generation, roles); the
-#: roles are frozensets and booleans, which no request can change
+#: this process's copies of the people's roles: user pk -> (roles generation, roles, time
+#: kept); the roles are frozensets and booleans, which no request can change
 _local: dict = {}
+#: seconds a copy serves at most, for a change no signal reported (then the shared cache)
+LOCAL_MAX_AGE = 60
 _LOCAL_ENTRIES = 5000
 _local_lock = threading.Lock()
+
+
+def _name_the_generation() -> None:
+    from treffpunkt.core import generations
+
+    generations.known(ROLES_GENERATION)
+
+
+_name_the_generation()
 
 
 def _kept_roles(user, live: bool):
@@ -167,7 +179,8 @@ def _kept_roles(user, live: bool):
 
     generation = generations.read_once(ROLES_GENERATION)
     kept = _local.get(user.pk)
-    if kept is not None and kept[0] == generation and not live:
+    fresh = kept is not None and time.monotonic() - kept[2] < LOCAL_MAX_AGE
+    if fresh and kept[0] == generation and not live:
         return kept[1]
     found = generations.keep(
         f"treffpunkt:roles:{user.pk}",
@@ -180,7 +193,7 @@ def _kept_roles(user, live: bool):
         with _local_lock:
             if len(_local) >= _LOCAL_ENTRIES:
                 del _local[next(iter(_local))]
-            _local[user.pk] = (generation, found)
+            _local[user.pk] = (generation, found, time.monotonic())
     return found
 
 

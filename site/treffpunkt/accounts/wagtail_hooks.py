@@ -21,6 +21,21 @@ def refuse_other_towns_in_bulk(request, action_type, objects, action_class_insta
     return None
 
 
+@hooks.register("after_bulk_action")
+def renew_kept_people(request, action_type, objects, action_class_instance):
+    """Wagtail's bulk actions on users change their rows with ``QuerySet.update`` (switching
+    accounts off, for one), which sends no signal: every process reads those people's rows
+    and roles again at their next page (:mod:`.keptuser`, :mod:`.roles`)."""
+    from django.contrib.auth import get_user_model
+
+    from .keptuser import users_changed
+    from .roles import roles_changed
+
+    if getattr(action_class_instance, "model", None) is get_user_model():
+        users_changed()
+        roles_changed()
+
+
 @hooks.register("construct_page_chooser_queryset")
 def choose_pages_of_own_towns(pages, request):
     return scope.page_chooser_queryset(pages, request)
