@@ -354,6 +354,15 @@ def coordinators(group: WorkingGroupPage) -> list[Membership]:
 MEMBERSHIPS_GENERATION = "treffpunkt:generation:memberships"
 
 
+def _name_the_generation() -> None:
+    from treffpunkt.core import generations
+
+    generations.known(MEMBERSHIPS_GENERATION)
+
+
+_name_the_generation()
+
+
 def memberships_changed(sender=None, **kwargs) -> None:
     from treffpunkt.core import generations
 

@@ -35,6 +35,7 @@ from treffpunkt.core import generations
 
 #: renewed by every save or deletion of a user row
 USERS_GENERATION = "treffpunkt:generation:users"
+generations.known(USERS_GENERATION)
 #: seconds a copy serves at most, for a change no signal reported
 MAX_AGE = 60
 #: people a process keeps at most (the oldest goes first)

@@ -114,6 +114,23 @@ def bump(*keys: str) -> None:
         forget("generation", key)
 
 
+#: the generations apps named with :func:`known`: ``manage.py renew_kept`` renews them all
+_known: set[str] = set()
+
+
+def known(*keys: str) -> None:
+    """Name generations that ``manage.py renew_kept`` renews (after rows were changed by
+    hand, behind the signals' back)."""
+    _known.update(keys)
+
+
+def renew_all() -> list[str]:
+    """Start a new generation of every generation named with :func:`known`."""
+    keys = sorted(_known)
+    bump(*keys)
+    return keys
+
+
 def read_once(key: str) -> int:
     """The generation ``key``, read once a request (or seeded by the round trip that finds
     the request's site: treffpunkt.core.middleware.find_site); a bump in this request reads
