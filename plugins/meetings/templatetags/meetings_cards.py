@@ -32,3 +32,31 @@ def series_card(context, series, dates) -> str:
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:24]
     html = kept_html(context, "meeting-card", "page", render, series.pk, digest)
     return mark_safe(html)  # noqa: S308 - the card's template escaped what it shows
+
+
+@register.simple_tag(takes_context=True)
+def series_dates(context, series, dates) -> str:
+    """The "Next dates" list of a series' page, kept as HTML per series, language and the
+    dates it shows (their day, times, state and note): twelve formatted date links were
+    rendered on every visit. Who may see the series is decided before; the list is the same
+    for everyone who sees it."""
+    from treffpunkt.core.templatetags.treffpunkt_tags import kept_html
+
+    def render() -> str:
+        part = get_template("meetings/includes/series_dates.html")
+        return part.render({"upcoming": dates}, context.get("request"))
+
+    shown = tuple(
+        (
+            d.key,
+            d.start.isoformat(),
+            d.end.isoformat(),
+            d.status,
+            d.is_extra,
+            getattr(d.row, "note", "") or "",
+        )
+        for d in dates
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:24]
+    html = kept_html(context, "meeting-dates", "page", render, series.pk, digest)
+    return mark_safe(html)  # noqa: S308 - the list's template escaped what it shows

@@ -142,3 +142,30 @@ def test_members_with_the_same_groups_share_a_list_and_a_new_membership_shows_at
     assert "AG-Treffen" in _get(client, meeting_index.url)[0].content.decode()
     Membership.objects.filter(user=newcomer).update(status=Membership.Status.LEFT)
     assert "AG-Treffen" not in _get(client, meeting_index.url)[0].content.decode()
+
+
+DATES = "meetings/includes/date_link.html"
+
+
+@freeze_time(NOW)
+def test_a_series_page_keeps_its_date_list_and_shows_each_change_at_once(client, series, people):
+    """The "Next dates" list of a series' page is kept as HTML (a warm page formats no
+    date); a cancellation with its note, a moved date and the next language show at once."""
+    cafe, _internal = series
+    cold, _ = _get(client, cafe.url)
+    assert DATES in {t.name for t in cold.templates}
+    warm, _ = _get(Client(), cafe.url)
+    assert DATES not in {t.name for t in warm.templates}
+    assert warm.content.decode().count("<time datetime=") == cold.content.decode().count(
+        "<time datetime="
+    )
+
+    services.cancel_date(cafe, "2026-12-03", people["manager"], "Raum belegt")
+    html = _get(client, cafe.url)[0].content.decode()
+    assert "<del>" in html and "Raum belegt" in html
+    start = dt.datetime(2026, 12, 11, 17, tzinfo=dt.UTC)
+    services.move_date(
+        cafe, "2026-12-10", people["manager"], start, start + dt.timedelta(hours=2), note="Freitag"
+    )
+    html = _get(client, cafe.url)[0].content.decode()
+    assert "2026-12-11T18:00:00+01:00" in html and "Freitag" in html
