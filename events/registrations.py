@@ -731,7 +731,7 @@ def availability_and_own(event: EventPage, user) -> tuple[dict, Registration | N
 
 
 def _own_filter(user) -> Q:
-    # registration_for_user's rows
+    # registration_for_user's rows (``user``: a user or its primary key)
     return Q(user=user, status__in=ACTIVE, parent=None) & ~Q(kind__in=(K.CONTRIBUTION, K.HELPER))
 
 
@@ -742,13 +742,20 @@ def _availability(event: EventPage, user) -> tuple[dict, Registration | None]:
         "count": Count("id"),
         "attended": Sum("party_size", filter=Q(attended_at__isnull=False)),
     }
+    values = {"event_id": event.pk}
     if user is not None and user.is_authenticated:
-        aggregates["own"] = Min("id", filter=_own_filter(user))
-    rows = list(
-        Registration.objects.filter(event=event)
-        .values("kind", "status", "workshop_id", "shift_id")
-        .annotate(**aggregates)
-    )
+        values["user_id"] = user.pk
+
+    def make(event_id, user_id=None):
+        own = {} if user_id is None else {"own": Min("id", filter=_own_filter(user_id))}
+        return (
+            Registration.objects.filter(event_id=event_id)
+            .values("kind", "status", "workshop_id", "shift_id")
+            .annotate(**aggregates, **own)
+        )
+
+    # compiled once per process: the ORM's compiler cost more than the query itself
+    rows = compiled.rows(("availability", "user_id" in values), make, **values)
     own_ids = [row["own"] for row in rows if row.get("own") is not None]
     taken = {"event": 0}
     waiting = {"event": 0}

@@ -1,4 +1,4 @@
-"""Aggregates compiled once per shape and run with each call's values
+"""Aggregates and grouped counts compiled once per shape and run with each call's values
 (treffpunkt.core.compiled): always the ORM's answer, one query, no second compile."""
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def test_a_value_the_lookup_rewrites_is_asked_of_the_orm_each_time(people):
 
     assert compiled.aggregate(("contains",), make, part="example.org") == {"n": 4}
     assert compiled.aggregate(("contains",), make, part="amal") == {"n": 1}
-    assert compiled._plans[("default", "contains")] is None
+    assert compiled._plans[("aggregate", "default", "contains")] is None
 
 
 def test_values_it_cannot_stand_in_for_are_asked_of_the_orm(people):
@@ -108,4 +108,48 @@ def test_values_it_cannot_stand_in_for_are_asked_of_the_orm(people):
 
     assert compiled.aggregate(("flag",), make, flag=True) == {"n": 4}
     assert compiled.aggregate(("flag",), make, flag=False) == {"n": 0}
-    assert compiled._plans[("default", "flag")] is None
+    assert compiled._plans[("aggregate", "default", "flag")] is None
+
+
+def _groups(floor, email):
+    return (
+        User.objects.filter(id__gte=floor)
+        .values("is_active", "is_staff")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(email=email)), ids=Sum("id"))
+    )
+
+
+def test_grouped_rows_are_the_orms_for_every_call(people):
+    _now, made = people
+    User.objects.filter(pk=made[1].pk).update(is_staff=True)
+    calls = [
+        {"floor": made[0].pk, "email": "ben@example.org"},
+        {"floor": made[2].pk, "email": "amal@example.org"},
+        {"floor": made[3].pk + 1, "email": "dilan@example.org"},  # no group at all
+    ]
+
+    def key(row):
+        return (row["is_active"], row["is_staff"])
+
+    for values in calls:
+        mine = compiled.rows(("groups",), _groups, **values)
+        assert sorted(mine, key=key) == sorted(_groups(**values), key=key)
+    assert compiled._plans[("rows", "default", "groups")] is not None
+
+
+def test_a_planned_grouping_runs_one_query_and_compiles_nothing(people):
+    _now, made = people
+    compiled.rows(("groups",), _groups, floor=made[0].pk, email="amal@example.org")
+    from django.db.models.sql import compiler
+
+    original = compiler.SQLCompiler.as_sql
+    compiler.SQLCompiler.as_sql = lambda *a, **k: pytest.fail("compiled again")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            found = compiled.rows(("groups",), _groups, floor=made[1].pk, email="chiara@example.org")
+    finally:
+        compiler.SQLCompiler.as_sql = original
+    assert len(queries) == 1
+    assert found == [
+        {"is_active": True, "is_staff": False, "n": 3, "mine": 1, "ids": sum(u.pk for u in made[1:])}
+    ]

@@ -1,4 +1,5 @@
-"""An aggregate compiled once per process and shape, run with each call's values.
+"""An aggregate or a grouped count compiled once per process and shape, run with each call's
+values.
 
 Django compiles a queryset into SQL on every call. For a query that runs under a lock, such
 as the counting of places while a sign-up holds its event's row, compiling cost more than
@@ -7,7 +8,8 @@ running it: every other sign-up of a rush waited for the compiler.
 :func:`aggregate` asks the ORM once per *shape* (the caller's key for everything that changes
 the SQL: which filters, which aggregates) with stand-in values, records the statement Django
 sends to the database and where each stand-in went, and from then on runs that statement with
-the call's values. What cannot be planned this way is asked of the ORM every time, so the
+the call's values (:func:`rows` does the same for a ``values().annotate()`` queryset: a count per
+group, such as an event page's places per kind and state). What cannot be planned this way is asked of the ORM every time, so the
 answer is always the ORM's:
 
 * a stand-in that is not found as one parameter of its own (a lookup that rewrote it, such as
@@ -55,8 +57,9 @@ def _stand_in(value, number: int):
     return None
 
 
-def _plan(make: Callable, values: dict, using: str):
-    """(sql, parameters with slots, names) for this shape, or None (ask the ORM each time)."""
+def _plan(run: Callable, values: dict, using: str):
+    """(sql, parameters with slots, names) for this shape, or None (ask the ORM each time).
+    ``run(**stand_ins)`` asks the ORM with the stand-ins and returns the result's names."""
     stand_ins = {}
     for name, value in values.items():
         stand_in = _stand_in(value, next(_serial))
@@ -69,9 +72,8 @@ def _plan(make: Callable, values: dict, using: str):
         sent.append((sql, params))
         return execute(sql, params, many, context)
 
-    queryset, aggregates = make(**stand_ins)
     with connections[using].execute_wrapper(record):
-        names = list(queryset.using(using).aggregate(**aggregates))
+        names = run(**stand_ins)
     if len(sent) != 1:
         return None
     sql, params = sent[0]
@@ -97,24 +99,54 @@ def aggregate(shape: tuple, make: Callable, *, using: str = "default", **values)
     """``queryset.aggregate(**aggregates)`` for ``make(**values) -> (queryset, aggregates)``,
     compiled once per ``shape`` (see the module). ``shape`` must name everything that changes
     the SQL apart from ``values``."""
-    key = (using, *shape)
+
+    def run(**given) -> list[str]:
+        queryset, aggregates = make(**given)
+        return list(queryset.using(using).aggregate(**aggregates))
+
+    plan = _planned(("aggregate", using, *shape), run, values, using)
+    if plan is None:
+        queryset, aggregates = make(**values)
+        return queryset.using(using).aggregate(**aggregates)
+    names, found = _execute(plan, values, using)
+    return dict(zip(names, found[0], strict=True))
+
+
+def rows(shape: tuple, make: Callable, *, using: str = "default", **values) -> list[dict]:
+    """``list(make(**values))`` for a ``values(...).annotate(...)`` queryset (a dict per
+    group), compiled once per ``shape`` as :func:`aggregate` is."""
+
+    def run(**given) -> list[str]:
+        queryset = make(**given).using(using)
+        list(queryset)
+        query = queryset.query
+        return [*query.extra_select, *query.values_select, *query.annotation_select]
+
+    plan = _planned(("rows", using, *shape), run, values, using)
+    if plan is None:
+        return list(make(**values).using(using))
+    names, found = _execute(plan, values, using)
+    return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _planned(key: tuple, run: Callable, values: dict, using: str):
     try:
-        plan = _plans[key]
+        return _plans[key]
     except KeyError:
-        plan = _plan(make, values, using)
+        plan = _plan(run, values, using)
         with _lock:
             if len(_plans) >= MAX_SHAPES:
                 _plans.clear()
             _plans[key] = plan
-    if plan is None:
-        queryset, aggregates = make(**values)
-        return queryset.using(using).aggregate(**aggregates)
+        return plan
+
+
+def _execute(plan: tuple, values: dict, using: str) -> tuple[list[str], list[tuple]]:
     sql, params, names = plan
     bound = [values[p.name] if isinstance(p, _Slot) else p for p in params]
     with connections[using].cursor() as cursor:
         cursor.execute(sql, bound)
-        row = cursor.fetchone()
-    return dict(zip(names, row, strict=True))
+        return names, cursor.fetchall()
 
 
 def forget_all() -> None:

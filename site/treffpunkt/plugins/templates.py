@@ -12,7 +12,8 @@ template of each plugin switched on for the site, with the page's context (so ``
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from . import registry
@@ -32,8 +33,12 @@ SLOTS = {
 }
 
 
-def render_slot(slot: str, context: dict, site) -> SafeString:
-    """The HTML the plugins switched on for ``site`` add to ``slot``."""
+def render_slot(slot: str, context: dict | Context, site) -> SafeString:
+    """The HTML the plugins switched on for ``site`` add to ``slot``.
+
+    ``context`` is the page's template context (what ``{% plugin_content %}`` is given): the
+    templates are rendered in it as ``{% include %}`` would, without running the context
+    processors a second time; a dict is rendered with ``request`` as a new context."""
     if slot not in SLOTS:
         raise ValueError(f"Unknown template slot '{slot}'; known: {', '.join(SLOTS)}")
     parts = []
@@ -41,5 +46,9 @@ def render_slot(slot: str, context: dict, site) -> SafeString:
         if name != slot:
             continue
         for template in templates:
-            parts.append(render_to_string(template, context, request=context.get("request")))
+            if isinstance(context, Context):
+                with context.push():
+                    parts.append(get_template(template).template.render(context))
+            else:
+                parts.append(render_to_string(template, context, request=context.get("request")))
     return mark_safe("".join(parts))  # noqa: S308 - rendered templates, autoescaped

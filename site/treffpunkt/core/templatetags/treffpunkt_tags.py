@@ -326,7 +326,7 @@ def plugin_content(context, slot: str) -> str:
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return ""
-    return render_slot(slot, context.flatten(), site)
+    return render_slot(slot, context, site)
 
 
 def _display_title(page: Page) -> str:
