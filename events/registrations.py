@@ -735,8 +735,9 @@ def _own_filter(user) -> Q:
     return Q(user=user, status__in=ACTIVE, parent=None) & ~Q(kind__in=(K.CONTRIBUTION, K.HELPER))
 
 
-def _availability(event: EventPage, user) -> tuple[dict, Registration | None]:
-    event = event.registration_event.specific
+def _grouped_places(event: EventPage, user) -> list[dict]:
+    """People and sign-ups per kind, state, workshop and shift (and the first of ``user``'s
+    own sign-ups), compiled once per process: the ORM's compiler cost more than the query."""
     aggregates = {
         "people": Sum("party_size"),
         "count": Count("id"),
@@ -754,8 +755,12 @@ def _availability(event: EventPage, user) -> tuple[dict, Registration | None]:
             .annotate(**aggregates, **own)
         )
 
-    # compiled once per process: the ORM's compiler cost more than the query itself
-    rows = compiled.rows(("availability", "user_id" in values), make, **values)
+    return compiled.rows(("availability", "user_id" in values), make, **values)
+
+
+def _availability(event: EventPage, user) -> tuple[dict, Registration | None]:
+    event = event.registration_event.specific
+    rows = _grouped_places(event, user)
     own_ids = [row["own"] for row in rows if row.get("own") is not None]
     taken = {"event": 0}
     waiting = {"event": 0}

@@ -146,10 +146,18 @@ def test_a_planned_grouping_runs_one_query_and_compiles_nothing(people):
     compiler.SQLCompiler.as_sql = lambda *a, **k: pytest.fail("compiled again")
     try:
         with CaptureQueriesContext(connection) as queries:
-            found = compiled.rows(("groups",), _groups, floor=made[1].pk, email="chiara@example.org")
+            found = compiled.rows(
+                ("groups",), _groups, floor=made[1].pk, email="chiara@example.org"
+            )
     finally:
         compiler.SQLCompiler.as_sql = original
     assert len(queries) == 1
     assert found == [
-        {"is_active": True, "is_staff": False, "n": 3, "mine": 1, "ids": sum(u.pk for u in made[1:])}
+        {
+            "is_active": True,
+            "is_staff": False,
+            "n": 3,
+            "mine": 1,
+            "ids": sum(u.pk for u in made[1:]),
+        }
     ]
