@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from networks.models import Membership
-from treffpunkt.core import generations
+from treffpunkt.core import generations, prefetch
 from treffpunkt.signals import registration_confirmed, registration_ended
 
 from .models import Message, ReadMarker, Room
@@ -63,11 +63,25 @@ def unread_in_menu(user, site) -> int | None:
         return sum(room.unread for room in with_unread_counts(rooms, user)) if rooms else None
 
     return generations.keep(
-        f"chat:menu:entry:{site.pk}:{user.pk}",
-        (_EVERYONE, _town(site.pk), _person(user.pk)),
-        count,
-        TIMEOUT,
+        _entry(site.pk, user.pk), _generations(site.pk, user.pk), count, TIMEOUT
     )
+
+
+def _entry(site_id, user_id) -> str:
+    return f"chat:menu:entry:{site_id}:{user_id}"
+
+
+def _generations(site_id, user_id) -> tuple[str, ...]:
+    return (_EVERYONE, _town(site_id), _person(user_id))
+
+
+def first_round_trip(request, site_id, user_id) -> list[str]:
+    """What :func:`unread_in_menu` will ask the cache for, in the round trip that finds the
+    site (:mod:`treffpunkt.core.prefetch`): for the person this process last saw with the
+    request's session cookie, on the site it last found for the host."""
+    if site_id is None or user_id is None:
+        return []
+    return [*_generations(site_id, user_id), _entry(site_id, user_id)]
 
 
 def town_changed(site_id) -> None:
@@ -146,13 +160,15 @@ def _roles_changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """The receivers of models outside the chat (called from ``ChatConfig.ready``)."""
+    """The receivers of models outside the chat (called from ``ChatConfig.ready``), and the
+    menu's keys in the first round trip of a request."""
     from django.contrib.auth.models import Group
 
     from events.models import Registration
     from treffpunkt.accounts.models import SiteRoles
     from treffpunkt.plugins.models import PluginSettings
 
+    prefetch.register(first_round_trip)
     User = get_user_model()
     for signal in (post_save, post_delete):
         signal.connect(_helper_changed, sender=Registration, dispatch_uid="chat_menu_helper")

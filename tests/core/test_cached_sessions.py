@@ -1,5 +1,5 @@
 """Where every process shares the cache (Redis), a signed-in person's session is read from
-it (settings: SESSION_ENGINE cached_db): no session query on the pages they open, and
+it (settings: SESSION_ENGINE treffpunkt.accounts.sessions, Django's cached_db): no session query on the pages they open, and
 every way a session ends still ends it at once."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ HOST = {"HTTP_HOST": "beckum.test"}
 
 @pytest.fixture
 def cached_sessions(settings):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "treffpunkt.accounts.sessions"
     settings.PAGE_CACHE_SECONDS = 0
 
 

@@ -105,7 +105,7 @@ def test_redis_url_switches_cache_channels_tasks_and_sessions(tmp_path):
         "treffpunkt.core.rediscache.RedisCache",
         "channels_redis.core.RedisChannelLayer",
         "django_tasks_rq.RQBackend",
-        "django.contrib.sessions.backends.cached_db",
+        "treffpunkt.accounts.sessions",
     ]
 
 

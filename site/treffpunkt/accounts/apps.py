@@ -15,7 +15,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import pre_delete
         from wagtail.models import Site
 
-        from . import keptuser
+        from . import keptuser, sessions  # noqa: F401 - sessions names its cache key
         from .mfa import record_totp_activation
         from .personal_data import forget_on_any_deletion
         from .roles import connect_roles_signals, ensure_roles, home_page_saved, site_saved

@@ -31,7 +31,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from treffpunkt.core import generations
+from treffpunkt.core import generations, prefetch
 
 #: renewed by every save or deletion of a user row
 USERS_GENERATION = "treffpunkt:generation:users"
@@ -113,6 +113,8 @@ def forget_all() -> None:
 def _cached_user(request):
     if not hasattr(request, "_cached_user"):
         request._cached_user = get_user(request)
+        # whom the next request with this cookie is for, as this process guesses
+        prefetch.person_found(prefetch.session_key_of(request), request._cached_user.pk)
     return request._cached_user
 
 

@@ -30,6 +30,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from . import prefetch
 from .requestmemo import forget, memoized
 
 T = TypeVar("T")
@@ -39,7 +40,10 @@ def current(keys: Iterable[str], *also: str) -> tuple[dict[str, int], dict]:
     """The generations named ``keys`` and, in the same round trip, the cache entries named
     ``also`` (missing ones left out): ``(generations, entries)``."""
     keys = list(keys)
-    found = cache.get_many([*keys, *also])
+    # asked for in the round trip that found the site (treffpunkt.core.prefetch), or now
+    found = prefetch.fetched([*keys, *also])
+    if found is None:
+        found = cache.get_many([*keys, *also])
     generations = {}
     for key in keys:
         value = found.get(key)
@@ -75,6 +79,7 @@ def keep(
     value = compute()
     if settled():
         cache.set(key, (stamp, value), timeout)
+        prefetch.forget(key)
     return value
 
 
@@ -112,6 +117,7 @@ def bump(*keys: str) -> None:
     # a generation this request read once (see :func:`read_once`) is read again
     for key in keys:
         forget("generation", key)
+    prefetch.forget(*keys)
 
 
 #: the generations apps named with :func:`known`: ``manage.py renew_kept`` renews them all

@@ -44,13 +44,16 @@ def find_site(request) -> Site | None:
     from treffpunkt.accounts.keptuser import USERS_GENERATION
     from treffpunkt.accounts.roles import ROLES_GENERATION
 
-    from . import chrome
+    from . import chrome, prefetch
     from .requestmemo import seed
 
-    # the chrome's generation, which nearly every answer asks for, and those of a signed-in
-    # person's row and roles (treffpunkt.accounts.keptuser, .roles) in the same round trip
+    # the chrome's generation, which nearly every answer asks for, those of a signed-in
+    # person's row and roles (treffpunkt.accounts.keptuser, .roles), and what this request
+    # will ask for as this process guesses (treffpunkt.core.prefetch) in the same round trip
     people = (USERS_GENERATION, ROLES_GENERATION)
-    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY, *people])
+    guessed = prefetch.keys_for(request, key)
+    found = cache.get_many([SITES_VERSION_KEY, key, chrome.GENERATION_KEY, *people, *guessed])
+    prefetch.seed_found(guessed, found)
     chrome.seed_generation(found.get(chrome.GENERATION_KEY))
     for name in people:
         if found.get(name) is not None:
@@ -63,10 +66,14 @@ def find_site(request) -> Site | None:
         if config is not None:
             config._request = request
             setattr(request, SiteConfiguration.get_cache_attr_name(), config)
+        if site is not None:
+            prefetch.site_found(key, site.pk)
         return site
     site = Site.find_for_request(request)
     config = SiteConfiguration.for_request(request) if site is not None else None
     cache.set(key, (version, site, config), SITES_TIMEOUT)
+    if site is not None:
+        prefetch.site_found(key, site.pk)
     return site
 
 

@@ -283,9 +283,10 @@ else:
 CACHE_SHARED_BY_PROCESSES: bool = bool(REDIS_URL)
 # A signed-in person's session is read from the shared cache and written to it and to the
 # database (which keeps it through a Redis restart): one query less on every page they open.
+# It is read in the round trip that finds the site (treffpunkt.accounts.sessions).
 # Without a shared cache the database alone holds it.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
+    "treffpunkt.accounts.sessions"
     if CACHE_SHARED_BY_PROCESSES
     else "django.contrib.sessions.backends.db"
 )

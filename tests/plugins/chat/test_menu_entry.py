@@ -270,3 +270,93 @@ def test_no_statement_twice_on_a_members_page(client, network_room, group_room, 
         client.get("/", **HOST)
     queries = [q["sql"] for q in ctx.captured_queries]
     assert not [sql for sql, n in Counter(queries).items() if n > 1]
+
+
+@pytest.fixture
+def cache_reads(monkeypatch, settings):
+    """Round trips to the cache of this test's requests (each get or get_many), with
+    sessions in the cache as on a server with Redis."""
+    from django.core.cache import cache
+
+    settings.SESSION_ENGINE = "treffpunkt.accounts.sessions"
+    asked: list[list[str]] = []
+    real_get, real_get_many = cache.get, cache.get_many
+    inside = []  # a get_many of the local memory cache calls get for each key
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:
+            asked.append([key])
+        return real_get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        inside.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", spy_get)
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    return asked
+
+
+def _page(client, cache_reads) -> tuple[str, list[str]]:
+    """The page, and what it asked the cache for after the first round trip (the one that
+    finds the site) of the session and the chat's entry."""
+    cache_reads.clear()
+    response = client.get("/", **HOST)
+    assert response.status_code == 200
+    assert "treffpunkt:sites:version" in cache_reads[0]
+    later = [
+        key
+        for call in cache_reads[1:]
+        for key in call
+        if key.startswith(("django.contrib.sessions", "chat:"))
+    ]
+    return response.content.decode(), later
+
+
+def test_a_members_warm_page_asks_for_the_session_and_the_chat_with_the_site(
+    site, network_room, member, other_member, cache_reads
+):
+    """The site, the session and the chat's entry in one round trip (treffpunkt.core.prefetch)
+    for each of two members in turn, and a message written between two pages counts at once."""
+    from django.test import Client
+
+    for n in range(3):
+        Message.objects.create(room=network_room, author=other_member, text=f"{n}", html=f"{n}")
+    clients = {}
+    for person in (member, other_member):
+        clients[person] = Client()
+        clients[person].force_login(person)
+        _page(clients[person], cache_reads)  # the process learns the guess
+    for _ in range(2):
+        html, asked_later = _page(clients[member], cache_reads)
+        assert "3 ungelesen" in html and asked_later == []
+        html, asked_later = _page(clients[other_member], cache_reads)
+        assert "ungelesen" not in html and asked_later == [], cache_reads
+    services.post_message(other_member, network_room, "noch eine")
+    html, asked_later = _page(clients[member], cache_reads)
+    assert "4 ungelesen" in html and asked_later == []
+
+
+def test_a_wrong_guess_is_never_shown(site, network_room, member, other_member, cache_reads):
+    """The process guesses whose session a cookie is from the requests before; a guess that
+    names another person fetches keys nobody asks for, and the page is the cookie's person's."""
+    from django.test import Client
+
+    from treffpunkt.core import prefetch
+
+    Message.objects.create(room=network_room, author=other_member, text="x", html="x")
+    theirs, mine = Client(), Client()
+    theirs.force_login(other_member)
+    mine.force_login(member)
+    _page(theirs, cache_reads)
+    _page(mine, cache_reads)
+    session_key = mine.cookies["sessionid"].value
+    prefetch._people[session_key] = other_member.pk  # as if the cookie were hers
+    html, asked_later = _page(mine, cache_reads)
+    assert "1 ungelesen" in html and asked_later  # asked again, for the right person
+    html, asked_later = _page(mine, cache_reads)  # and the right guess again
+    assert "1 ungelesen" in html and asked_later == []
