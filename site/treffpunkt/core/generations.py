@@ -41,9 +41,7 @@ def current(keys: Iterable[str], *also: str) -> tuple[dict[str, int], dict]:
     ``also`` (missing ones left out): ``(generations, entries)``."""
     keys = list(keys)
     # asked for in the round trip that found the site (treffpunkt.core.prefetch), or now
-    found = prefetch.fetched([*keys, *also])
-    if found is None:
-        found = cache.get_many([*keys, *also])
+    found = prefetch.read_many([*keys, *also])
     generations = {}
     for key in keys:
         value = found.get(key)

@@ -9,6 +9,7 @@ from wagtail.models import Site
 
 from treffpunkt.themes import current_theme
 
+from . import prefetch
 from .models import SiteConfiguration
 
 SITES_VERSION_KEY = "treffpunkt:sites:version"
@@ -94,6 +95,7 @@ class SiteMiddleware:
             return self.get_response(request)
         finally:
             current_theme.reset(token)
+            prefetch.request_done()  # what the next request to this address will ask for
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

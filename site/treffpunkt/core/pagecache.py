@@ -49,6 +49,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from . import prefetch
 from .generations import pending_committed
 
 T = TypeVar("T")
@@ -119,7 +120,8 @@ def keep(key: str, compute: Callable[[], T], seconds_for: Callable[[T], float]) 
 
     Kept only when this request has no change of its own uncommitted (the rows it read may
     yet be rolled back). Personal values need the person in ``key``."""
-    found = cache.get_many([FIRM_KEY, key])
+    # read in the request's first round trip when this address asked for it before
+    found = prefetch.read_many([FIRM_KEY, key])
     firm = found.get(FIRM_KEY)
     if firm is None:
         cache.add(FIRM_KEY, _fresh(), timeout=None)  # the first process to ask wins
@@ -133,6 +135,7 @@ def keep(key: str, compute: Callable[[], T], seconds_for: Callable[[T], float]) 
     if timeout >= 1 and pending_committed(lambda func: func is _after_commit):
         deadline = timezone.now().timestamp() + timeout
         cache.set(key, (firm, value, deadline), int(timeout))
+        prefetch.forget(key)
     return value
 
 

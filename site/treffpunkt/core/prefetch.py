@@ -14,6 +14,13 @@ request's memo, and :func:`fetched` hands them to whoever asks for exactly these
 request. A wrong guess only names keys nobody asks for: the asker then asks the cache as before.
 Nothing is ever taken from a guess; only values of the keys asked for are used.
 
+The kept parts of a page (the calendar's next dates, a kept entry and its generations) ask
+for keys that follow from the address: :func:`read_many` reads them, from the first round trip
+when they were asked for there, and this process learns which keys the last request for the
+same address (and host, signed in or not) asked for, to name them in the next one's first round
+trip. Such a guess is wrong only when what the address shows changed its keys; then those are
+asked for as before, and learned for the next request.
+
 A value written or a generation bumped during the request is forgotten (:func:`forget`), so
 the rest of the request reads it anew.
 """
@@ -25,12 +32,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 
 from .requestmemo import current, seed
 from .requestmemo import forget as forget_memo
 
 #: hints kept per process (the oldest go first)
 MAX_HINTS = 5000
+#: keys learned per address at most
+MAX_LEARNED_KEYS = 48
 
 #: a provider: (request, site pk, user pk) -> the keys it will ask for (both pks may be None)
 Provider = Callable[[object, int | None, int | None], Iterable[str]]
@@ -39,6 +49,8 @@ _providers: list[Provider] = []
 _lock = threading.Lock()
 _sites: OrderedDict[str, int] = OrderedDict()
 _people: OrderedDict[str, int] = OrderedDict()
+#: (host, address, signed in) -> the keys the last request for it read with read_many
+_learned: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
 
 
 class _Missing:
@@ -79,15 +91,55 @@ def session_key_of(request) -> str | None:
     return request.COOKIES.get(settings.SESSION_COOKIE_NAME) or None
 
 
+def _address(request, host_key: str, session_key: str | None) -> tuple:
+    return (host_key, request.get_full_path(), session_key is not None)
+
+
 def keys_for(request, host_key: str) -> list[str]:
-    """The keys the providers will want in this request, as this process guesses."""
+    """The keys this request will want, as this process guesses: the providers' and those
+    the last request for the address read (see the module)."""
     session_key = session_key_of(request)
     site_pk = _sites.get(host_key)
     user_pk = _people.get(session_key) if session_key else None
     keys: list[str] = []
     for provider in _providers:
         keys.extend(provider(request, site_pk, user_pk))
+    address = _address(request, host_key, session_key)
+    seed(("prefetch", "address"), address)
+    seed(("prefetch", "asked"), [])
+    keys.extend(_learned.get(address, ()))
     return keys
+
+
+def read_many(keys: list[str]) -> dict:
+    """``cache.get_many(keys)``, from the request's first round trip when it asked for every
+    one of them there; the next request for this address asks for them there."""
+    memo = current()
+    if memo:
+        asked = memo.get(("prefetch", "asked"))
+        if asked is not None:
+            asked.extend(keys)
+    found = fetched(keys)
+    return cache.get_many(keys) if found is None else found
+
+
+def request_done() -> None:
+    """Learn what this request read with :func:`read_many` for the next one to its address."""
+    memo = current()
+    if not memo or ("prefetch", "address") not in memo:
+        return
+    address = memo[("prefetch", "address")]
+    asked = tuple(dict.fromkeys(memo[("prefetch", "asked")]))[:MAX_LEARNED_KEYS]
+    if _learned.get(address) == asked:
+        return
+    with _lock:
+        if asked:
+            _learned[address] = asked
+            _learned.move_to_end(address)
+            while len(_learned) > MAX_HINTS:
+                _learned.popitem(last=False)
+        else:
+            _learned.pop(address, None)
 
 
 def seed_found(keys: Iterable[str], found: dict) -> None:
@@ -123,3 +175,4 @@ def forget_all() -> None:
     with _lock:
         _sites.clear()
         _people.clear()
+        _learned.clear()

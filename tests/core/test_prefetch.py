@@ -1,0 +1,82 @@
+"""What an address asked the cache for is asked in the first round trip of the next request
+to it (treffpunkt.core.prefetch): a warm page costs one round trip, and a change made between
+two requests still shows at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from treffpunkt.core import pagecache, prefetch
+
+pytestmark = pytest.mark.django_db
+HOST = {"HTTP_HOST": "beckum.test"}
+
+
+@pytest.fixture
+def round_trips(monkeypatch, settings):
+    """Each get or get_many this test's requests make (a get_many of the local memory
+    cache calls get for each key: not counted again)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    prefetch.forget_all()
+    asked: list[list[str]] = []
+    real_get, real_get_many = cache.get, cache.get_many
+    inside = []
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:
+            asked.append([key])
+        return real_get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        inside.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", spy_get)
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    return asked
+
+
+def test_a_warm_address_asks_the_cache_once(client, site, round_trips):
+    client.get("/", **HOST)
+    first = len(round_trips)
+    round_trips.clear()
+    client.get("/", **HOST)
+    assert first > 1 and len(round_trips) == 1, round_trips
+
+
+def test_what_is_kept_for_an_address_is_renewed_by_a_change_between_two_requests(
+    client, site, round_trips
+):
+    made = []
+
+    def compute():
+        made.append(1)
+        return len(made)
+
+    from django.test import RequestFactory
+
+    from treffpunkt.core.requestmemo import RequestMemoMiddleware
+
+    def request_for(path):
+        def view(request):
+            from treffpunkt.core.middleware import find_site
+
+            find_site(request)
+            value = pagecache.keep("test:prefetch:value", compute, lambda v: 300)
+            prefetch.request_done()
+            return value
+
+        return RequestMemoMiddleware(view)(RequestFactory().get(path, **HOST))
+
+    assert request_for("/a/") == 1
+    assert request_for("/a/") == 1  # kept, and now read in the first round trip
+    round_trips.clear()
+    assert request_for("/a/") == 1 and len(round_trips) == 1
+    pagecache.content_changed()  # an edit between two requests
+    assert request_for("/a/") == 2
+    assert request_for("/a/") == 2
