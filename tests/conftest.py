@@ -88,14 +88,17 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from treffpunkt.accounts import keptuser, roles
+    from treffpunkt.core import prefetch
 
     cache.clear()
     keptuser.forget_all()
     roles.forget_all()
+    prefetch.forget_all()
     yield
     cache.clear()
     keptuser.forget_all()
     roles.forget_all()
+    prefetch.forget_all()
     # The VTIMEZONE cache of the process: a test under freezegun would leave components
     # computed in frozen time (FakeDatetime values) for the tests after it.
     from treffpunkt.calendar.timezones import vtimezone

@@ -181,3 +181,27 @@ def test_renew_kept_makes_a_change_by_hand_count_at_once(site, make_user, cached
     call_command("renew_kept", stdout=io.StringIO())
     assert not _signed_in(client)
     assert cache.get("treffpunkt:test:other") == "bleibt"
+
+
+def test_a_session_ended_with_the_async_api_is_not_loaded_again_from_the_first_round_trip(
+    site, make_user, cached_sessions
+):
+    """The session is read in the request's first round trip (treffpunkt.core.prefetch); a
+    session deleted through Django's async API is not loaded from that value afterwards."""
+    from asgiref.sync import async_to_sync
+    from django.core.cache import cache
+
+    from treffpunkt.accounts.sessions import SessionStore
+    from treffpunkt.core import prefetch, requestmemo
+
+    store = SessionStore()
+    store["_auth_user_id"] = str(make_user("person@example.org").pk)
+    store.create()
+    key, cache_key = store.session_key, store.cache_key
+    token = requestmemo._memo.set({})
+    try:
+        prefetch.seed_found([cache_key], cache.get_many([cache_key]))  # as find_site does
+        async_to_sync(SessionStore(key).adelete)()
+        assert SessionStore(key).load() == {}
+    finally:
+        requestmemo._memo.reset(token)

@@ -39,6 +39,18 @@ class SessionStore(cached_db.SessionStore):
         if key:
             prefetch.forget(self.cache_key_prefix + key)
 
+    # Django's async methods do not call the ones above: they forget the value read in the
+    # first round trip too, so that a later load in this request does not get it
+    async def asave(self, must_create=False):
+        await super().asave(must_create)
+        prefetch.forget(await self.acache_key())
+
+    async def adelete(self, session_key=None):
+        key = session_key or self.session_key
+        await super().adelete(session_key)
+        if key:
+            prefetch.forget(self.cache_key_prefix + key)
+
 
 def session_keys(request, site_pk, user_pk) -> list[str]:
     """The session's cache key (a provider of :mod:`treffpunkt.core.prefetch`)."""
