@@ -85,11 +85,24 @@ def _hosted_by_groups_of(user) -> Q:
     return Q(working_group__translation_key__in=keys)
 
 
+def _aliases_judged_by_their_town(pages: QuerySet, site, user) -> QuerySet:
+    """``pages`` without the aliases of another town's series that its page would not show
+    ``user``: an alias is its series (:meth:`~MeetingSeriesPage.schedule_source`), whose town
+    decides who takes part, so such an alias is listed only when that series is public (and
+    its own view restrictions let ``user`` in), as :func:`can_view` decides on its page."""
+    here = MeetingSeriesPage.objects.in_site(site).values("pk")
+    public = visible_to(MeetingSeriesPage.objects.filter(visibility=Visibility.PUBLIC), user)
+    return pages.filter(
+        Q(alias_of__isnull=True) | Q(alias_of__in=here) | Q(alias_of__in=public.values("pk"))
+    )
+
+
 def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     """Live series of ``site`` that ``user`` may see (below ``parent`` when given)."""
     pages = MeetingSeriesPage.objects.live().select_related("working_group")
     pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
     pages = visible_to(pages, user)  # Wagtail view restrictions (login, groups, password)
+    pages = _aliases_judged_by_their_town(pages, site, user)
     if not _signed_in(user):
         return _by_their_series(pages, Q(visibility=Visibility.PUBLIC)).order_by("title")
     if roles.is_manager(user, site):

@@ -146,3 +146,32 @@ def test_series_created_in_the_admin_and_bad_rule_refused(client, meeting_index,
         series, dt.datetime(2027, 1, 1, tzinfo=TZ), dt.datetime(2027, 2, 1, tzinfo=TZ)
     )
     assert [d.local_start.day for d in dates] == [7, 14, 21, 28]
+
+
+def test_an_alias_of_another_towns_series_is_listed_as_its_page_shows_it(
+    site, other_site, make_series, make_user
+):
+    """An alias of Beckum's series placed in Borken's tree is that series: Beckum's network
+    decides who sees it. Borken's manager and network members do not get a Beckum network
+    series listed whose page would refuse them; an alias of a public series is listed."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from plugins.meetings import access
+    from treffpunkt.accounts import roles
+
+    internal = make_series(title="Netzwerktreffen Beckum", visibility=Visibility.NETWORK)
+    public = make_series(title="Sprachcafé Beckum", visibility=Visibility.PUBLIC)
+    index = MeetingIndexPage(title="Treffen", slug="treffen-borken")
+    other_site.root_page.add_child(instance=index)
+    for original in (internal, public):
+        original.create_alias(parent=index, update_slug=original.slug + "-borken")
+    borken_manager = make_user("integration@borken.example")
+    roles.make_manager(borken_manager, other_site)
+    borken_member = make_user("netz@borken.example")
+    roles.make_network_member(borken_member, other_site)
+
+    for person in (borken_manager, borken_member, AnonymousUser()):
+        listed = {page.title for page in access.visible_series(other_site, person)}
+        assert listed == {"Sprachcafé Beckum"}, person
+        for alias in MeetingSeriesPage.objects.child_of(index):
+            assert access.can_view(alias, person) == (alias.title in listed)
