@@ -19,6 +19,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Locale, Site
 
 from treffpunkt.calendar import upcoming
+from treffpunkt.core import generations
 from treffpunkt.core.languages import has_language, split_languages
 from treffpunkt.core.requestmemo import memoized
 
@@ -354,18 +355,10 @@ def coordinators(group: WorkingGroupPage) -> list[Membership]:
 MEMBERSHIPS_GENERATION = "treffpunkt:generation:memberships"
 
 
-def _name_the_generation() -> None:
-    from treffpunkt.core import generations
-
-    generations.known(MEMBERSHIPS_GENERATION)
-
-
-_name_the_generation()
+generations.known(MEMBERSHIPS_GENERATION)  # renewed by manage.py renew_kept
 
 
 def memberships_changed(sender=None, **kwargs) -> None:
-    from treffpunkt.core import generations
-
     generations.bump(MEMBERSHIPS_GENERATION)
 
 
@@ -375,7 +368,6 @@ def coordinator_names(group: WorkingGroupPage) -> list[str]:
     (a round trip to the cache instead of a query over three tables on every visit). Read
     every time without a cache that every process shares."""
     from treffpunkt.accounts.keptuser import USERS_GENERATION
-    from treffpunkt.core import generations
 
     def compute() -> list[str]:
         return [membership.member_name for membership in coordinators(group)]

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
 
+from treffpunkt.core import generations
+
 if TYPE_CHECKING:
     from wagtail.models import Site
 
@@ -162,21 +164,13 @@ _LOCAL_ENTRIES = 5000
 _local_lock = threading.Lock()
 
 
-def _name_the_generation() -> None:
-    from treffpunkt.core import generations
-
-    generations.known(ROLES_GENERATION)
-
-
-_name_the_generation()
+generations.known(ROLES_GENERATION)  # renewed by manage.py renew_kept
 
 
 def _kept_roles(user, live: bool):
     """A person's roles from this process's copy while the roles generation lasts (read in
     the round trip that finds the site: treffpunkt.core.middleware.find_site), else from the
     shared cache or the database (:func:`_load`)."""
-    from treffpunkt.core import generations
-
     generation = generations.read_once(ROLES_GENERATION)
     kept = _local.get(user.pk)
     fresh = kept is not None and time.monotonic() - kept[2] < LOCAL_MAX_AGE
@@ -254,8 +248,6 @@ def roles_changed(*args, **kwargs) -> None:
     commit). Connected to the models and relations they are read from
     (:func:`connect_roles_signals`); call it after changing them with ``QuerySet.update``
     or ``bulk_create``, which send no signal."""
-    from treffpunkt.core import generations
-
     if kwargs.get("raw"):  # fixtures being loaded
         return
     action = kwargs.get("action")
@@ -269,8 +261,6 @@ def connect_roles_signals() -> None:
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete
     from wagtail.models import GroupPagePermission
-
-    from treffpunkt.core import generations
 
     from .models import SiteRoles
 
