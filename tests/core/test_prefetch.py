@@ -80,3 +80,46 @@ def test_what_is_kept_for_an_address_is_renewed_by_a_change_between_two_requests
     pagecache.content_changed()  # an edit between two requests
     assert request_for("/a/") == 2
     assert request_for("/a/") == 2
+
+
+def _request(path, body, method="get"):
+    from django.test import RequestFactory
+
+    from treffpunkt.core.middleware import find_site
+    from treffpunkt.core.requestmemo import RequestMemoMiddleware
+
+    def view(request):
+        find_site(request)
+        try:
+            return body()
+        finally:
+            prefetch.request_done()
+
+    return RequestMemoMiddleware(view)(getattr(RequestFactory(), method)(path, **HOST))
+
+
+def test_a_content_change_in_the_request_renews_what_is_kept_after_it(site, round_trips):
+    """A POST that changes content and renders the page again within the same request gets
+    the kept parts anew, though the first round trip read them (found by the review)."""
+    made = []
+
+    def read():
+        return pagecache.keep(
+            "test:prefetch:in-request", lambda: made.append(1) or len(made), lambda v: 300
+        )
+
+    assert _request("/a/", read) == 1
+    assert _request("/a/", read) == 1  # learned
+
+    def change_then_read():
+        pagecache.content_changed()
+        return read()
+
+    assert _request("/a/", change_then_read, method="post") == 2
+
+
+def test_an_address_of_any_length_takes_the_same_memory(client, site, round_trips):
+    for number in range(3):
+        client.get(f"/?x{number}=" + "a" * 8000, **HOST)
+    assert prefetch._learned
+    assert {len(address[1]) for address in prefetch._learned} == {16}

@@ -100,6 +100,7 @@ def content_changed(crowd: bool = False) -> None:
             cache.incr(FIRM_KEY)
         except ValueError:  # none yet (or it expired): any new number will do
             cache.set(FIRM_KEY, _fresh(), timeout=None)
+        prefetch.forget(FIRM_KEY)  # read anew by the rest of this request
     if not seconds():
         return
     try:

@@ -27,6 +27,7 @@ the rest of the request reads it anew.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -49,7 +50,8 @@ _providers: list[Provider] = []
 _lock = threading.Lock()
 _sites: OrderedDict[str, int] = OrderedDict()
 _people: OrderedDict[str, int] = OrderedDict()
-#: (host, address, signed in) -> the keys the last request for it read with read_many
+#: (host, digest of the address, signed in) -> the keys the last request for it read with
+#: read_many
 _learned: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
 
 
@@ -92,7 +94,9 @@ def session_key_of(request) -> str | None:
 
 
 def _address(request, host_key: str, session_key: str | None) -> tuple:
-    return (host_key, request.get_full_path(), session_key is not None)
+    # a digest of the path and query: an address of any length takes the same memory
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).digest()
+    return (host_key, path, session_key is not None)
 
 
 def keys_for(request, host_key: str) -> list[str]:
