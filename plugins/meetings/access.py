@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 
 from networks import membership
 from treffpunkt.accounts import roles
+from treffpunkt.core import chrome
+from treffpunkt.core.requestmemo import memoized
 from treffpunkt.core.restrictions import may_view, visible_to
 
 from .models import MeetingSeriesPage, Visibility
@@ -85,33 +87,66 @@ def _hosted_by_groups_of(user) -> Q:
     return Q(working_group__translation_key__in=keys)
 
 
-def _aliases_judged_by_their_town(pages: QuerySet, site, user) -> QuerySet:
-    """``pages`` without the aliases of another town's series that its page would not show
-    ``user``: an alias is its series (:meth:`~MeetingSeriesPage.schedule_source`), whose town
-    decides who takes part, so such an alias is listed only when that series is public (and
-    its own view restrictions let ``user`` in), as :func:`can_view` decides on its page."""
-    here = MeetingSeriesPage.objects.in_site(site).values("pk")
-    public = visible_to(MeetingSeriesPage.objects.filter(visibility=Visibility.PUBLIC), user)
-    return pages.filter(
-        Q(alias_of__isnull=True) | Q(alias_of__in=here) | Q(alias_of__in=public.values("pk"))
-    )
+#: (chrome generation, keys of the series pages that are aliases) of this process
+_kept_alias_ids: tuple = (None, frozenset())
 
 
-def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
-    """Live series of ``site`` that ``user`` may see (below ``parent`` when given)."""
-    pages = MeetingSeriesPage.objects.live().select_related("working_group")
-    pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
-    pages = visible_to(pages, user)  # Wagtail view restrictions (login, groups, password)
-    pages = _aliases_judged_by_their_town(pages, site, user)
+def _alias_ids() -> frozenset[int]:
+    """The keys of every series page that is an alias (of any town): once per request, and
+    kept by the process while the chrome's generation lasts (every page saved, moved,
+    published or deleted starts a new one) when the processes share the cache."""
+
+    def read() -> frozenset[int]:
+        global _kept_alias_ids
+        shared = getattr(settings, "CACHE_SHARED_BY_PROCESSES", False)
+        generation = chrome.generation() if shared else None
+        kept = _kept_alias_ids
+        if shared and kept[0] == generation:
+            return kept[1]
+        ids = frozenset(
+            MeetingSeriesPage.objects.filter(alias_of__isnull=False).values_list("pk", flat=True)
+        )
+        if shared and chrome.settled():
+            _kept_alias_ids = (generation, ids)
+        return ids
+
+    return memoized(("meetings", "alias ids"), read)
+
+
+def _ruled(pages: QuerySet, site, user) -> QuerySet:
+    """``pages`` that the rules of ``site`` show ``user`` (see :func:`visible_series`)."""
     if not _signed_in(user):
-        return _by_their_series(pages, Q(visibility=Visibility.PUBLIC)).order_by("title")
+        return _by_their_series(pages, Q(visibility=Visibility.PUBLIC))
     if roles.is_manager(user, site):
-        return pages.order_by("title")
+        return pages
     allowed = Q(visibility=Visibility.PUBLIC)
     if membership.is_network_member(user, site):
         allowed |= Q(visibility=Visibility.NETWORK)
     allowed |= Q(visibility__in=(Visibility.NETWORK, Visibility.GROUP)) & _hosted_by_groups_of(user)
-    return _by_their_series(pages, allowed).order_by("title")
+    return _by_their_series(pages, allowed)
+
+
+def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
+    """Live series of ``site`` that ``user`` may see (below ``parent`` when given).
+
+    An alias is its series (:meth:`~MeetingSeriesPage.schedule_source`, through every alias
+    and translation), whose own town and visibility decide who sees it: an alias of Beckum's
+    network series placed in Borken's tree, or in Borken's English tree, is no series of
+    Borken's. So each alias is listed when its page would show it to ``user``
+    (:func:`can_view`); aliases are few."""
+    pages = MeetingSeriesPage.objects.live().select_related("working_group")
+    pages = pages.descendant_of(parent) if parent is not None else pages.in_site(site)
+    pages = visible_to(pages, user)  # Wagtail view restrictions (login, groups, password)
+    ruled = _ruled(pages, site, user)
+    alias_ids = _alias_ids()
+    if not alias_ids:
+        return ruled.order_by("title")
+    from django.contrib.auth.models import AnonymousUser
+
+    person = user if user is not None else AnonymousUser()
+    shown = [page.pk for page in pages.filter(pk__in=alias_ids) if can_view(page, person)]
+    others = ruled.exclude(pk__in=alias_ids).values("pk")
+    return pages.filter(Q(pk__in=others) | Q(pk__in=shown)).order_by("title")
 
 
 def audience(site, user) -> str:

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from wagtail.models import Locale
 
-from plugins.meetings import schedule
+from plugins.meetings import access, schedule
 from plugins.meetings.models import FeedToken, MeetingIndexPage, MeetingSeriesPage, Visibility
+from treffpunkt.accounts import roles
 from treffpunkt.calendar.signals import calendar_entries, ical_components
 from treffpunkt.plugins.models import PluginSettings
 
@@ -175,3 +177,76 @@ def test_an_alias_of_another_towns_series_is_listed_as_its_page_shows_it(
         assert listed == {"Sprachcafé Beckum"}, person
         for alias in MeetingSeriesPage.objects.child_of(index):
             assert access.can_view(alias, person) == (alias.title in listed)
+
+
+def _mismatches(site, people, pages, parent=None):
+    """Where the list and the page disagree: (who, title, language, the page, the list)."""
+    out = []
+    for name, person in people.items():
+        listed = {p.pk for p in access.visible_series(site, person, parent=parent)}
+        for page in pages:
+            page = MeetingSeriesPage.objects.get(pk=page.pk)
+            if access.can_view(page, person) != (page.pk in listed):
+                out.append(
+                    (
+                        name,
+                        page.title,
+                        page.locale.language_code,
+                        "page shows" if access.can_view(page, person) else "page refuses",
+                        "listed" if page.pk in listed else "not listed",
+                    )
+                )
+    return out
+
+
+def test_alias_of_an_english_translation_in_beckums_own_english_tree(
+    site, make_series, people, meeting_index
+):
+    """Beckum's network series, translated to English; an English alias of the English page
+    placed in a second English index of Beckum (alias_of: the English page, which is not
+    under site.root_page: Wagtail's in_site is descendant_of(root_page))."""
+    series = make_series(title="Netzwerktreffen", visibility=Visibility.NETWORK)
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    english = series.copy_for_translation(en, copy_parents=True)
+    english.title = "Network meeting"
+    english.save_revision().publish()
+    english = MeetingSeriesPage.objects.get(pk=english.pk)
+    en_home = english.get_parent().get_parent()
+    second = MeetingIndexPage(title="More meetings", slug="more-meetings", locale=en)
+    en_home.add_child(instance=second)
+    alias = english.create_alias(parent=second, update_slug="network-meeting-2")
+    assert alias.alias_of_id == english.pk
+    who = {k: people[k] for k in ("manager", "network_member", "member", "staff")}
+    assert _mismatches(site, who, [alias], parent=second) == []
+
+
+def test_group_series_of_beckum_aliased_into_borken(site, other_site, make_series, people, group):
+    series = make_series(title="AG-Treffen", visibility=Visibility.GROUP, working_group=group)
+    index = MeetingIndexPage(title="Treffen", slug="treffen-borken")
+    other_site.root_page.add_child(instance=index)
+    alias = series.create_alias(parent=index, update_slug="ag-treffen-borken")
+    who = {k: people[k] for k in ("member", "coordinator", "manager", "staff")}
+    assert _mismatches(other_site, who, [alias]) == []
+
+
+def test_borkens_english_alias_of_its_alias_of_a_beckum_network_series(
+    site, other_site, make_series, make_user
+):
+    """Borken's English tree synchronised (wagtail-localize: an alias of each German page,
+    alias_of the Borken page): its alias of Beckum's network series is an alias of an alias."""
+    internal = make_series(title="Netzwerktreffen Beckum", visibility=Visibility.NETWORK)
+    index = MeetingIndexPage(title="Treffen", slug="treffen-borken")
+    other_site.root_page.add_child(instance=index)
+    borken_alias = internal.create_alias(parent=index, update_slug="netz-beckum-borken")
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    en_alias = MeetingSeriesPage.objects.get(pk=borken_alias.pk).copy_for_translation(
+        en, copy_parents=True, alias=True
+    )
+    en_alias = MeetingSeriesPage.objects.get(pk=en_alias.pk)
+    assert en_alias.alias_of_id == borken_alias.pk
+    borken_member = make_user("netz@borken.example")
+    roles.make_network_member(borken_member, other_site)
+    borken_manager = make_user("integration@borken.example")
+    roles.make_manager(borken_manager, other_site)
+    who = {"borken_member": borken_member, "borken_manager": borken_manager}
+    assert _mismatches(other_site, who, [en_alias], parent=en_alias.get_parent()) == []
