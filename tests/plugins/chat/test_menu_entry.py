@@ -356,6 +356,7 @@ def test_a_wrong_guess_is_never_shown(site, network_room, member, other_member, 
     _page(mine, cache_reads)
     session_key = mine.cookies["sessionid"].value
     prefetch._people[session_key] = other_member.pk  # as if the cookie were hers
+    prefetch._learned.clear()  # and nothing learned for the address (test_prefetch.py)
     html, asked_later = _page(mine, cache_reads)
     assert "1 ungelesen" in html and asked_later  # asked again, for the right person
     html, asked_later = _page(mine, cache_reads)  # and the right guess again
