@@ -149,12 +149,18 @@ def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     return pages.filter(Q(pk__in=others) | Q(pk__in=shown)).order_by("title")
 
 
-def audience(site, user) -> str:
+def audience(site, user) -> str | None:
     """All that :func:`visible_series` asks of ``user`` besides the view restrictions they do
     not pass: people with the same audience see the same series. Their working groups are
-    named in it, so a membership begun or ended makes another audience at once."""
+    named in it, so a membership begun or ended makes another audience at once.
+
+    None when there is an alias among the series and ``user`` is signed in: an alias is
+    decided by its own series' town (:func:`visible_series`), by roles and memberships there
+    that the audience does not name, so that list is the person's own."""
     if not _signed_in(user):
         return "public"
+    if _alias_ids():
+        return None
     if roles.is_manager(user, site):
         return "manager"
     network = "network" if membership.is_network_member(user, site) else "guest"

@@ -74,8 +74,11 @@ class MeetingIndexPage(Page):
 
         if site is None or not settings.CACHE_SHARED_BY_PROCESSES:
             return compute()
+        audience = access.audience(site, user)
+        if audience is None:  # the person's own list (an alias of another town's series)
+            return compute()
         closed = "|".join(sorted(closed_paths(user)))
-        who = hashlib.sha256(f"{access.audience(site, user)}|{closed}".encode()).hexdigest()
+        who = hashlib.sha256(f"{audience}|{closed}".encode()).hexdigest()
         return chrome.cached("meeting-series", site, "", compute, self.pk, who[:32])
 
 

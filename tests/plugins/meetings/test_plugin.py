@@ -250,3 +250,32 @@ def test_borkens_english_alias_of_its_alias_of_a_beckum_network_series(
     roles.make_manager(borken_manager, other_site)
     who = {"borken_member": borken_member, "borken_manager": borken_manager}
     assert _mismatches(other_site, who, [en_alias], parent=en_alias.get_parent()) == []
+
+
+def test_the_kept_overview_is_no_one_elses_when_an_alias_is_listed(
+    client, site, other_site, make_series, make_user, settings
+):
+    """Two Borken network members have the same audience in Borken; only one of them is also
+    in Beckum's network. An alias of Beckum's network series in Borken's overview is hers
+    alone: the overview kept for her is never shown to the other."""
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 0
+    internal = make_series(title="Netzwerktreffen Beckum", visibility=Visibility.NETWORK)
+    index = MeetingIndexPage(title="Treffen", slug="treffen-borken")
+    other_site.root_page.add_child(instance=index)
+    index.save_revision().publish()
+    internal.create_alias(parent=index, update_slug="netz-beckum-borken")
+    both, borken_only = make_user("beide@example.org"), make_user("borken@example.org")
+    for person in (both, borken_only):
+        roles.make_network_member(person, other_site)
+    roles.make_network_member(both, site)
+    pages = {}
+    for person in (both, borken_only):
+        visitor = Client()
+        visitor.force_login(person)
+        response = visitor.get(index.url, HTTP_HOST="borken.test")
+        assert response.status_code == 200
+        pages[person] = response.content.decode()
+    assert "Netzwerktreffen Beckum" in pages[both]
+    assert "Netzwerktreffen Beckum" not in pages[borken_only]
