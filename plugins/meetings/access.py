@@ -87,30 +87,40 @@ def _hosted_by_groups_of(user) -> Q:
     return Q(working_group__translation_key__in=keys)
 
 
-#: (chrome generation, keys of the series pages that are aliases) of this process
-_kept_alias_ids: tuple = (None, frozenset())
+#: (chrome generation, {key: tree path} of the series pages that are aliases) of this process
+_kept_aliases: tuple = (None, {})
+
+
+def _aliases() -> dict[int, str]:
+    """Every series page that is an alias (of any town), by key, with its tree path: once
+    per request, and kept by the process while the chrome's generation lasts (every page
+    saved, moved, published or deleted starts a new one) when the processes share the cache."""
+
+    def read() -> dict[int, str]:
+        global _kept_aliases
+        shared = getattr(settings, "CACHE_SHARED_BY_PROCESSES", False)
+        generation = chrome.generation() if shared else None
+        kept = _kept_aliases
+        if shared and kept[0] == generation:
+            return kept[1]
+        found = dict(
+            MeetingSeriesPage.objects.filter(alias_of__isnull=False).values_list("pk", "path")
+        )
+        if shared and chrome.settled():
+            _kept_aliases = (generation, found)
+        return found
+
+    return memoized(("meetings", "aliases"), read)
 
 
 def _alias_ids() -> frozenset[int]:
-    """The keys of every series page that is an alias (of any town): once per request, and
-    kept by the process while the chrome's generation lasts (every page saved, moved,
-    published or deleted starts a new one) when the processes share the cache."""
+    """The keys of every series page that is an alias (see :func:`_aliases`)."""
+    return frozenset(_aliases())
 
-    def read() -> frozenset[int]:
-        global _kept_alias_ids
-        shared = getattr(settings, "CACHE_SHARED_BY_PROCESSES", False)
-        generation = chrome.generation() if shared else None
-        kept = _kept_alias_ids
-        if shared and kept[0] == generation:
-            return kept[1]
-        ids = frozenset(
-            MeetingSeriesPage.objects.filter(alias_of__isnull=False).values_list("pk", flat=True)
-        )
-        if shared and chrome.settled():
-            _kept_alias_ids = (generation, ids)
-        return ids
 
-    return memoized(("meetings", "alias ids"), read)
+def has_alias_below(parent) -> bool:
+    """Whether a series page below ``parent`` is an alias."""
+    return any(path.startswith(parent.path) and path != parent.path for path in _aliases().values())
 
 
 def _ruled(pages: QuerySet, site, user) -> QuerySet:
@@ -149,17 +159,18 @@ def visible_series(site, user, parent=None) -> QuerySet[MeetingSeriesPage]:
     return pages.filter(Q(pk__in=others) | Q(pk__in=shown)).order_by("title")
 
 
-def audience(site, user) -> str | None:
+def audience(site, user, parent=None) -> str | None:
     """All that :func:`visible_series` asks of ``user`` besides the view restrictions they do
     not pass: people with the same audience see the same series. Their working groups are
     named in it, so a membership begun or ended makes another audience at once.
 
-    None when there is an alias among the series and ``user`` is signed in: an alias is
-    decided by its own series' town (:func:`visible_series`), by roles and memberships there
-    that the audience does not name, so that list is the person's own."""
+    None when there is an alias among the series (below ``parent``, or anywhere when it is
+    not given) and ``user`` is signed in: an alias is decided by its own series' town
+    (:func:`visible_series`), by roles and memberships there that the audience does not
+    name, so that list is the person's own."""
     if not _signed_in(user):
         return "public"
-    if _alias_ids():
+    if has_alias_below(parent) if parent is not None else _alias_ids():
         return None
     if roles.is_manager(user, site):
         return "manager"

@@ -74,7 +74,7 @@ class MeetingIndexPage(Page):
 
         if site is None or not settings.CACHE_SHARED_BY_PROCESSES:
             return compute()
-        audience = access.audience(site, user)
+        audience = access.audience(site, user, parent=self)
         if audience is None:  # the person's own list (an alias of another town's series)
             return compute()
         closed = "|".join(sorted(closed_paths(user)))

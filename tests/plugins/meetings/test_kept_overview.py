@@ -144,6 +144,33 @@ def test_members_with_the_same_groups_share_a_list_and_a_new_membership_shows_at
     assert "AG-Treffen" not in _get(client, meeting_index.url)[0].content.decode()
 
 
+@freeze_time(NOW)
+def test_an_alias_in_another_towns_tree_leaves_this_overview_kept(
+    series, meeting_index, other_site, make_user, roles
+):
+    """An alias decides by its own series' town, so an overview listing one is each signed-in
+    person's own; an alias in Borken's tree changes nothing in Beckum's overview: its
+    network members still share one kept list."""
+    from plugins.meetings.models import MeetingIndexPage
+
+    _cafe, internal = series
+    borken = MeetingIndexPage(title="Treffen", slug="treffen-borken")
+    other_site.root_page.add_child(instance=borken)
+    borken.save_revision().publish()
+    internal.create_alias(parent=borken, update_slug="netz-beckum-borken")
+    first, second = make_user("erste@example.org"), make_user("zweite@example.org")
+    for person in (first, second):
+        person.groups.add(roles[0])
+    visitor = Client()
+    visitor.force_login(first)
+    assert "Netzwerktreffen" in _get(visitor, meeting_index.url)[0].content.decode()
+    visitor = Client()
+    visitor.force_login(second)
+    response, queries = _get(visitor, meeting_index.url)
+    assert "Netzwerktreffen" in response.content.decode()
+    assert not [q for q in queries if '"meetings_meetingseriespage"' in q]
+
+
 DATES = "meetings/includes/date_link.html"
 
 
