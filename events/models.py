@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -512,13 +512,15 @@ class FestivalPage(EventPage):
         context = super().kind_context(event, forms)
         context["festival"] = festival
         context["shifts"] = festival.shift_list
-        if context["shifts"]:
-            context["helper_form"] = forms.get("helper_form") or HelperForm(
-                festival=festival, shifts=context["shifts"], prefix="helper"
+        shifts = context["shifts"]
+        # built when shown: a kept sign-up section needs no form
+        if shifts:
+            context["helper_form"] = forms.get("helper_form") or SimpleLazyObject(
+                lambda: HelperForm(festival=festival, shifts=shifts, prefix="helper")
             )
         if festival.contributions_enabled:
-            context["contribution_form"] = forms.get("contribution_form") or ContributionForm(
-                prefix="contribution"
+            context["contribution_form"] = forms.get("contribution_form") or SimpleLazyObject(
+                lambda: ContributionForm(prefix="contribution")
             )
         return context
 

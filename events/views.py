@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -189,15 +190,19 @@ def _event_context(
     for route in ("anmelden/", "mithelfen/", "beitrag/", "ics/"):
         if page_path.endswith("/" + route):
             page_path = page_path[: -len(route)]
+    state = event.signup_state()
+    blank = form is None and helper_form is None and contribution_form is None
+    user = request.user
     context = {
         "page": page,
         "self": page,
         # the page's address as the visitor asked for it (keeps the language prefix)
         "page_path": page_path,
         "event": event,
-        "signup_state": event.signup_state(),
+        "signup_state": state,
         "availability": places,
-        "form": form or SignupForm(event=event, user=request.user),
+        # built when shown: a kept sign-up section (see signup_kept) needs no form
+        "form": form or SimpleLazyObject(lambda: SignupForm(event=event, user=user)),
         "own_registration": own,
         "ics_url": page_path + "ics/",
         "google_url": _google_url(page, request),
@@ -219,7 +224,24 @@ def _event_context(
         (workshop, places["workshops"].get(workshop.pk))
         for workshop in context.get("workshops") or ()
     ]
+    if blank and own is None and not user.is_authenticated:
+        context["signup_kept"] = _signup_key(state, places, context)
     return context
+
+
+def _signup_key(state: str, places: dict, context: dict) -> str:
+    """What the sign-up sections of an event page (``{% kept_signup %}``) show beyond the
+    page's content and the language, for a visitor who is not signed in and is shown blank
+    forms: the sign-up state and the places left of the event, each shift and each
+    workshop. Their HTML is kept per such key (the forms' tokens are filled in per answer)."""
+    shifts = ",".join(
+        f"{shift.pk}={info['capacity']}/{info['free']}" for shift, info in context["shift_places"]
+    )
+    workshops = ",".join(
+        f"{workshop.pk}={info and info['capacity']}/{info and info['free']}"
+        for workshop, info in context["workshop_places"]
+    )
+    return f"{state}:{places['capacity']}/{places['free']}:s{shifts}:w{workshops}"
 
 
 def _google_url(page: EventPage, request) -> str:

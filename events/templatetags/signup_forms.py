@@ -17,3 +17,31 @@ def submission_field() -> str:
     return format_html(
         '<input type="hidden" name="submission" value="{}">', secrets.token_urlsafe(24)
     )
+
+
+class KeptSignupNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        from treffpunkt.core.templatetags.treffpunkt_tags import kept_form_html
+
+        key = context.get("signup_kept")
+        if not key:
+            return self.nodelist.render(context)
+        return kept_form_html(
+            context, "event-signup", "page", lambda: self.nodelist.render(context), key
+        )
+
+
+@register.tag("kept_signup")
+def do_kept_signup(parser, token):
+    """``{% kept_signup %}…{% endkept_signup %}``: an event page's sign-up sections, kept as
+    HTML with the page's content when the view says they are the same for every visitor
+    shown them (``signup_kept``: blank forms for a visitor who is not signed in, named by the
+    sign-up state and the places left); each answer gets its own form tokens."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% kept_signup %} takes no arguments")
+    nodelist = parser.parse(("endkept_signup",))
+    parser.delete_first_token()
+    return KeptSignupNode(nodelist)

@@ -6,10 +6,12 @@ rendered on every answer."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
-from events.models import ProgrammeItem, Speaker
+from events.models import ProgrammeItem, Registration, Speaker
 
 pytestmark = pytest.mark.django_db
 HOST = {"HTTP_HOST": "beckum.test"}
@@ -191,3 +193,111 @@ def test_each_shift_shows_the_helpers_it_still_needs(client, festival, commit):
     assert response.status_code == 302
     html = _html(Client(), "/en" + festival.url)
     assert "2 helpers still needed" in html and "0 helpers still needed" in html
+
+
+SUBMISSION = re.compile(r'name="submission" value="([A-Za-z0-9_-]+)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+NONCE = re.compile(r'nonce="[^"]+"')
+SIGNUP = "events/includes/signup.html"
+
+
+def _rendered_templates(client, path) -> tuple[str, list[str]]:
+    from django.template import base
+
+    rendered = []
+    original = base.Template.render
+
+    def spy(self, context):
+        rendered.append(self.origin.template_name)
+        return original(self, context)
+
+    base.Template.render = spy
+    try:
+        return _html(client, path), rendered
+    finally:
+        base.Template.render = original
+
+
+def _without_tokens(html: str) -> str:
+    html = SUBMISSION.sub('name="submission" value=""', html)
+    return NONCE.sub('nonce=""', CSRF.sub('name="csrfmiddlewaretoken" value=""', html))
+
+
+def test_the_sign_up_forms_are_kept_for_visitors_not_signed_in_with_tokens_of_their_own(
+    festival,
+):
+    """A warm festival page renders none of its sign-up, helper and contribution forms for a
+    visitor who is not signed in, shows them exactly as rendered, and gives each visitor
+    and each form new tokens; the kept page's form signs up."""
+    festival.contributions_enabled = True
+    festival.save_revision().publish()
+    first, _ = _rendered_templates(Client(), festival.url)
+    visitor = Client(enforce_csrf_checks=True)
+    second, rendered = _rendered_templates(visitor, festival.url)
+    assert SIGNUP not in rendered and "includes/form.html" not in rendered
+    assert _without_tokens(first) == _without_tokens(second)
+    tokens = SUBMISSION.findall(first) + SUBMISSION.findall(second)
+    assert len(tokens) == 6 and len(set(tokens)) == 6
+    assert len(CSRF.findall(second)) == 3 and "\x00" not in second
+
+    data = {
+        "email": "nour@example.org",
+        "name": "Nour",
+        "party_size": "1",
+        "submission": SUBMISSION.findall(second)[0],
+        "csrfmiddlewaretoken": CSRF.findall(second)[0],
+    }
+    answer = visitor.post(festival.url + "anmelden/", data, **HOST)
+    assert answer.status_code == 302
+    assert Registration.objects.filter(event=festival, email="nour@example.org").exists()
+
+
+def test_a_sign_up_shows_in_the_kept_places_at_once(client, conference, commit):
+    from django.utils.translation import gettext, ngettext, override
+
+    from events import registrations as engine
+
+    with override("de"):
+        one_left = ngettext("%(n)s place left", "%(n)s places left", 1) % {"n": 1}
+        full = gettext("Full: waiting list")
+    html = _html(Client(), conference.url)
+    assert 'data-free="100"' in html and one_left in html  # the workshop "Wohnen"
+    wohnen = conference.workshops.get(title="Wohnen")
+    with commit():
+        engine.sign_up(conference, email="a@example.org", name="A", workshop=wohnen)
+    html = _html(Client(), conference.url)
+    assert 'data-free="99"' in html and one_left not in html and full in html
+
+
+def test_members_and_a_form_with_errors_are_never_kept(festival, make_user):
+    """A signed-in person's form carries their address, and a form sent with a mistake
+    shows what was sent: neither is kept for the next visitor, who gets blank forms."""
+    _html(Client(), festival.url)  # the blank forms, kept
+    member = Client()
+    member.force_login(make_user("mitglied@example.org"))
+    assert 'value="mitglied@example.org"' in _html(member, festival.url)
+    sender = Client()
+    token = SUBMISSION.findall(_html(sender, festival.url))[0]
+    wrong = sender.post(
+        festival.url + "anmelden/",
+        {"email": "nicht-gueltig", "name": "Sami Fehler", "submission": token},
+        **HOST,
+    )
+    assert wrong.status_code == 400 and "Sami Fehler" in wrong.content.decode()
+    html = _html(Client(), festival.url)
+    assert "mitglied@example.org" not in html and "Sami Fehler" not in html
+
+
+def test_tokens_written_another_way_are_never_kept(rf):
+    from treffpunkt.core.templatetags.treffpunkt_tags import _filled_tokens, _marked_tokens
+
+    form = '<input name="csrfmiddlewaretoken" value="abc123"><input name="submission" value="x-1">'
+    marked = _marked_tokens(form)
+    assert "abc123" not in marked and "x-1" not in marked
+    request = rf.get("/")
+    filled = _filled_tokens(marked + marked, request)
+    values = SUBMISSION.findall(filled)
+    assert len(values) == 2 and values[0] != values[1]
+    assert len(set(CSRF.findall(filled))) >= 1 and "\x00" not in filled
+    assert _marked_tokens("<p>csrfmiddlewaretoken</p>") is None
+    assert _marked_tokens("<input value='tok' name='submission'>") is None

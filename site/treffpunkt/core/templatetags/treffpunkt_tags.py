@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from collections.abc import Callable
 
 from django import template
@@ -608,7 +610,9 @@ def _kept_key(request, page, per: str) -> tuple | None:
     raise ValueError(per)
 
 
-def kept_html(context, part: str, per: str, render: Callable[[], str], *extra) -> str:
+def kept_html(
+    context, part: str, per: str, render: Callable[[], str], *extra, forms: bool = False
+) -> str:
     """``render()``, the HTML of a part that is the same for every visitor, kept with the
     chrome per site, language and generation (and per path or address, see
     :func:`do_kept_chrome`; ``extra`` tells apart several parts of one page).
@@ -636,14 +640,60 @@ def kept_html(context, part: str, per: str, render: Callable[[], str], *extra) -
     def compute() -> str | None:
         html = str(render())
         made.append(html)
-        if "csrfmiddlewaretoken" in html:
+        if forms:
+            html = _marked_tokens(html)
+        if html is None or "csrfmiddlewaretoken" in html.replace(_FORM_TOKEN_FIELD, ""):
             return None  # something personal: never kept
         return html.replace(nonce, NONCE_MARK) if nonce else html
 
     kept = chrome.cached(f"html:{part}", site, get_language(), compute, *key, *extra)
     if kept is None:
         return made[0] if made else render()
+    if forms:
+        kept = _filled_tokens(kept, request)
     return kept.replace(NONCE_MARK, nonce) if nonce else kept
+
+
+#: stand in kept HTML for the request's CSRF token and for each form's one-time submission
+#: token (:func:`kept_form_html`), filled in anew on every answer
+CSRF_MARK = "\x00csrf\x00"
+SUBMISSION_MARK = "\x00submission\x00"
+_FORM_TOKEN_FIELD = f'name="csrfmiddlewaretoken" value="{CSRF_MARK}"'
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+_SUBMISSION_VALUE = re.compile(r'(name="submission" value=")[A-Za-z0-9_-]+(")')
+_SUBMISSION_NAME = re.compile(r"""name=["']?submission\b""")
+
+
+def _marked_tokens(html: str) -> str | None:
+    """``html`` with every CSRF and submission token replaced by its mark; None when a
+    token is written some other way (then it is never kept)."""
+    html = _CSRF_VALUE.sub(lambda m: m.group(1) + CSRF_MARK + m.group(2), html)
+    html = _SUBMISSION_VALUE.sub(lambda m: m.group(1) + SUBMISSION_MARK + m.group(2), html)
+    if html.count("csrfmiddlewaretoken") != html.count(_FORM_TOKEN_FIELD):
+        return None
+    if len(_SUBMISSION_NAME.findall(html)) != html.count(SUBMISSION_MARK):
+        return None
+    return html
+
+
+def _filled_tokens(html: str, request) -> str:
+    """Kept ``html`` with this visitor's CSRF token and a new submission token per form."""
+    from django.middleware.csrf import get_token
+
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    if SUBMISSION_MARK in html:
+        parts = html.split(SUBMISSION_MARK)
+        html = parts[0] + "".join(secrets.token_urlsafe(24) + part for part in parts[1:])
+    return html
+
+
+def kept_form_html(context, part: str, per: str, render: Callable[[], str], *extra) -> str:
+    """:func:`kept_html` for a part with forms that are the same for every visitor who is
+    shown them (blank sign-up forms for visitors who are not signed in): their CSRF and
+    one-time submission tokens are kept as marks and each answer gets its own, as the page
+    cache does for a whole page. The caller decides that nothing else in it is personal."""
+    return kept_html(context, part, per, render, *extra, forms=True)
 
 
 class StoredBlock:
