@@ -300,4 +300,5 @@ def test_tokens_written_another_way_are_never_kept(rf):
     assert len(values) == 2 and values[0] != values[1]
     assert len(set(CSRF.findall(filled))) >= 1 and "\x00" not in filled
     assert _marked_tokens("<p>csrfmiddlewaretoken</p>") is None
+    assert _marked_tokens('<div data-csrf="tok123">', "tok123") is None
     assert _marked_tokens("<input value='tok' name='submission'>") is None

@@ -641,7 +641,7 @@ def kept_html(
         html = str(render())
         made.append(html)
         if forms:
-            html = _marked_tokens(html)
+            html = _marked_tokens(html, str(context.get("csrf_token") or ""))
         if html is None or "csrfmiddlewaretoken" in html.replace(_FORM_TOKEN_FIELD, ""):
             return None  # something personal: never kept
         return html.replace(nonce, NONCE_MARK) if nonce else html
@@ -664,10 +664,13 @@ _SUBMISSION_VALUE = re.compile(r'(name="submission" value=")[A-Za-z0-9_-]+(")')
 _SUBMISSION_NAME = re.compile(r"""name=["']?submission\b""")
 
 
-def _marked_tokens(html: str) -> str | None:
+def _marked_tokens(html: str, token: str = "") -> str | None:
     """``html`` with every CSRF and submission token replaced by its mark; None when a
-    token is written some other way (then it is never kept)."""
+    token is written some other way (then it is never kept): a field of another form, or
+    this answer's CSRF ``token`` anywhere else (a header for scripts, a data attribute)."""
     html = _CSRF_VALUE.sub(lambda m: m.group(1) + CSRF_MARK + m.group(2), html)
+    if token and token in html:
+        return None
     html = _SUBMISSION_VALUE.sub(lambda m: m.group(1) + SUBMISSION_MARK + m.group(2), html)
     if html.count("csrfmiddlewaretoken") != html.count(_FORM_TOKEN_FIELD):
         return None
