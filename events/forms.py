@@ -40,6 +40,23 @@ class PersonMixin(forms.Form):
     )
 
 
+#: stand in a kept sign-up form for the signed-in visitor's address and name
+#: (:meth:`SignupForm.marked`, :func:`fill_person`)
+PERSON_MARKS = {"email": "\x00email\x00", "name": "\x00name\x00"}
+
+
+def fill_person(html: str, user) -> str:
+    """The HTML of a form made by :meth:`SignupForm.marked` as ``SignupForm(user=user)``
+    renders it: the person's address and name as the fields' values (none when empty)."""
+    from django.utils.html import escape
+
+    for name, value in (("email", user.email), ("name", user.get_full_name())):
+        mark = f' value="{PERSON_MARKS[name]}"'
+        if mark in html:
+            html = html.replace(mark, f' value="{escape(value)}"' if value else "")
+    return html
+
+
 class SignupForm(HoneypotMixin, PersonMixin):
     """Sign up for an event (conference: with type and workshop), with its own questions."""
 
@@ -89,6 +106,15 @@ class SignupForm(HoneypotMixin, PersonMixin):
                 )
         # The honeypot goes last so that people never tab into it by accident.
         self.fields["website"] = self.fields.pop("website")
+
+    @classmethod
+    def marked(cls, event: EventPage) -> SignupForm:
+        """The form of a signed-in person with marks for their address and name: the same
+        HTML for everyone signed in (kept), each answer filled by :func:`fill_person`."""
+        form = cls(event=event)
+        for name, mark in PERSON_MARKS.items():
+            form.fields[name].initial = mark
+        return form
 
     def answers(self) -> dict:
         return {

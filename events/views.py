@@ -224,16 +224,22 @@ def _event_context(
         (workshop, places["workshops"].get(workshop.pk))
         for workshop in context.get("workshops") or ()
     ]
-    if blank and own is None and not user.is_authenticated:
-        context["signup_kept"] = _signup_key(state, places, context)
+    if blank and own is None:
+        # the same sections for everyone signed in, or not, who has not signed up yet
+        key = _signup_key(state, places, context)
+        if user.is_authenticated:
+            key += ":signed-in"
+            context["form"] = SimpleLazyObject(lambda: SignupForm.marked(event))
+        context["signup_kept"] = key
     return context
 
 
 def _signup_key(state: str, places: dict, context: dict) -> str:
     """What the sign-up sections of an event page (``{% kept_signup %}``) show beyond the
-    page's content and the language, for a visitor who is not signed in and is shown blank
-    forms: the sign-up state and the places left of the event, each shift and each
-    workshop. Their HTML is kept per such key (the forms' tokens are filled in per answer)."""
+    page's content and the language, for a visitor shown blank forms: the sign-up state and
+    the places left of the event, each shift and each workshop. Their HTML is kept per such
+    key, and whether the visitor is signed in (the forms' tokens, and a signed-in person's
+    address and name, are filled in per answer)."""
     shifts = ",".join(
         f"{shift.pk}={info['capacity']}/{info['free']}" for shift, info in context["shift_places"]
     )

@@ -6,6 +6,7 @@ import secrets
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -29,17 +30,24 @@ class KeptSignupNode(template.Node):
         key = context.get("signup_kept")
         if not key:
             return self.nodelist.render(context)
-        return kept_form_html(
+        html = kept_form_html(
             context, "event-signup", "page", lambda: self.nodelist.render(context), key
         )
+        user = context.get("user")
+        if user is not None and user.is_authenticated:
+            from events.forms import fill_person
+
+            html = fill_person(html, user)
+        return mark_safe(html)  # noqa: S308 - rendered by the templates, autoescaped
 
 
 @register.tag("kept_signup")
 def do_kept_signup(parser, token):
     """``{% kept_signup %}…{% endkept_signup %}``: an event page's sign-up sections, kept as
     HTML with the page's content when the view says they are the same for every visitor
-    shown them (``signup_kept``: blank forms for a visitor who is not signed in, named by the
-    sign-up state and the places left); each answer gets its own form tokens."""
+    shown them (``signup_kept``: blank forms, named by the sign-up state, the places left
+    and whether the visitor is signed in); each answer gets its own form tokens, and a
+    signed-in person their address and name in the form."""
     if len(token.split_contents()) != 1:
         raise template.TemplateSyntaxError("{% kept_signup %} takes no arguments")
     nodelist = parser.parse(("endkept_signup",))

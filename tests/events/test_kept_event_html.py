@@ -10,6 +10,8 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from events.models import ProgrammeItem, Registration, Speaker
 
@@ -269,13 +271,56 @@ def test_a_sign_up_shows_in_the_kept_places_at_once(client, conference, commit):
     assert 'data-free="99"' in html and one_left not in html and full in html
 
 
-def test_members_and_a_form_with_errors_are_never_kept(festival, make_user):
-    """A signed-in person's form carries their address, and a form sent with a mistake
-    shows what was sent: neither is kept for the next visitor, who gets blank forms."""
+def test_a_signed_in_person_gets_the_kept_forms_with_their_own_address_and_name(
+    festival, make_user
+):
+    """Signed-in people share the kept sections too ("Sign up now"), each with their own
+    address and name in the form; none of it reaches the next person or a visitor."""
+    people = [
+        make_user("amal@example.org", first_name="Amal", last_name="Haddad"),
+        make_user("o'neill+fest@example.org", first_name="", last_name=""),
+    ]
+    pages = []
+    for person in people:
+        member = Client()
+        member.force_login(person)
+        html, rendered = _rendered_templates(member, festival.url)
+        pages.append((html, rendered))
+    first, second = pages[0][0], pages[1][0]
+    assert SIGNUP not in pages[1][1]  # the second person's came from the kept sections
+    assert 'value="amal@example.org"' in first and 'value="Amal Haddad"' in first
+    assert 'value="o&#x27;neill+fest@example.org"' in second
+    assert "amal@example.org" not in second and "Amal Haddad" not in second
+    name_input = re.search(r'<input[^>]*name="name"[^>]*>', second).group(0)
+    assert "value=" not in name_input  # no name: no value, as Django renders it
+    assert "\x00" not in first + second
+    with translation.override("de"):
+        now, plain = gettext("Sign up now"), gettext("Sign up")
+    assert now in first and now in second
+    visitor = _html(Client(), festival.url)
+    assert "amal@example.org" not in visitor and now not in visitor and plain in visitor
+
+
+def test_the_kept_form_is_the_form_django_renders_for_the_person(festival, make_user, rf):
+    """The kept form filled for a person is, byte for byte, the form rendered for them."""
+    from events.forms import SignupForm, fill_person
+    from treffpunkt.core.formhtml import render_fields
+
+    for person in (
+        make_user("amal@example.org", first_name="Amal", last_name="<Haddad>"),
+        make_user("leer@example.org", first_name="", last_name=""),
+    ):
+        own = render_fields(SignupForm(event=festival, user=person))
+        kept = fill_person(str(render_fields(SignupForm.marked(festival))), person)
+        assert kept == str(own)
+
+
+def test_a_form_with_errors_and_an_own_sign_up_are_never_kept(festival, make_user, commit):
+    """A form sent with a mistake shows what was sent, and a person signed up sees their
+    sign-up: neither is kept for the next visitor, who gets blank forms."""
+    from events import registrations as engine
+
     _html(Client(), festival.url)  # the blank forms, kept
-    member = Client()
-    member.force_login(make_user("mitglied@example.org"))
-    assert 'value="mitglied@example.org"' in _html(member, festival.url)
     sender = Client()
     token = SUBMISSION.findall(_html(sender, festival.url))[0]
     wrong = sender.post(
@@ -284,8 +329,16 @@ def test_members_and_a_form_with_errors_are_never_kept(festival, make_user):
         **HOST,
     )
     assert wrong.status_code == 400 and "Sami Fehler" in wrong.content.decode()
+    person = make_user("dabei@example.org")
+    with commit():
+        engine.sign_up(festival, email=person.email, name="Dabei", user=person)
+    member = Client()
+    member.force_login(person)
+    with translation.override("de"):
+        cancel = gettext("Cancel my sign-up")
+    assert cancel in _html(member, festival.url)
     html = _html(Client(), festival.url)
-    assert "mitglied@example.org" not in html and "Sami Fehler" not in html
+    assert "Sami Fehler" not in html and cancel not in html
 
 
 def test_tokens_written_another_way_are_never_kept(rf):
