@@ -104,7 +104,7 @@ def manage_json(script: str) -> dict:
 
 def measure_rps() -> tuple[float, dict[str, float], float]:
     with bench_pages.uvicorn_server(env()) as (server, base):
-        bare, _errors = bench_pages.wrk(base + "/__bare__")
+        bare = bench_pages.wrk(base + "/__bare__")[0]
         rates = {name: bench_pages.wrk(base + url)[0] for name, url in PAGES}
         rss, _peak = bench_pages.rss_mb(server.pid)
     return bare, rates, rss
