@@ -236,3 +236,40 @@ def page(browser):
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+
+
+class CacheRoundTrips(list):
+    """The round trips to the cache of a test's code, in order: each ``get`` or
+    ``get_many`` as the list of keys it asked for."""
+
+    def all_keys(self) -> list[str]:
+        """Every key asked for, in order."""
+        return [key for trip in self for key in trip]
+
+
+@pytest.fixture
+def cache_round_trips(monkeypatch) -> CacheRoundTrips:
+    """Spies on the default cache's ``get`` and ``get_many`` for this test (a ``get_many`` of
+    the local memory cache calls ``get`` for each key: that is not counted again)."""
+    from django.core.cache import cache
+
+    asked = CacheRoundTrips()
+    real_get, real_get_many = cache.get, cache.get_many
+    inside = []
+
+    def spy_get(key, *args, **kwargs):
+        if not inside:
+            asked.append([key])
+        return real_get(key, *args, **kwargs)
+
+    def spy_get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        inside.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "get", spy_get)
+    monkeypatch.setattr(cache, "get_many", spy_get_many)
+    return asked

@@ -5,7 +5,6 @@ two requests still shows at once."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from treffpunkt.core import pagecache, prefetch
 
@@ -14,31 +13,12 @@ HOST = {"HTTP_HOST": "beckum.test"}
 
 
 @pytest.fixture
-def round_trips(monkeypatch, settings):
-    """Each get or get_many this test's requests make (a get_many of the local memory
-    cache calls get for each key: not counted again)."""
+def round_trips(settings, cache_round_trips):
+    """Each get or get_many this test's requests make, with the page cache off and this
+    process's learned keys forgotten."""
     settings.PAGE_CACHE_SECONDS = 0
     prefetch.forget_all()
-    asked: list[list[str]] = []
-    real_get, real_get_many = cache.get, cache.get_many
-    inside = []
-
-    def spy_get(key, *args, **kwargs):
-        if not inside:
-            asked.append([key])
-        return real_get(key, *args, **kwargs)
-
-    def spy_get_many(keys, *args, **kwargs):
-        asked.append(list(keys))
-        inside.append(True)
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(cache, "get", spy_get)
-    monkeypatch.setattr(cache, "get_many", spy_get_many)
-    return asked
+    return cache_round_trips
 
 
 def test_a_warm_address_asks_the_cache_once(client, site, round_trips):

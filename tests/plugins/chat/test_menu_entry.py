@@ -273,32 +273,11 @@ def test_no_statement_twice_on_a_members_page(client, network_room, group_room, 
 
 
 @pytest.fixture
-def cache_reads(monkeypatch, settings):
+def cache_reads(settings, cache_round_trips):
     """Round trips to the cache of this test's requests (each get or get_many), with
     sessions in the cache as on a server with Redis."""
-    from django.core.cache import cache
-
     settings.SESSION_ENGINE = "treffpunkt.accounts.sessions"
-    asked: list[list[str]] = []
-    real_get, real_get_many = cache.get, cache.get_many
-    inside = []  # a get_many of the local memory cache calls get for each key
-
-    def spy_get(key, *args, **kwargs):
-        if not inside:
-            asked.append([key])
-        return real_get(key, *args, **kwargs)
-
-    def spy_get_many(keys, *args, **kwargs):
-        asked.append(list(keys))
-        inside.append(True)
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(cache, "get", spy_get)
-    monkeypatch.setattr(cache, "get_many", spy_get_many)
-    return asked
+    return cache_round_trips
 
 
 def _page(client, cache_reads) -> tuple[str, list[str]]:
