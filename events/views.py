@@ -98,7 +98,12 @@ def _calendar_filters(request, site) -> tuple:
     # the site's action fields, named in the visitor's language: kept with the chrome
     # (a query on every visit of the calendar before)
     action_fields = action_fields_for(site) if site is not None else []
-    form = CalendarFilterForm(request.GET or None, action_fields=action_fields, site=site)
+    if not request.GET:  # no filter: the blank form, built only when shown (see the template)
+        blank = SimpleLazyObject(
+            lambda: CalendarFilterForm(None, action_fields=action_fields, site=site)
+        )
+        return blank, {}, {}
+    form = CalendarFilterForm(request.GET, action_fields=action_fields, site=site)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = {key: data[key] for key in ("kind", "action_field", "language") if data.get(key)}
     return form, data, filters

@@ -57,3 +57,40 @@ def test_each_language_has_its_own_card(calendar_page, make_event):
     assert cancelled_de != cancelled_en
     assert f'badge--cancelled">{cancelled_de}<' in german
     assert f'badge--cancelled">{cancelled_en}<' in english
+
+
+FORM = "includes/form.html"
+
+
+def test_the_blank_filters_are_kept_and_a_filter_or_a_new_action_field_shows(
+    calendar_page, site, monkeypatch
+):
+    """Without a filter the calendar's filter form and views are kept with the page (a warm
+    process renders no form); a filter chosen shows in its form, and a new action field is
+    offered at once."""
+    from events.forms import CalendarFilterForm
+    from networks.models import ActionField
+    from treffpunkt.core import formhtml
+
+    formhtml.forget_all()
+    built = []
+    real_init = CalendarFilterForm.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(args)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(CalendarFilterForm, "__init__", counting_init)
+    cold = _get(calendar_page.url)
+    assert FORM in {t.name for t in cold.templates} and len(built) == 1
+    warm = _get(calendar_page.url)
+    assert FORM not in {t.name for t in warm.templates} and len(built) == 1
+    assert warm.content.decode().count('name="action_field"') == 1
+    assert 'aria-current="page">' in warm.content.decode()
+
+    chosen = _get(calendar_page.url + "?kind=event&start=2026-12-24").content.decode()
+    assert 'value="2026-12-24"' in chosen and 'value="event" selected' in chosen
+    assert 'value="2026-12-24"' not in _get(calendar_page.url).content.decode()
+
+    ActionField.objects.create(site=site, name="Wohnen im Quartier", slug="wohnen-quartier")
+    assert "Wohnen im Quartier" in _get(calendar_page.url).content.decode()
