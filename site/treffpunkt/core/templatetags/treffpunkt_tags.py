@@ -641,7 +641,7 @@ def kept_html(
         html = str(render())
         made.append(html)
         if forms:
-            html = _marked_tokens(html, str(context.get("csrf_token") or ""))
+            html = _marked_tokens(html, _token_made(context))
         if html is None or "csrfmiddlewaretoken" in html.replace(_FORM_TOKEN_FIELD, ""):
             return None  # something personal: never kept
         return html.replace(nonce, NONCE_MARK) if nonce else html
@@ -662,6 +662,18 @@ _FORM_TOKEN_FIELD = f'name="csrfmiddlewaretoken" value="{CSRF_MARK}"'
 _CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 _SUBMISSION_VALUE = re.compile(r'(name="submission" value=")[A-Za-z0-9_-]+(")')
 _SUBMISSION_NAME = re.compile(r"""name=["']?submission\b""")
+
+
+def _token_made(context) -> str:
+    """The CSRF token this answer has written, or "" when none was asked for yet (asking
+    would set the CSRF cookie on a page without a form; a token never asked for cannot be
+    in the HTML, as every template writes it through the context)."""
+    from django.utils.functional import empty
+
+    token = context.get("csrf_token")
+    if token is None or getattr(token, "_wrapped", None) is empty:
+        return ""
+    return str(token)
 
 
 def _marked_tokens(html: str, token: str = "") -> str | None:
