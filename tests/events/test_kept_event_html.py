@@ -31,22 +31,9 @@ def _html(client, path, **extra) -> str:
 
 
 def test_the_programme_and_facts_are_rendered_once_and_shown_alike(client, festival):
-    from django.template import base
-
     ProgrammeItem.objects.create(event=festival, title="Eröffnung", starts="14:00")
     first = _html(client, festival.url)
-    rendered = []
-    original = base.Template.render
-
-    def spy(self, context):
-        rendered.append(self.origin.template_name)
-        return original(self, context)
-
-    base.Template.render = spy
-    try:
-        second = _html(client, festival.url)
-    finally:
-        base.Template.render = original
+    second, rendered = _rendered_templates(client, festival.url)
     assert "events/includes/programme.html" not in rendered
     assert "includes/map_links.html" not in rendered
     # the same page, but for the per-answer CSRF token and nonce
