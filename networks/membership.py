@@ -6,8 +6,11 @@ Other apps ask these functions and never read ``Membership`` rows themselves, so
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
@@ -53,18 +56,60 @@ def is_member(user, group: WorkingGroupPage) -> bool:
     return _active(user, group).exists()
 
 
-def own_membership(user, group: WorkingGroupPage) -> tuple[Membership | None, bool]:
-    """The person's own membership of the group (in any language; a request, a left one...)
-    and whether they are a member (:func:`is_member`), in one query."""
+#: people whose memberships this process keeps (the oldest go first)
+_KEPT_PEOPLE = 2000
+_kept: OrderedDict[int, tuple[int, dict[str, tuple[str, bool]]]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _statuses_of(user_pk: int) -> dict[str, tuple[str, bool]]:
+    """Per group (its translation key, as text): the status of the person's first membership
+    and whether any of them is active. One small query."""
+    found: dict[str, tuple[str, bool]] = {}
+    rows = (
+        Membership.objects.filter(user_id=user_pk)
+        .order_by("pk")
+        .values_list("working_group__translation_key", "status")
+    )
+    for key, status in rows:
+        first, active = found.get(str(key), (status, False))
+        found[str(key)] = (first, active or status == Membership.Status.ACTIVE)
+    return found
+
+
+def _kept_statuses(user_pk: int) -> dict[str, tuple[str, bool]]:
+    """:func:`_statuses_of`, kept in this process while no membership changed anywhere.
+
+    The memberships' generation is shared by every process (read in the round trip that finds
+    the site), so a change made in another process is seen at the next request. Without a
+    cache shared by the processes, asked of the database every time."""
+    from treffpunkt.core import generations
+
+    from .queries import MEMBERSHIPS_GENERATION
+
+    if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
+        return _statuses_of(user_pk)
+    generation = generations.read_once(MEMBERSHIPS_GENERATION)
+    kept = _kept.get(user_pk)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    statuses = _statuses_of(user_pk)
+    if generations.settled():  # rows read inside an uncommitted change may be rolled back
+        with _kept_lock:
+            _kept[user_pk] = (generation, statuses)
+            _kept.move_to_end(user_pk)
+            while len(_kept) > _KEPT_PEOPLE:
+                _kept.popitem(last=False)
+    return statuses
+
+
+def own_status(user, group: WorkingGroupPage) -> tuple[str | None, bool]:
+    """The status of the person's own membership of the group, in any language (a request, a
+    left one...; None without one) and whether they are a member (:func:`is_member`)."""
     if not _signed_in(user):
         return None, False
-    rows = list(
-        Membership.objects.filter(
-            working_group__translation_key=group.translation_key, user_id=user.pk
-        )
-    )
-    member = _manages(user, group) or any(m.status == Membership.Status.ACTIVE for m in rows)
-    return (rows[0] if rows else None), member
+    status, active = _kept_statuses(user.pk).get(str(group.translation_key), (None, False))
+    return status, _manages(user, group) or active
 
 
 def is_coordinator(user, group: WorkingGroupPage) -> bool:
@@ -114,3 +159,9 @@ def members_of(group: WorkingGroupPage) -> QuerySet:
         )
         .distinct()
     )
+
+
+def forget_all() -> None:
+    """Forget the memberships this process keeps (tests)."""
+    with _kept_lock:
+        _kept.clear()

@@ -33,7 +33,7 @@ from .forms import (
     UploadForm,
 )
 from .measure_list import listing as measure_listing
-from .membership import is_coordinator, is_member, is_network_member, own_membership
+from .membership import is_coordinator, is_member, is_network_member, own_status
 from .models import GroupPost, Membership, WorkingGroupPage
 from .vcard import vcard_for
 
@@ -67,16 +67,16 @@ def _own_membership(request, group: WorkingGroupPage) -> Membership | None:
 
 
 def working_group_public(request, group: WorkingGroupPage) -> TemplateResponse:
-    membership, member = own_membership(request.user, group)
+    status, member = own_status(request.user, group)
     context = {
         "action_field_name": queries.action_field_name(group, Site.find_for_request(request)),
-        "membership": membership,
+        "membership_status": status,
         "is_member": member,
         "can_join": request.user.is_authenticated
         and is_network_member(request.user, site_of_page(group))
         and group.accepts_members
         and not member
-        and (membership is None or membership.status in ("left", "declined")),
+        and status in (None, "left", "declined"),
         "join_form": JoinForm(),
         "coordinators": queries.coordinator_names(group),
         "urls": group_urls(request, group),

@@ -87,18 +87,20 @@ def _fresh_cache():
     """Rate limits and per-request caches live in the cache: start every test without them."""
     from django.core.cache import cache
 
+    from networks import membership
     from treffpunkt.accounts import keptuser, roles
     from treffpunkt.core import prefetch
 
-    cache.clear()
-    keptuser.forget_all()
-    roles.forget_all()
-    prefetch.forget_all()
+    def forget() -> None:
+        cache.clear()
+        keptuser.forget_all()
+        roles.forget_all()
+        prefetch.forget_all()
+        membership.forget_all()
+
+    forget()
     yield
-    cache.clear()
-    keptuser.forget_all()
-    roles.forget_all()
-    prefetch.forget_all()
+    forget()
     # The VTIMEZONE cache of the process: a test under freezegun would leave components
     # computed in frozen time (FakeDatetime values) for the tests after it.
     from treffpunkt.calendar.timezones import vtimezone
