@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from treffpunkt.accounts import roles
-from treffpunkt.calendar import ahead, build_feed, entries_between
+from treffpunkt.calendar import build_feed, entries_between, folded
 from treffpunkt.calendar.feeds import (
     calendar_name,
     common_version,
@@ -168,15 +168,13 @@ def _list_entries(site, user, data: dict, filters: dict, *, past: bool) -> list:
             for entry in reversed(entries_between(site, user, start, end, filters))
         ]
     if not data.get("start") and not data.get("end"):
-        entries = ahead(site, user, filters)  # the default list: the year ahead, kept
-    else:
-        start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
-        end = (
-            _aware(data["end"] + timedelta(days=1))
-            if data.get("end")
-            else start + timedelta(days=366)
-        )
-        entries = entries_between(site, user, start, end, filters) if end > start else []
+        # the default list: the year ahead, the weekly "Sprachcafé" as one line, kept
+        return folded(site, user, filters=filters)
+    start = max(_aware(data["start"]), timezone.now()) if data.get("start") else timezone.now()
+    end = (
+        _aware(data["end"] + timedelta(days=1)) if data.get("end") else start + timedelta(days=366)
+    )
+    entries = entries_between(site, user, start, end, filters) if end > start else []
     # The weekly "Sprachcafé" becomes one line, so that one-off events stand out.
     return fold_recurring(entries)
 

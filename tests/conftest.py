@@ -89,7 +89,7 @@ def _fresh_cache():
 
     from networks import membership
     from treffpunkt.accounts import keptuser, roles
-    from treffpunkt.core import prefetch
+    from treffpunkt.core import pagecache, prefetch
 
     def forget() -> None:
         cache.clear()
@@ -97,6 +97,7 @@ def _fresh_cache():
         roles.forget_all()
         prefetch.forget_all()
         membership.forget_all()
+        pagecache.forget_kept()
 
     forget()
     yield

@@ -159,6 +159,13 @@ def test_the_next_dates_are_read_without_the_year_behind_them(site, calendar_pag
     monkeypatch.setattr(cache, "get_many", spy_get_many)
     monkeypatch.setattr(cache, "set", spy_set)
     assert _upcoming(site) == ["Läuft", "Tag 1", "Tag 2", "Tag 3", "Tag 4"]
+    # this process's copy of the five (treffpunkt.core.pagecache.keep): neither the five
+    # nor the year is fetched from the cache, nor unpacked
+    assert not any(key.startswith("treffpunkt:calendar:") for key in asked)
+    from treffpunkt.core import pagecache
+
+    pagecache.forget_kept()  # another process: the five from the cache, not the year
+    assert _upcoming(site) == ["Läuft", "Tag 1", "Tag 2", "Tag 3", "Tag 4"]
     assert any(key.startswith("treffpunkt:calendar:next5:") for key in asked)
     assert not any(key.startswith("treffpunkt:calendar:ahead:") for key in asked)
 

@@ -11,7 +11,7 @@ contribute (``calendar_kinds`` on their ``AppConfig`` or ``PluginConfig``, see
 from .entries import FILTER_KEYS, CalendarEntry, clean_filters
 from .feeds import build_feed, new_calendar, to_bytes
 from .kinds import CalendarKind, declared_kinds, kind_choices
-from .service import ahead, calendar_page, entries_between, upcoming
+from .service import ahead, calendar_page, entries_between, folded, upcoming
 
 __all__ = [
     "ahead",
@@ -23,6 +23,7 @@ __all__ = [
     "clean_filters",
     "declared_kinds",
     "entries_between",
+    "folded",
     "kind_choices",
     "new_calendar",
     "to_bytes",

@@ -54,17 +54,16 @@ class HomePage(Page):
         from django.utils.translation import get_language
         from wagtail.models import Site
 
-        from treffpunkt.calendar import calendar_page, upcoming
+        from treffpunkt.calendar import calendar_page, folded
 
         from . import chrome
-        from .agenda import fold_recurring
 
         context = super().get_context(request, *args, **kwargs)
         site = Site.find_for_request(request)
         if site is None or site.root_page.translation_key != self.translation_key:
             site = self.get_site()  # the admin's preview of another town's home page
         if site is not None:
-            context["next_events"] = fold_recurring(upcoming(site, request.user, limit=40))[:5]
+            context["next_events"] = folded(site, request.user, limit=40)[:5]
 
             def links() -> dict:  # the same for every visitor of the site in a language
                 found = calendar_page(site)

@@ -1,0 +1,119 @@
+"""What :func:`treffpunkt.core.pagecache.keep` keeps, each process keeps a copy of too
+(issue 15): read again while content stays as it was and its time lasts, it is neither
+fetched from the shared cache nor unpacked. Every change that renewed the shared copy renews
+this one, whichever process made it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from treffpunkt.core import pagecache, prefetch
+
+pytestmark = pytest.mark.django_db
+KEY = "test:kept-in-process"
+
+
+@pytest.fixture
+def made():
+    return []
+
+
+def _keep(made, seconds=300):
+    def compute():
+        made.append(1)
+        return [len(made), "immer"]
+
+    return pagecache.keep(KEY, compute, lambda _value: seconds)
+
+
+def test_a_second_read_asks_the_cache_for_nothing_but_the_generation(made, cache_round_trips):
+    assert _keep(made) == [1, "immer"]
+    cache_round_trips.clear()
+    assert _keep(made) == [1, "immer"]
+    assert KEY not in cache_round_trips.all_keys()
+    assert pagecache.FIRM_KEY in cache_round_trips.all_keys()
+
+
+def test_another_process_reads_the_shared_copy_then_its_own(made, cache_round_trips):
+    assert _keep(made) == [1, "immer"]
+    pagecache.forget_kept()  # as a process that did not compute it
+    cache_round_trips.clear()
+    assert _keep(made) == [1, "immer"]
+    assert KEY in cache_round_trips.all_keys()  # from the shared cache, not computed again
+    cache_round_trips.clear()
+    assert _keep(made) == [1, "immer"]
+    assert KEY not in cache_round_trips.all_keys()
+
+
+def test_a_content_change_in_any_process_renews_the_copy(made):
+    assert _keep(made)[0] == 1
+    pagecache.content_changed()  # another process's edit bumps the shared generation
+    assert _keep(made)[0] == 2
+    # a change made behind the signals' back, renewed by hand (manage.py renew_kept)
+    from django.core.cache import cache
+
+    cache.incr(pagecache.FIRM_KEY)
+    assert _keep(made)[0] == 3
+
+
+def test_the_copy_goes_when_its_time_is_over(made, monkeypatch):
+    assert _keep(made, seconds=60)[0] == 1
+    later = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert _keep(made, seconds=60)[0] == 2
+
+
+def test_what_is_handed_out_can_be_changed_without_changing_the_copy(made):
+    first = _keep(made)
+    first.append("geändert")
+    first[0] = 99
+    assert _keep(made) == [1, "immer"]
+
+
+def test_a_value_read_inside_a_change_not_committed_is_not_kept(made):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        pagecache._changed()  # a change of content, rolled back below
+        assert _keep(made)[0] == 1
+        raise RuntimeError
+    assert _keep(made)[0] == 2
+
+
+def test_the_process_keeps_a_bounded_number(made, monkeypatch):
+    monkeypatch.setattr(pagecache, "KEPT_IN_PROCESS", 3)
+    for number in range(5):
+        pagecache.keep(f"{KEY}:{number}", lambda number=number: number, lambda _v: 300)
+    assert len(pagecache._kept) == 3
+    assert f"{KEY}:0" not in pagecache._kept and f"{KEY}:4" in pagecache._kept
+
+
+def test_values_of_less_than_a_second_are_kept_nowhere(made, cache_round_trips):
+    assert _keep(made, seconds=0.5)[0] == 1
+    assert _keep(made, seconds=0.5)[0] == 2
+    assert KEY not in pagecache._kept
+
+
+def test_the_calendars_folded_lines_are_kept_and_renewed_by_an_edit(site, made, monkeypatch):
+    """The calendar's list folds a weekly date into one line: folded once, not per visit."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from treffpunkt.calendar import folded, service
+
+    calls = []
+    real = service.ahead
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "ahead", spy)
+    first = folded(site, AnonymousUser())
+    assert folded(site, AnonymousUser()) == first
+    assert len(calls) == 1
+    pagecache.content_changed()
+    folded(site, AnonymousUser())
+    assert len(calls) == 2
+    prefetch.forget_all()
