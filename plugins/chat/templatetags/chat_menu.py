@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from wagtail.models import Site
 
 from ..menu import unread_in_menu
@@ -24,3 +28,27 @@ def chat_menu_entry(context) -> dict | None:
         return None
     url = reverse("plugins:chat:rooms")
     return {"url": url, "unread": unread, "active": request.path.startswith(url)}
+
+
+@register.simple_tag(takes_context=True)
+def chat_menu_item(context) -> str:
+    """The menu's ``<li>`` for :func:`chat_menu_entry`, or nothing: on every page a member
+    opens, so written here rather than by a template of its own (which cost a fifth of a
+    millisecond a page)."""
+    chat = chat_menu_entry(context)
+    if not chat:
+        return ""
+    badge = ""
+    if chat["unread"]:
+        # the same message as {% blocktranslate count %} asks the catalogue for
+        text = ngettext("%(counter)s unread", "%(counter)s unread", chat["unread"])
+        badge = format_html(
+            ' <span class="badge">{}</span>', text % {"counter": localize(chat["unread"])}
+        )
+    return format_html(
+        '<li><a href="{}"{}>{}{}</a></li>',
+        chat["url"],
+        mark_safe(' aria-current="page"') if chat["active"] else "",
+        gettext("Chat"),
+        badge,
+    )
