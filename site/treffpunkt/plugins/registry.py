@@ -20,8 +20,20 @@ if TYPE_CHECKING:
 _CACHE_ATTR = "_treffpunkt_enabled_plugins"
 
 
+#: the installed apps' registry this process last listed the plugins of, and that list
+_listed: list = [None, []]
+
+
 def all_plugins() -> list[PluginConfig]:
-    return [cfg for cfg in apps.get_app_configs() if isinstance(cfg, PluginConfig)]
+    """The installed plugins, in the order of ``INSTALLED_APPS`` (listed once per set of
+    installed apps: every page asks several times)."""
+    configs = apps.app_configs
+    if _listed[0] is configs:
+        return list(_listed[1])
+    found = [cfg for cfg in apps.get_app_configs() if isinstance(cfg, PluginConfig)]
+    if apps.ready:  # tests that install other apps get a registry of their own
+        _listed[0], _listed[1] = configs, found
+    return list(found)
 
 
 def get_plugin(label: str) -> PluginConfig | None:
@@ -39,12 +51,13 @@ def plugin_for_module(module: str | None) -> PluginConfig | None:
 
 def enabled_labels(site: Site | None) -> frozenset[str]:
     """Labels of the plugins switched on for ``site`` (all default-enabled ones for None)."""
+    if site is not None:
+        cached = getattr(site, _CACHE_ATTR, None)
+        if cached is not None:
+            return cached
     plugins = all_plugins()
     if site is None:
         return frozenset(p.label for p in plugins if p.default_enabled)
-    cached = getattr(site, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
     from treffpunkt.core import chrome
 
     from .models import PluginSettings
