@@ -64,12 +64,12 @@ _kept_lock = threading.Lock()
 
 def _statuses_of(user_pk: int) -> dict[str, tuple[str, bool]]:
     """Per group (its translation key, as text): the status of the person's first membership
+    in ``Membership``'s own order (the group's page in the tree's order, coordinators first,
+    the oldest first: a row an admin made on a translation comes after the original page's)
     and whether any of them is active. One small query."""
     found: dict[str, tuple[str, bool]] = {}
-    rows = (
-        Membership.objects.filter(user_id=user_pk)
-        .order_by("pk")
-        .values_list("working_group__translation_key", "status")
+    rows = Membership.objects.filter(user_id=user_pk).values_list(
+        "working_group__translation_key", "status"
     )
     for key, status in rows:
         first, active = found.get(str(key), (status, False))

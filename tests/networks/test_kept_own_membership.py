@@ -115,3 +115,40 @@ def test_without_a_shared_cache_each_visit_asks_the_database(network, people, se
     for _ in range(2):
         section, queries = _take_part(member, network)
         assert LEAVE in section and queries
+
+
+def _old_first_status(person, group) -> str:
+    """What the page showed before memberships were kept: the first row in the model's order."""
+    return (
+        Membership.objects.filter(
+            working_group__translation_key=group.translation_key, user_id=person.pk
+        )
+        .first()
+        .status
+    )
+
+
+def test_a_row_an_admin_made_on_a_translation_comes_after_the_original_pages(network, people):
+    """Found by the review: rows in the admin may point at a translation of the group; the
+    section shows the same row as before, not the oldest one."""
+    arabic = network.group.copy_for_translation(
+        Locale.objects.get(language_code="ar"), copy_parents=True
+    )
+    outsider = _signed_in(people["outsider"])
+    Membership.objects.create(
+        working_group=arabic, user=people["outsider"], status=Membership.Status.REMOVED
+    )
+    services.request_to_join(people["outsider"], network.group, "bitte")
+    assert _old_first_status(people["outsider"], network.group) == "requested"
+    section, _ = _take_part(outsider, network)
+    assert ASKED in section and "Anfrage zurückziehen" in section
+
+    member = people["member"]
+    Membership.objects.filter(user=member).delete()
+    Membership.objects.create(working_group=arabic, user=member, status=Membership.Status.LEFT)
+    Membership.objects.create(
+        working_group=network.group, user=member, status=Membership.Status.ACTIVE
+    )
+    assert _old_first_status(member, network.group) == "active"
+    section, _ = _take_part(_signed_in(member), network)
+    assert LEAVE in section
