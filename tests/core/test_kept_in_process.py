@@ -117,3 +117,54 @@ def test_the_calendars_folded_lines_are_kept_and_renewed_by_an_edit(site, made, 
     folded(site, AnonymousUser())
     assert len(calls) == 2
     prefetch.forget_all()
+
+
+def test_the_least_recently_used_go_first(made, monkeypatch):
+    monkeypatch.setattr(pagecache, "KEPT_IN_PROCESS", 2)
+    pagecache.keep(f"{KEY}:a", lambda: "a", lambda _v: 300)
+    pagecache.keep(f"{KEY}:b", lambda: "b", lambda _v: 300)
+    pagecache.keep(f"{KEY}:a", lambda: "not again", lambda _v: 300)  # read: used last now
+    pagecache.keep(f"{KEY}:c", lambda: "c", lambda _v: 300)
+    assert set(pagecache._kept) == {f"{KEY}:a", f"{KEY}:c"}
+
+
+def test_renew_kept_renews_the_copies_after_a_hand_edit(made):
+    """``manage.py renew_kept``, after rows were changed behind the signals' back (found by
+    the review: it renewed the generations and the chrome, not what keep() keeps)."""
+    import io
+
+    from django.core.management import call_command
+
+    assert _keep(made)[0] == 1
+    call_command("renew_kept", stdout=io.StringIO())
+    assert _keep(made)[0] == 2
+
+
+def test_the_calendars_kept_lines_cannot_be_changed_by_a_request(site):
+    """Lines are shared by the requests of a process: a line is frozen (found by the review:
+    a caller setting ``line.count`` changed it for every later request)."""
+    import dataclasses
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from treffpunkt.calendar import folded
+    from treffpunkt.calendar.entries import CalendarEntry
+    from treffpunkt.core.agenda import AgendaLine, fold_recurring
+
+    start = timezone.now() + timedelta(days=1)
+    entries = [
+        CalendarEntry(
+            uid=f"u{week}",
+            title="Sprachcafé",
+            start=start + timedelta(weeks=week),
+            end=start + timedelta(weeks=week, hours=2),
+            url="/",
+        )
+        for week in range(3)
+    ]
+    (line,) = fold_recurring(entries)
+    assert (line.count, line.weekday, line.weeks) == (3, timezone.localtime(start).weekday(), 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        line.count = 999
+    assert isinstance(folded(site, AnonymousUser()), list)
+    assert all(isinstance(each, AgendaLine) for each in folded(site, AnonymousUser()))

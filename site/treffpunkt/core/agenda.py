@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from .localize import format_date
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgendaLine:
+    """A line of the list (frozen: kept lines are shared by the requests of a process)."""
+
     entry: object  # the next date (a calendar entry)
     count: int = 1
     weekday: int | None = None  # when the dates come back on the same weekday
@@ -46,24 +48,24 @@ def fold_recurring(entries) -> list[AgendaLine]:
     A line says "every Tuesday" only when the dates come weekly (a week left out, such as a
     holiday, still counts as weekly) and "every other Tuesday" when they come fortnightly;
     dates on the same weekday in any other rhythm (monthly, say) are counted."""
-    lines: dict[tuple[str, str], AgendaLine] = {}
-    days: dict[tuple[str, str], list] = {}
+    # per title and kind: [the next date that takes place (else the first), count, days]
+    found: dict[tuple[str, str], list] = {}
     for entry in entries:
         key = (entry.title, getattr(entry, "kind", ""))
         day = timezone.localtime(entry.start).date()
-        if key in lines:
-            line = lines[key]
-            line.count += 1
-            days[key].append(day)
-            if line.entry_cancelled and not getattr(entry, "cancelled", False):
-                line.entry = entry  # the next date is the next one that takes place
-        else:
-            lines[key] = AgendaLine(entry)
-            days[key] = [day]
-    for key, line in lines.items():
-        if line.count > 1:
-            line.weekday, line.weeks = _rhythm(sorted(set(days[key])))
-    return sorted(lines.values(), key=lambda line: (line.entry.start, line.entry.title))
+        line = found.get(key)
+        if line is None:
+            found[key] = [entry, 1, [day]]
+            continue
+        line[1] += 1
+        line[2].append(day)
+        if getattr(line[0], "cancelled", False) and not getattr(entry, "cancelled", False):
+            line[0] = entry  # the next date is the next one that takes place
+    lines = []
+    for entry, count, days in found.values():
+        weekday, weeks = _rhythm(sorted(set(days))) if count > 1 else (None, 1)
+        lines.append(AgendaLine(entry, count, weekday, weeks))
+    return sorted(lines, key=lambda line: (line.entry.start, line.entry.title))
 
 
 def _rhythm(days: list) -> tuple[int | None, int]:

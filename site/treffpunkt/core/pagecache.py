@@ -116,7 +116,7 @@ def _fresh() -> int:
 
 
 #: what :func:`keep` kept, as this process last read or computed it: key -> (firm
-#: generation, deadline, value); the oldest go first
+#: generation, deadline, value); the least recently used go first
 KEPT_IN_PROCESS = 256
 _kept: OrderedDict[str, tuple[int, float, object]] = OrderedDict()
 _kept_lock = threading.Lock()
@@ -145,6 +145,9 @@ def keep(key: str, compute: Callable[[], T], seconds_for: Callable[[T], float]) 
     now = timezone.now().timestamp()
     local = _kept.get(key)
     if local is not None and local[0] == firm and now < local[1]:
+        with _kept_lock:  # the most used stay when the oldest go
+            if key in _kept:
+                _kept.move_to_end(key)
         return _handed_out(local[2])
     # read in the first round trip too when this address asked for it before
     entry = prefetch.read_many([key]).get(key)
