@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, lazy
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -208,7 +208,8 @@ def _event_context(
         "form": form or SimpleLazyObject(lambda: SignupForm(event=event, user=user)),
         "own_registration": own,
         "ics_url": page_path + "ics/",
-        "google_url": _google_url(page, request),
+        # inside the kept facts of the page: written only when they are rendered
+        "google_url": lazy(_google_url, str)(page, request),
         "can_manage": _can_manage(request.user, event),
         "site_root": site.root_url if site else "",
     }
