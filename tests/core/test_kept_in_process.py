@@ -168,3 +168,18 @@ def test_the_calendars_kept_lines_cannot_be_changed_by_a_request(site):
         line.count = 999
     assert isinstance(folded(site, AnonymousUser()), list)
     assert all(isinstance(each, AgendaLine) for each in folded(site, AnonymousUser()))
+
+
+def test_nothing_is_kept_here_without_a_generation_to_check_it_against(made, monkeypatch):
+    """The cache lost the content generation at once (evicted between add and get): the
+    process keeps no copy it could not tell is out of date."""
+    from django.core.cache import cache
+
+    real_get = cache.get
+    monkeypatch.setattr(pagecache.prefetch, "read_many", lambda keys: {})
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **k: None if key == pagecache.FIRM_KEY else real_get(key)
+    )
+    assert _keep(made)[0] == 1
+    assert KEY not in pagecache._kept

@@ -166,7 +166,9 @@ def keep(key: str, compute: Callable[[], T], seconds_for: Callable[[T], float]) 
     return value
 
 
-def _keep_here(key: str, firm: int, deadline: float, value) -> None:
+def _keep_here(key: str, firm: int | None, deadline: float, value) -> None:
+    if firm is None:  # no generation to check the copy against (the cache lost it at once)
+        return
     # requests run in threads of their own (ASGI): one changes the copies at a time
     with _kept_lock:
         _kept[key] = (firm, deadline, value)
