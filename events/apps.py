@@ -15,6 +15,8 @@ class EventsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from . import calendar, dashboard, kept, receivers, report, workbench  # noqa: F401
+        from . import calendar, dashboard, kept, places, receivers, report, workbench  # noqa: F401
+        from .models import Registration
 
         kept.connect()
+        places.connect([Registration])

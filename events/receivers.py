@@ -15,6 +15,7 @@ from django.utils import timezone
 from treffpunkt.core import pagecache
 from treffpunkt.signals import account_deleted, personal_data_export
 
+from . import places
 from .models import EventPage, Registration
 from .registrations import ACTIVE, S, _after_commit, _lock, _promote, announce_ended
 
@@ -44,6 +45,7 @@ def forget_person(sender, user, emails, **kwargs) -> None:
             event = _lock(EventPage(pk=event_id))
             ending = list(active.filter(event_id=event_id).values_list("pk", flat=True))
             Registration.objects.filter(pk__in=ending).update(status=S.CANCELLED, cancelled_at=now)
+            places.changed(event_id)
             announce_ended(ending)  # before the answers are anonymised below
             for pk in _promote(event, now):
                 _after_commit(pk, "promoted")
@@ -52,6 +54,7 @@ def forget_person(sender, user, emails, **kwargs) -> None:
 
 
 def _anonymise(user, emails, now) -> None:
+    places.changed(*_of(user, emails).order_by().values_list("event_id", flat=True).distinct())
     _of(user, emails).update(
         name="",
         email="",

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from treffpunkt.core import compiled, pagecache
 from treffpunkt.core.dbretry import retry_once
 
+from . import places
 from .models import EventPage, HelperShift, Registration, Workshop
 
 S = Registration.Status
@@ -264,6 +265,7 @@ def _expire(event: EventPage, now: datetime) -> int:
     expired = lapsing.update(status=S.EXPIRED)
     announce_ended(ids)
     if expired:  # places were freed: the event's public page shows them again
+        places.changed(event.pk)
         pagecache.content_changed()
         transaction.on_commit(pagecache.content_changed)
     return expired
@@ -755,7 +757,10 @@ def _grouped_places(event: EventPage, user) -> list[dict]:
             .annotate(**aggregates, **own)
         )
 
-    return compiled.rows(("availability", "user_id" in values), make, **values)
+    def count() -> list[dict]:
+        return compiled.rows(("availability", "user_id" in values), make, **values)
+
+    return places.kept_rows(event.pk, values.get("user_id"), count)
 
 
 def _availability(event: EventPage, user) -> tuple[dict, Registration | None]:
@@ -845,7 +850,9 @@ def anonymise_past(now: datetime | None = None) -> int:
     qs = Registration.objects.filter(
         anonymised_at__isnull=True, event__end__lt=now - timedelta(days=days)
     )
-    # Counts stay for statistics; everything that identifies a person goes.
+    # Counts stay for statistics; everything that identifies a person goes (and with the
+    # person, their own sign-up that an event page finds with the counts).
+    places.changed(*qs.order_by().values_list("event_id", flat=True).distinct())
     return qs.update(
         name="",
         email="",

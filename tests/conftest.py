@@ -87,6 +87,7 @@ def _fresh_cache():
     """Rate limits and per-request caches live in the cache: start every test without them."""
     from django.core.cache import cache
 
+    from events import places
     from networks import membership
     from treffpunkt.accounts import keptuser, roles
     from treffpunkt.core import pagecache, prefetch
@@ -98,6 +99,7 @@ def _fresh_cache():
         prefetch.forget_all()
         membership.forget_all()
         pagecache.forget_kept()
+        places.forget_all()
 
     forget()
     yield
