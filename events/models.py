@@ -653,6 +653,14 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.name or self.email} – {self.get_kind_display()}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # the event it was read with: a sign-up moved to another event frees a place there
+        # too (events.places)
+        instance._loaded_event_id = instance.__dict__.get("event_id")
+        return instance
+
     @property
     def takes_place(self) -> bool:
         return self.status in (self.Status.HELD, self.Status.CONFIRMED)

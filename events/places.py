@@ -12,7 +12,9 @@ first round trip (:mod:`treffpunkt.core.generations`). Every change bumps it:
 * the changes made without signals: held places that lapsed
   (:func:`events.registrations._expire`), the sign-ups of a deleted account
   (:func:`events.receivers.forget_person`) and those of past events made anonymous
-  (:func:`events.registrations.anonymise_past`).
+  (:func:`events.registrations.anonymise_past`);
+* ``manage.py renew_kept`` after sign-ups were changed by hand: it renews a generation of all
+  events' places, which every kept count is checked against too.
 
 Only what pages show is kept here: the sign-up itself counts the places under the event's
 lock, from the database, every time. Without a cache that every process shares the places
@@ -31,8 +33,13 @@ from treffpunkt.core import generations
 
 #: (event, person or None) whose counts this process keeps; the least recently used go first
 KEPT = 2000
-_kept: OrderedDict[tuple, tuple[int, list]] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[tuple[int, int], list]] = OrderedDict()
 _lock = threading.Lock()
+
+
+#: the places of every event (``manage.py renew_kept`` renews it: :func:`generations.known`)
+ALL_EVENTS = "treffpunkt:generation:places:all"
+generations.known(ALL_EVENTS)
 
 
 def generation_key(event_id: int) -> str:
@@ -50,7 +57,10 @@ def kept_rows(event_id: int, user_id: int | None, count: Callable[[], list]) -> 
     never change them)."""
     if not getattr(settings, "CACHE_SHARED_BY_PROCESSES", False):
         return count()
-    generation = generations.read_once(generation_key(event_id))
+    generation = (
+        generations.read_once(ALL_EVENTS),
+        generations.read_once(generation_key(event_id)),
+    )
     key = (event_id, user_id)
     found = _kept.get(key)
     if found is not None and found[0] == generation:
@@ -59,7 +69,9 @@ def kept_rows(event_id: int, user_id: int | None, count: Callable[[], list]) -> 
                 _kept.move_to_end(key)
         return found[1]
     rows = count()
-    if generations.settled():  # rows read inside an uncommitted change may be rolled back
+    # not when a generation was lost at once (nothing to tell the copy is out of date), nor
+    # from inside an uncommitted change (the rows read may yet be rolled back)
+    if all(generation) and generations.settled():
         with _lock:
             _kept[key] = (generation, rows)
             _kept.move_to_end(key)
@@ -69,7 +81,9 @@ def kept_rows(event_id: int, user_id: int | None, count: Callable[[], list]) -> 
 
 
 def _saved_or_deleted(sender, instance, **kwargs) -> None:
-    changed(instance.event_id)
+    # and the event it was read or last saved with, when it was moved to another
+    changed(instance.event_id, getattr(instance, "_loaded_event_id", None))
+    instance._loaded_event_id = instance.event_id
 
 
 def connect(models: Iterable[type]) -> None:
