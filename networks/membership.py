@@ -94,7 +94,9 @@ def _kept_statuses(user_pk: int) -> dict[str, tuple[str, bool]]:
     if kept is not None and kept[0] == generation:
         return kept[1]
     statuses = _statuses_of(user_pk)
-    if generations.settled():  # rows read inside an uncommitted change may be rolled back
+    # not when the generation was lost at once (nothing to tell the copy is out of date),
+    # nor from inside an uncommitted change (the rows read may yet be rolled back)
+    if generation and generations.settled():
         with _kept_lock:
             _kept[user_pk] = (generation, statuses)
             _kept.move_to_end(user_pk)

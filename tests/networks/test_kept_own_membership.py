@@ -152,3 +152,16 @@ def test_a_row_an_admin_made_on_a_translation_comes_after_the_original_pages(net
     assert _old_first_status(member, network.group) == "active"
     section, _ = _take_part(_signed_in(member), network)
     assert LEAVE in section
+
+
+def test_nothing_is_kept_when_the_cache_lost_the_generation(network, people, monkeypatch):
+    """As for an event's places: without a generation to check a copy against, the
+    memberships are asked of the database every time (``generations.current`` answers 0)."""
+    from treffpunkt.core import generations
+
+    monkeypatch.setattr(generations, "read_once", lambda key: 0)
+    member = _signed_in(people["member"])
+    for _ in range(2):
+        section, queries = _take_part(member, network)
+        assert LEAVE in section and queries
+    assert people["member"].pk not in membership._kept
